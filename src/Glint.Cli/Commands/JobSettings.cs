@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using Glint.Api;
+using Glint.Errors;
+using Glint.Jobs;
+using Spectre.Console.Cli;
+
+namespace Glint.Cli.Commands;
+
+/// <summary>Options shared by the commands that take a job spec.</summary>
+public class JobSettings : CommandSettings
+{
+    [CommandArgument(0, "<spec>")]
+    [Description("Path of the YAML job spec.")]
+    public string Spec { get; init; } = "";
+
+    [CommandOption("--workers <N>")]
+    [Description("Number of workers (overrides number_of_workers).")]
+    public int? Workers { get; init; }
+
+    [CommandOption("--worker-type <TYPE>")]
+    [Description("local, G.025X, G.1X, G.2X, G.4X or G.8X (overrides worker_type).")]
+    public string? WorkerType { get; init; }
+
+    [CommandOption("--set <KEY=VALUE>")]
+    [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat.")]
+    public string[] Set { get; init; } = [];
+
+    public (JobSpec Spec, GlintSession Session) Load(SessionOptions? defaults = null)
+    {
+        var spec = JobSpecLoader.Load(Spec);
+        var overrides = Set.Select(s =>
+        {
+            var eq = s.IndexOf('=');
+            return eq > 0 ? new KeyValuePair<string, string>(s[..eq].Trim(), s[(eq + 1)..].Trim())
+                : throw new ConfigException(s, $"--set takes key=value, not '{s}'");
+        });
+        var options = JobPlanner.Options(spec, defaults ?? new SessionOptions(), WorkerType, Workers, overrides);
+        return (spec, new GlintSession(options));
+    }
+}

@@ -1,0 +1,15 @@
+using Glint.Cli.Terminal;
+using Glint.Jobs;
+using Spectre.Console.Cli;
+
+namespace Glint.Cli.Commands;
+
+public sealed class RunCommand : Command<JobSettings>
+{
+    public override int Execute(CommandContext context, JobSettings settings, CancellationToken cancellation)
+    {
+        var (spec, session) = settings.Load();
+        JobConsole.Run(spec, session.Options);
+        return 0;
+    }
+}

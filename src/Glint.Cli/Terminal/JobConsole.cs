@@ -1,0 +1,115 @@
+using System.Globalization;
+using Glint.Api;
+using Glint.Execution;
+using Glint.Jobs;
+using Glint.Plan;
+using Spectre.Console;
+
+namespace Glint.Cli.Terminal;
+
+/// <summary>Runs a job with live progress per stage and prints its summary; Ctrl+C cancels and leaves targets untouched.</summary>
+internal static class JobConsole
+{
+    public static RunSummary Run(JobSpec spec, SessionOptions options)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            AnsiConsole.MarkupLine("[yellow]cancelling: stopping tasks, targets stay as they were…[/]");
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            AnsiConsole.MarkupLineInterpolated($"Job [bold]{spec.Name}[/] on {options.NumberOfWorkers} × {options.WorkerType} = {options.Slots} slots");
+            RunOutcome? outcome = null;
+            if (AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var session = new GlintSession(options with { Listener = new ProgressListener(ctx) });
+                        outcome = session.Run(JobPlanner.Actions(spec, session), cancel.Token);
+                    });
+            }
+            else
+            {
+                var session = new GlintSession(options with { Listener = new LineListener() });
+                outcome = session.Run(JobPlanner.Actions(spec, session), cancel.Token);
+            }
+            Print(outcome!.Summary);
+            return outcome.Summary;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    public static void Print(RunSummary s)
+    {
+        var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
+        void Row(string k, string v) => table.AddRow(new Text(k), new Text(v));
+        Row("run", s.RunId.ToString());
+        Row("state", s.Succeeded ? "SUCCEEDED" : "FAILED");
+        Row("rows in / out", $"{s.RowsIn:N0} / {s.RowsOut:N0}");
+        Row("files written", $"{s.FilesWritten:N0} ({Bytes.Format(s.BytesWritten)})");
+        Row("stages / tasks / attempts", $"{s.Stages.Length} / {s.Tasks} / {s.Attempts.Length} ({s.FailedAttempts} failed)");
+        Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+        Row("workers", $"{s.Workers} × {s.WorkerType}");
+        Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");
+        Row("cost", $"${s.Cost.ToString("0.0000", CultureInfo.InvariantCulture)} at ${Meter.DollarsPerDpuHour} per DPU-hour");
+        foreach (var t in s.Targets)
+            Row("output", $"{t.Target.Path} ({t.FilesWritten} files, {t.RowsWritten:N0} rows, {Bytes.Format(t.BytesWritten)})");
+        AnsiConsole.Write(table);
+    }
+
+    private sealed class ProgressListener(ProgressContext context) : IRunListener
+    {
+        private readonly Dictionary<StageId, ProgressTask> bars = [];
+        private readonly Lock gate = new();
+
+        public void StageStarted(StageId stage, string name, int tasks)
+        {
+            lock (gate) bars[stage] = context.AddTask(Markup.Escape($"stage {stage} {name} (0/{tasks} tasks)"), maxValue: Math.Max(1, tasks));
+        }
+
+        public void TaskAttemptFinished(TaskAttemptRecord attempt)
+        {
+            if (!attempt.Succeeded) return;
+            lock (gate)
+            {
+                if (!bars.TryGetValue(attempt.Id.Task.Stage, out var bar)) return;
+                bar.Increment(1);
+                var desc = bar.Description;
+                var open = desc.LastIndexOf('(');
+                bar.Description = desc[..open] + $"({(int)bar.Value}/{(int)bar.MaxValue} tasks)";
+            }
+        }
+    }
+
+    private sealed class LineListener : IRunListener
+    {
+        private readonly Dictionary<StageId, (string Name, int Tasks)> stages = [];
+        private readonly Lock gate = new();
+
+        public void StageStarted(StageId stage, string name, int tasks)
+        {
+            lock (gate) stages[stage] = (name, tasks);
+            Console.WriteLine($"stage {stage} {name}: {tasks} tasks started");
+        }
+
+        public void TaskAttemptFinished(TaskAttemptRecord attempt)
+        {
+            if (!attempt.Succeeded && attempt.Error != "cancelled")
+                Console.WriteLine($"  attempt {attempt.Id} failed: {attempt.Error}");
+        }
+
+        public void StageFinished(StageId stage)
+        {
+            lock (gate) Console.WriteLine($"stage {stage} {stages[stage].Name}: {stages[stage].Tasks}/{stages[stage].Tasks} tasks done");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Glint.Errors;
+using Glint.Plan;
+
+namespace Glint.Api;
+
+/// <summary>Engine settings; names and defaults follow Spark and Glue where one exists (docs/settings.md).</summary>
+public sealed record GlintSettings
+{
+    /// <summary>Target bytes of one input split (Spark's maxPartitionBytes, Glue's groupSize).</summary>
+    public long MaxPartitionBytes { get; init; } = 128L << 20;
+    /// <summary>What opening a file costs when packing files into splits, in bytes.</summary>
+    public long OpenCostInBytes { get; init; } = 4L << 20;
+    /// <summary>Splits to aim for at least, so every slot gets a few tasks; 0 means 2 × slots.</summary>
+    public int MinPartitions { get; init; }
+    /// <summary>Pack small files into shared splits ("inPartition", Glue's default) or give every file its own task ("none").</summary>
+    public bool GroupFiles { get; init; } = true;
+    /// <summary>Split Parquet files larger than a split into row-group ranges when that gives the slots more tasks.</summary>
+    public bool SplitLargeFiles { get; init; } = true;
+    /// <summary>Attempts per task before the run fails (Spark's spark.task.maxFailures).</summary>
+    public int TaskMaxAttempts { get; init; } = 4;
+    /// <summary>Largest output file of an unpartitioned write before a task starts a new one.</summary>
+    public long TargetFileSize { get; init; } = 128L << 20;
+    /// <summary>Most rows Collect returns before it refuses.</summary>
+    public long CollectMaxRows { get; init; } = 1_000_000;
+    /// <summary>Keep the run's scratch folder even when the run succeeds.</summary>
+    public bool KeepScratch { get; init; }
+
+    public static readonly ImmutableArray<string> Keys =
+    [
+        "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
+        "task_max_attempts", "target_file_size", "collect_max_rows", "keep_scratch",
+    ];
+
+    /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
+    public GlintSettings With(string key, string value) => key.Trim().ToLowerInvariant() switch
+    {
+        "max_partition_bytes" or "group_size" => this with { MaxPartitionBytes = Positive(key, Bytes.Parse(key, value)) },
+        "open_cost_in_bytes" => this with { OpenCostInBytes = Bytes.Parse(key, value) },
+        "min_partitions" => this with { MinPartitions = (int)Int(key, value, 0) },
+        "group_files" => this with { GroupFiles = value.Trim().ToLowerInvariant() switch
+            {
+                "inpartition" or "true" => true,
+                "none" or "false" => false,
+                _ => throw new ConfigException(key, $"setting 'group_files' must be inPartition or none, not '{value}'"),
+            } },
+        "split_large_files" => this with { SplitLargeFiles = Bool(key, value) },
+        "task_max_attempts" => this with { TaskMaxAttempts = (int)Int(key, value, 1) },
+        "target_file_size" => this with { TargetFileSize = Positive(key, Bytes.Parse(key, value)) },
+        "collect_max_rows" => this with { CollectMaxRows = Int(key, value, 1) },
+        "keep_scratch" => this with { KeepScratch = Bool(key, value) },
+        _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
+    };
+
+    public GlintSettings With(IEnumerable<KeyValuePair<string, string>> values) =>
+        values.Aggregate(this, (s, kv) => s.With(kv.Key, kv.Value));
+
+    private static long Positive(string key, long value) =>
+        value > 0 ? value : throw new ConfigException(key, $"setting '{key}' must be greater than zero");
+
+    private static long Int(string key, string value, long min) =>
+        long.TryParse(value.Trim().Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n : throw new ConfigException(key, $"setting '{key}' must be a whole number of at least {min}, not '{value}'");
+
+    private static bool Bool(string key, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" => false,
+        _ => throw new ConfigException(key, $"setting '{key}' must be true or false, not '{value}'"),
+    };
+}

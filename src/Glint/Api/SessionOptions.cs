@@ -1,0 +1,23 @@
+using Glint.Execution;
+
+namespace Glint.Api;
+
+/// <summary>How a session runs: the worker pool, settings and the Glint home folder.</summary>
+public sealed record SessionOptions
+{
+    public WorkerType WorkerType { get; init; } = WorkerType.Local();
+    public int NumberOfWorkers { get; init; } = 1;
+    public GlintSettings Settings { get; init; } = new();
+    /// <summary>Folder for scratch data; GLINT_HOME, else ~/.glint.</summary>
+    public string Home { get; init; } = DefaultHome();
+    public IRunListener? Listener { get; init; }
+    /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
+    public TaskFaultInjector? FaultInjector { get; init; }
+
+    public int Slots => WorkerType.VCpus * NumberOfWorkers;
+
+    public static string DefaultHome() =>
+        Environment.GetEnvironmentVariable("GLINT_HOME") is { Length: > 0 } home
+            ? Path.GetFullPath(home)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".glint");
+}

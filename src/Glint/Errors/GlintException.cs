@@ -1,0 +1,70 @@
+namespace Glint.Errors;
+
+/// <summary>Base of every error Glint reports to users; the message is one clear line naming the offending thing.</summary>
+public abstract class GlintException : Exception
+{
+    protected GlintException(string message, Exception? inner = null) : base(message, inner) { }
+
+    /// <summary>Short category shown before the message, e.g. "plan error".</summary>
+    public abstract string Category { get; }
+
+    /// <summary>Whether retrying the same work could succeed (see <see cref="Execution.ErrorClassifier"/>).</summary>
+    public virtual bool IsRetryable => false;
+}
+
+/// <summary>The plan cannot be built: unknown column, an expression that does not type-check, an unsupported operation.</summary>
+public sealed class PlanException(string message, string? subject = null, Exception? inner = null) : GlintException(message, inner)
+{
+    /// <summary>The expression, column or operation at fault.</summary>
+    public string? Subject { get; } = subject;
+    public override string Category => "plan error";
+}
+
+/// <summary>A source cannot be read: missing path, empty folder, malformed or unreadable file.</summary>
+public sealed class SourceException(string path, string message, Exception? inner = null) : GlintException(message, inner)
+{
+    public string Path { get; } = path;
+    public override string Category => "source error";
+}
+
+/// <summary>A target cannot be written as asked: it exists in ErrorIfExists mode, lies inside a source, or a partition value cannot name a folder.</summary>
+public sealed class TargetException(string path, string message, Exception? inner = null) : GlintException(message, inner)
+{
+    public string Path { get; } = path;
+    public override string Category => "target error";
+}
+
+/// <summary>A setting, worker type, format or option is unknown or has a bad value.</summary>
+public sealed class ConfigException(string key, string message) : GlintException(message)
+{
+    public string Key { get; } = key;
+    public override string Category => "configuration error";
+}
+
+/// <summary>A job spec file is malformed or refers to something that does not exist.</summary>
+public sealed class SpecException(string message, Exception? inner = null) : GlintException(message, inner)
+{
+    public override string Category => "job spec error";
+}
+
+/// <summary>A task failed on all its attempts (or with a fatal error), failing the run.</summary>
+public sealed class TaskFailedException(string taskId, int attempts, string message, Exception? inner = null)
+    : GlintException(message, inner)
+{
+    public string TaskId { get; } = taskId;
+    public int Attempts { get; } = attempts;
+    public override string Category => "task failed";
+}
+
+/// <summary>The run was cancelled (Ctrl+C or a token); no target was changed.</summary>
+public sealed class RunCancelledException(string message) : GlintException(message)
+{
+    public override string Category => "cancelled";
+}
+
+/// <summary>A failure of the kind that may pass on retry (I/O hiccup, lost resource, injected fault).</summary>
+public sealed class TransientException(string message, Exception? inner = null) : GlintException(message, inner)
+{
+    public override string Category => "transient error";
+    public override bool IsRetryable => true;
+}

@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Glint.Api;
+using Glint.Errors;
+using Glint.Plan;
+using Glint.Storage;
+
+namespace Glint.Execution;
+
+/// <summary>What a run returned besides its summary: collected rows or a count, per action.</summary>
+public sealed record RunOutcome(RunSummary Summary, IReadOnlyDictionary<StageId, IReadOnlyList<object?[]>> Rows, IReadOnlyDictionary<StageId, long> Counts);
+
+/// <summary>
+/// Drives one run: creates the slots, runs stages as their inputs become ready, then commits every
+/// target. A failure or cancellation aborts every target, which are left exactly as they were.
+/// </summary>
+internal sealed class RunDriver(SessionOptions options)
+{
+    private sealed class NoListener : IRunListener;
+
+    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation)
+    {
+        var listener = options.Listener ?? new NoListener();
+        var runId = RunId.New();
+        var scratch = Path.Combine(options.Home, "scratch", runId.Value);
+        var run = new RunContext(runId, scratch, options.Settings);
+        var committers = plan.Stages.Where(s => s.Sink is TargetSink)
+            .ToDictionary(s => s.Id, s => new OutputCommitter(((TargetSink)s.Sink).Target, run));
+        var started = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var slots = CreateSlots(scratch);
+        var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector);
+        var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
+        var stageSummaries = new List<StageSummary>();
+        var succeeded = false;
+        try
+        {
+            var pending = plan.Stages.ToList();
+            while (pending.Count > 0)
+            {
+                var ready = pending.Where(s => s.DependsOn.All(results.ContainsKey)).ToList();
+                var stageClock = Stopwatch.StartNew();
+                var upstream = results.ToDictionary(r => r.Key, r => (IReadOnlyList<WrittenFile>)Files(r.Value));
+                var tasks = ready.ToDictionary(s => s.Id, s => StageTasks.Tasks(s, run, upstream));
+                foreach (var stage in ready) listener.StageStarted(stage.Id, Name(stage), tasks[stage.Id].Length);
+                var done = scheduler.Run(tasks.Values.SelectMany(t => t).ToList(), cancellation);
+                foreach (var stage in ready)
+                {
+                    var mine = tasks[stage.Id].ToDictionary(t => t.Id, t => done[t.Id]);
+                    results[stage.Id] = mine;
+                    stageSummaries.Add(new StageSummary(stage.Id, Name(stage), mine.Count,
+                        scheduler.Attempts.Count(a => a.Id.Task.Stage == stage.Id),
+                        mine.Values.Sum(r => r.RowsIn), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed));
+                    listener.StageFinished(stage.Id);
+                    pending.Remove(stage);
+                }
+            }
+            cancellation.ThrowIfCancellationRequested();
+            var committed = committers.Select(c => c.Value.Commit(Files(results[c.Key]))).ToImmutableArray();
+            succeeded = true;
+
+            var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
+            var summary = new RunSummary(runId, true, null, options.WorkerType, options.NumberOfWorkers, started, clock.Elapsed,
+                stageSummaries.Where(s => firstStages.Contains(s.Id)).Sum(s => s.RowsIn),
+                plan.Stages.Where(s => s.Sink is not ScratchSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
+                committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)]);
+            return new RunOutcome(summary,
+                plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
+                    s => (IReadOnlyList<object?[]>)results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList()),
+                plan.Stages.Where(s => s.Sink is CountSink).ToDictionary(s => s.Id, s => results[s.Id].Values.Sum(r => r.RowsOut)));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RunCancelledException($"run {runId} cancelled; no target was changed");
+        }
+        finally
+        {
+            if (!succeeded)
+                foreach (var committer in committers.Values) committer.Abort();
+            foreach (var slot in slots) slot.Dispose();
+            // Scratch is kept after a failure, for looking into; a success removes it unless asked to keep it.
+            if (succeeded && !options.Settings.KeepScratch && Directory.Exists(scratch))
+                Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private List<Slot> CreateSlots(string scratch)
+    {
+        var slots = new List<Slot>();
+        for (var w = 0; w < options.NumberOfWorkers; w++)
+            for (var s = 0; s < options.WorkerType.VCpus; s++)
+                slots.Add(new Slot(w, s, options.WorkerType.MemoryPerSlot, Path.Combine(scratch, "slots", $"w{w}-s{s}")));
+        return slots;
+    }
+
+    private static List<WrittenFile> Files(IReadOnlyDictionary<TaskId, TaskResult> results) =>
+        results.OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Files).ToList();
+
+    private static string Name(Stage stage) => stage.Sink switch
+    {
+        TargetSink t => $"write {t.Target.Path}",
+        ScratchSink => "exchange",
+        CollectSink => "collect",
+        CountSink => "count",
+        _ => stage.Sink.GetType().Name,
+    };
+}

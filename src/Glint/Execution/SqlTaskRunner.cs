@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using Glint.Plan;
+using Glint.Storage;
+
+namespace Glint.Execution;
+
+/// <summary>Runs a task's query on its slot's DuckDB and delivers the rows as the task's output asks.</summary>
+internal sealed class SqlTaskRunner : ITaskRunner
+{
+    public TaskResult Run(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        return task.Work.Output switch
+        {
+            WriteFilesOutput write => Write(task.Work.Query, write, attempt, slot, cancellation),
+            CollectOutput collect => Collect(task.Work.Query, collect.MaxRows, slot, cancellation),
+            CountOutput => Count(task.Work.Query, slot, cancellation),
+            var other => throw new NotSupportedException($"task output {other.GetType().Name}"),
+        };
+    }
+
+    private static TaskResult Count(string query, Slot slot, CancellationToken cancellation)
+    {
+        var rows = Execute(slot, $"SELECT count(*)::BIGINT FROM ({query})", cancellation, reader => reader.GetInt64(0));
+        return new TaskResult(RowsScanned(slot), rows.Single(), [], null);
+    }
+
+    private static TaskResult Collect(string query, long maxRows, Slot slot, CancellationToken cancellation)
+    {
+        var rows = Execute(slot, $"{query} LIMIT {maxRows + 1}", cancellation, reader =>
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            return row;
+        });
+        if (rows.Count > maxRows)
+            throw new Errors.PlanException($"result has more than {maxRows} rows; Collect is for small results, use Write or Limit");
+        return new TaskResult(RowsScanned(slot), rows.Count, [], rows);
+    }
+
+    private static TaskResult Write(string query, WriteFilesOutput output, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
+    {
+        var folder = Path.Combine(output.StagingFolder, attempt.ToString());
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(output.StagingFolder);
+        var pattern = Sql.Literal(output.FilePrefix + attempt + "-{i}");
+
+        // DuckDB cannot partition JSON output: write partitioned Parquet first, then turn each file into JSON lines.
+        var viaParquet = output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty;
+        var format = viaParquet ? FileFormat.Parquet : output.Format;
+        var target = viaParquet ? Path.Combine(folder, "_parquet") : folder;
+
+        var options = new List<string> { "FORMAT " + format.ToString().ToUpperInvariant(), "FILENAME_PATTERN " + pattern };
+        if (format == FileFormat.Csv) options.Add("HEADER true");
+        if (output.PartitionBy.IsEmpty) options.Add($"FILE_SIZE_BYTES {output.TargetFileSize}");
+        else options.Add($"PARTITION_BY ({Sql.SelectList(output.PartitionBy)})");
+        options.Add(format == FileFormat.Parquet ? "RETURN_STATS" : "RETURN_FILES");
+
+        var copy = $"COPY ({query}) TO {Sql.Literal(target)} ({string.Join(", ", options)})";
+        var files = new List<WrittenFile>();
+        long rowsOut = 0;
+        if (format == FileFormat.Parquet)
+        {
+            foreach (var (file, count) in Execute(slot, copy, cancellation, r => (r.GetString(0), Convert.ToInt64(r.GetValue(1)))))
+            {
+                rowsOut += count;
+                files.Add(new WrittenFile(target, Path.GetRelativePath(target, file), count, new FileInfo(file).Length));
+            }
+        }
+        else
+        {
+            var (count, paths) = Execute(slot, copy, cancellation, r => (r.GetInt64(0), (List<string>)r.GetValue(1))).Single();
+            rowsOut = count;
+            files.AddRange(paths.Select(p => new WrittenFile(target, Path.GetRelativePath(target, p),
+                paths.Count == 1 ? count : null, new FileInfo(p).Length)));
+        }
+        var rowsIn = RowsScanned(slot);
+
+        var kept = ImmutableArray.CreateBuilder<WrittenFile>();
+        foreach (var file in files)
+        {
+            if (file.Rows == 0 || rowsOut == 0) { File.Delete(file.FullPath); continue; }
+            kept.Add(viaParquet ? ToJsonLines(file, folder, slot, cancellation) : file);
+        }
+        if (viaParquet) Directory.Delete(target, recursive: true);
+        return new TaskResult(rowsIn, rowsOut, kept.ToImmutable(), null);
+    }
+
+    private static WrittenFile ToJsonLines(WrittenFile parquet, string folder, Slot slot, CancellationToken cancellation)
+    {
+        var relative = Path.ChangeExtension(parquet.RelativePath, ".json");
+        var destination = Path.Combine(folder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        Execute(slot, $"COPY (SELECT * FROM read_parquet({Sql.Literal(parquet.FullPath)})) TO {Sql.Literal(destination)} (FORMAT JSON)",
+            cancellation, _ => 0);
+        return new WrittenFile(folder, relative, parquet.Rows, new FileInfo(destination).Length);
+    }
+
+    private static List<T> Execute<T>(Slot slot, string sql, CancellationToken cancellation, Func<DuckDBDataReader, T> read)
+    {
+        using var command = slot.Connection.CreateCommand();
+        command.CommandText = sql;
+        using var registration = cancellation.Register(command.Cancel);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(read(reader));
+        cancellation.ThrowIfCancellationRequested();
+        return rows;
+    }
+
+    private static long RowsScanned(Slot slot)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(slot.ProfilePath));
+            return doc.RootElement.TryGetProperty("cumulative_rows_scanned", out var v) ? v.GetInt64() : 0;
+        }
+        catch (Exception e) when (e is IOException or JsonException) { return 0; }
+    }
+}

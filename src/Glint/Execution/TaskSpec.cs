@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using Glint.Storage;
+
+namespace Glint.Execution;
+
+/// <summary>One task: a partition of a stage, with everything a slot needs to run it.</summary>
+public sealed record TaskSpec(TaskId Id, string Description, long InputBytes, int InputFiles, TaskWork Work);
+
+/// <summary>What a task does on its slot: run a query and deliver its rows somewhere.</summary>
+public sealed record TaskWork(string Query, TaskOutput Output);
+
+/// <summary>Where a task's rows go.</summary>
+public abstract record TaskOutput;
+
+/// <summary>Write files under <paramref name="StagingFolder"/>/&lt;attempt&gt;/ (never visible until the job commit).</summary>
+public sealed record WriteFilesOutput(
+    string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput;
+
+/// <summary>Return the rows to the driver.</summary>
+public sealed record CollectOutput(long MaxRows) : TaskOutput;
+
+/// <summary>Return only the number of rows.</summary>
+public sealed record CountOutput : TaskOutput;
+
+/// <summary>A file a task attempt wrote; the path is relative to the attempt's folder.</summary>
+public sealed record WrittenFile(string AttemptFolder, string RelativePath, long? Rows, long Bytes)
+{
+    public string FullPath => Path.Combine(AttemptFolder, RelativePath);
+}
+
+/// <summary>What a successful attempt produced.</summary>
+public sealed record TaskResult(long RowsIn, long RowsOut, ImmutableArray<WrittenFile> Files, IReadOnlyList<object?[]>? Rows)
+{
+    public long BytesOut => Files.Sum(f => f.Bytes);
+}
+
+/// <summary>One attempt as it happened: where, when and how it ended.</summary>
+public sealed record TaskAttemptRecord(
+    TaskAttemptId Id, string Slot, DateTime StartedUtc, DateTime EndedUtc, bool Succeeded, string? Error, TaskResult? Result)
+{
+    public TimeSpan Duration => EndedUtc - StartedUtc;
+}

@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using Glint.Api;
+using Glint.Errors;
+using Glint.Execution;
+using Glint.Plan;
+using Glint.Storage;
+
+namespace Glint.Jobs;
+
+/// <summary>Turns a job spec into session options and the write actions of one run.</summary>
+public static class JobPlanner
+{
+    /// <summary>Session options from the spec, then the command line's overrides.</summary>
+    public static SessionOptions Options(JobSpec spec, SessionOptions defaults, string? workerType = null, int? workers = null,
+        IEnumerable<KeyValuePair<string, string>>? settings = null)
+    {
+        var type = workerType ?? spec.WorkerType;
+        var count = workers ?? spec.NumberOfWorkers ?? defaults.NumberOfWorkers;
+        if (count < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {count}");
+        return defaults with
+        {
+            WorkerType = type is null ? defaults.WorkerType : WorkerType.Parse(type),
+            NumberOfWorkers = count,
+            Settings = defaults.Settings.With(spec.Settings).With(settings ?? []),
+        };
+    }
+
+    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session)
+    {
+        var frames = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, source) in spec.Sources)
+        {
+            var reader = session.Read.Format(source.Format);
+            foreach (var (k, v) in source.Options) reader.Option(k, v);
+            frames[name] = reader.Load(source.Path!);
+        }
+        foreach (var t in spec.Transforms)
+        {
+            try { frames[t.Name!] = Apply(t, frames); }
+            catch (PlanException e) { throw new PlanException($"transform '{t.Name}': {e.Message}", e.Subject, e); }
+        }
+        return spec.Targets.Select(target =>
+        {
+            var writer = frames[target.From!].Write().Format(target.Format).Mode(target.Mode).PartitionBy([.. target.PartitionBy]);
+            return writer.ToAction(target.Path!);
+        }).ToList();
+    }
+
+    private static DataFrame Apply(TransformSpec t, Dictionary<string, DataFrame> frames)
+    {
+        if (t.Union is not null)
+            return frames[t.Union[0]].Union([.. t.Union.Skip(1).Select(n => frames[n])]);
+        var input = frames[t.From!];
+        if (t.Filter is not null) return input.Filter(t.Filter);
+        if (t.Select is not null) return input.Select([.. t.Select]);
+        if (t.MapSql is not null) return input.MapSql(t.MapSql);
+        if (t.Limit is not null) return input.Limit(t.Limit.Value);
+        return t.WithColumns!.Aggregate(input, (df, kv) => df.WithColumn(kv.Key, kv.Value));
+    }
+}

@@ -1,0 +1,44 @@
+namespace Glint.Jobs;
+
+/// <summary>A job as written in YAML (docs/job-spec.md): sources, ordered transforms and targets.</summary>
+public sealed class JobSpec
+{
+    public string? Name { get; set; }
+    public string? WorkerType { get; set; }
+    public int? NumberOfWorkers { get; set; }
+    public Dictionary<string, string> Settings { get; set; } = [];
+    public Dictionary<string, SourceSpec> Sources { get; set; } = [];
+    public List<TransformSpec> Transforms { get; set; } = [];
+    public List<TargetSpec> Targets { get; set; } = [];
+}
+
+/// <summary>A named file source.</summary>
+public sealed class SourceSpec
+{
+    public string? Path { get; set; }
+    public string Format { get; set; } = "parquet";
+    public Dictionary<string, string> Options { get; set; } = [];
+}
+
+/// <summary>One named step; exactly one of the operations is set.</summary>
+public sealed class TransformSpec
+{
+    public string? Name { get; set; }
+    public string? From { get; set; }
+    public string? Filter { get; set; }
+    public List<string>? Select { get; set; }
+    public Dictionary<string, string>? WithColumns { get; set; }
+    public string? MapSql { get; set; }
+    public List<string>? Union { get; set; }
+    public long? Limit { get; set; }
+}
+
+/// <summary>A folder the job writes.</summary>
+public sealed class TargetSpec
+{
+    public string? From { get; set; }
+    public string? Path { get; set; }
+    public string Format { get; set; } = "parquet";
+    public List<string> PartitionBy { get; set; } = [];
+    public string Mode { get; set; } = "error_if_exists";
+}

@@ -1,0 +1,78 @@
+using Glint.Errors;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Glint.Jobs;
+
+/// <summary>Reads a YAML job spec, checks its structure and resolves relative paths against the spec's folder.</summary>
+public static class JobSpecLoader
+{
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .Build();
+
+    public static JobSpec Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new SpecException($"job spec '{full}' does not exist");
+        return Parse(File.ReadAllText(full), Path.GetDirectoryName(full)!, full);
+    }
+
+    public static JobSpec Parse(string yaml, string baseFolder, string origin = "job spec")
+    {
+        JobSpec? spec;
+        try { spec = Yaml.Deserialize<JobSpec>(yaml); }
+        catch (YamlException e)
+        {
+            var inner = e.InnerException?.Message ?? e.Message;
+            throw new SpecException($"{origin} line {e.Start.Line}, column {e.Start.Column}: {Clean(inner)}", e);
+        }
+        if (spec is null) throw new SpecException($"{origin} is empty");
+        Check(spec, origin);
+        foreach (var source in spec.Sources.Values)
+            source.Path = Resolve(baseFolder, source.Path!);
+        foreach (var target in spec.Targets)
+            target.Path = Resolve(baseFolder, target.Path!);
+        return spec;
+    }
+
+    private static string Resolve(string baseFolder, string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
+
+    private static string Clean(string message) =>
+        message.Replace("Property '", "unknown key '").Replace("' not found on type 'Glint.Jobs.", "' in ").TrimEnd('.') ;
+
+    private static void Check(JobSpec spec, string origin)
+    {
+        if (string.IsNullOrWhiteSpace(spec.Name)) throw new SpecException($"{origin}: 'name' is required");
+        if (spec.Sources.Count == 0) throw new SpecException($"{origin}: 'sources' must name at least one source");
+        if (spec.Targets.Count == 0) throw new SpecException($"{origin}: 'targets' must list at least one target");
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, source) in spec.Sources)
+        {
+            if (string.IsNullOrWhiteSpace(source.Path)) throw new SpecException($"{origin}: source '{name}' needs a 'path'");
+            known.Add(name);
+        }
+        foreach (var (t, i) in spec.Transforms.Select((t, i) => (t, i)))
+        {
+            var label = t.Name is null ? $"transform #{i + 1}" : $"transform '{t.Name}'";
+            if (string.IsNullOrWhiteSpace(t.Name)) throw new SpecException($"{origin}: {label} needs a 'name'");
+            if (!known.Add(t.Name)) throw new SpecException($"{origin}: the name '{t.Name}' is used twice");
+            var operations = new object?[] { t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit }.Count(o => o is not null);
+            if (operations != 1)
+                throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit (it has {operations})");
+            var inputs = t.Union ?? (t.From is null ? [] : [t.From]);
+            if (t.Union is null && t.From is null) throw new SpecException($"{origin}: {label} needs 'from'");
+            if (t.Union is not null && t.Union.Count < 2) throw new SpecException($"{origin}: {label}: union needs at least two inputs");
+            foreach (var input in inputs.Where(x => !known.Contains(x) || string.Equals(x, t.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new SpecException($"{origin}: {label} reads '{input}', which is not a source or an earlier transform");
+        }
+        foreach (var (target, i) in spec.Targets.Select((t, i) => (t, i)))
+        {
+            if (string.IsNullOrWhiteSpace(target.Path)) throw new SpecException($"{origin}: target #{i + 1} needs a 'path'");
+            if (target.From is null || !known.Contains(target.From))
+                throw new SpecException($"{origin}: target '{target.Path}' reads '{target.From}', which is not a source or transform");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using Glint.Api;
+using Glint.Execution;
+
+namespace Glint.Plan;
+
+/// <summary>Renders a plan for people: the logical tree, then each stage with its tasks, splits and the SQL a task runs.</summary>
+internal static class Explainer
+{
+    public static string Explain(IReadOnlyList<PlannedAction> actions, PhysicalPlan plan, SessionOptions options, bool allSplits = false)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("== Logical plan ==");
+        foreach (var action in actions)
+        {
+            sb.AppendLine(SinkLine(action.Sink));
+            Tree(action.Root, 1, sb);
+        }
+        sb.AppendLine();
+        sb.AppendLine($"== Physical plan: {plan.Stages.Length} stage{(plan.Stages.Length == 1 ? "" : "s")}, {plan.Stages.Sum(s => s.TaskCount)} tasks on {options.NumberOfWorkers} × {options.WorkerType} = {options.Slots} slots ==");
+        var run = new RunContext(new RunId("<run-id>"), Path.Combine(options.Home, "scratch", "<run-id>"), options.Settings);
+        foreach (var stage in plan.Stages)
+        {
+            var after = stage.DependsOn.IsEmpty ? "" : $" after {string.Join(", ", stage.DependsOn)}";
+            sb.AppendLine($"Stage {stage.Id}: {stage.TaskCount} task{(stage.TaskCount == 1 ? "" : "s")}{after} → {SinkLine(stage.Sink)}");
+            foreach (var pipeline in stage.Pipelines)
+            {
+                var steps = pipeline.Operators.Select(o => o.Describe());
+                switch (pipeline.Input)
+                {
+                    case ScanInput scan:
+                        sb.AppendLine($"  pipeline: scan {scan.Source} → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
+                        Splits(scan, sb, allSplits);
+                        break;
+                    case GatherInput gather:
+                        sb.AppendLine($"  pipeline: gather output of {gather.Upstream} (exchange: single partition) → {string.Join(" → ", steps)}");
+                        break;
+                }
+            }
+            var first = StageTasks.Tasks(stage, run, new Dictionary<StageId, IReadOnlyList<WrittenFile>>()).FirstOrDefault();
+            if (first is not null)
+            {
+                sb.AppendLine($"  task {first.Id} SQL:");
+                foreach (var line in first.Work.Query.Split('\n')) sb.AppendLine("    " + line);
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static void Splits(ScanInput scan, StringBuilder sb, bool all)
+    {
+        var sizes = scan.Splits.Select(s => s.Bytes).Order().ToList();
+        if (sizes.Count == 0) return;
+        sb.AppendLine($"    {scan.Splits.Length} splits from {scan.Source.Files.Length} files ({Bytes.Format(scan.Source.TotalBytes)}): " +
+                      $"bytes per split min {Bytes.Format(sizes[0])}, median {Bytes.Format(sizes[sizes.Count / 2])}, max {Bytes.Format(sizes[^1])}; " +
+                      $"files per split {scan.Splits.Min(s => s.Files)}..{scan.Splits.Max(s => s.Files)}");
+        var shown = all ? scan.Splits : scan.Splits.Take(8);
+        foreach (var split in shown)
+        {
+            var ranges = split.Slices.Count(s => s.Rows is not null);
+            sb.AppendLine($"      split {split.Index}: {split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)}" +
+                          (ranges > 0 ? $", {ranges} row-group range{(ranges == 1 ? "" : "s")}" : ""));
+        }
+        if (!all && scan.Splits.Length > 8) sb.AppendLine($"      … {scan.Splits.Length - 8} more splits");
+    }
+
+    private static void Tree(LogicalNode node, int depth, StringBuilder sb)
+    {
+        sb.Append(new string(' ', depth * 2)).AppendLine(node.Describe());
+        foreach (var child in node.Children) Tree(child, depth + 1, sb);
+    }
+
+    private static string SinkLine(StageSink sink) => sink switch
+    {
+        TargetSink t => $"Write {t.Target}",
+        ScratchSink => "exchange to scratch",
+        CollectSink => "Collect",
+        CountSink => "Count",
+        _ => sink.GetType().Name,
+    };
+}

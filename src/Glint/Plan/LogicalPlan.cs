@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using Glint.Storage;
+
+namespace Glint.Plan;
+
+/// <summary>A node of the logical plan: what to compute, with its output schema already checked. Holds no execution state.</summary>
+public abstract record LogicalNode
+{
+    public abstract Schema Schema { get; }
+    public abstract IEnumerable<LogicalNode> Children { get; }
+    /// <summary>One line for Explain.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>Reads a file source.</summary>
+public sealed record ScanNode(FileSource Source) : LogicalNode
+{
+    public override Schema Schema => Source.Schema;
+    public override IEnumerable<LogicalNode> Children => [];
+    public override string Describe() =>
+        $"Scan {Source} ({Source.Files.Length} files, {Bytes.Format(Source.TotalBytes)})" +
+        (Source.PartitionColumns.IsEmpty ? "" : $" partitions: {string.Join(", ", Source.PartitionColumns)}");
+}
+
+/// <summary>Keeps the rows for which a SQL condition is true.</summary>
+public sealed record FilterNode(LogicalNode Input, string Condition) : LogicalNode
+{
+    public override Schema Schema => Input.Schema;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"Filter {Condition}";
+}
+
+/// <summary>Computes a new list of columns from SQL expressions.</summary>
+public sealed record ProjectNode(LogicalNode Input, ImmutableArray<string> Expressions, Schema Output) : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"Select {string.Join(", ", Expressions)}";
+}
+
+/// <summary>Adds a column, or replaces one of the same name, computed from a SQL expression.</summary>
+public sealed record WithColumnNode(LogicalNode Input, string Name, string Expression, Schema Output) : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"WithColumn {Name} = {Expression}";
+}
+
+/// <summary>A SQL query over the relation <c>input</c>, run on each partition separately.</summary>
+public sealed record MapSqlNode(LogicalNode Input, string Query, Schema Output) : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"MapSql {Query.ReplaceLineEndings(" ")}";
+}
+
+/// <summary>All rows of its inputs (by position, as Spark's union), typed to a common schema.</summary>
+public sealed record UnionNode(ImmutableArray<LogicalNode> Inputs, Schema Output) : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => Inputs;
+    public override string Describe() => $"Union ({Inputs.Length} inputs)";
+}
+
+/// <summary>At most <paramref name="Count"/> rows.</summary>
+public sealed record LimitNode(LogicalNode Input, long Count) : LogicalNode
+{
+    public override Schema Schema => Input.Schema;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"Limit {Count}";
+}

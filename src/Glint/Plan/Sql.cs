@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Text;
+
+namespace Glint.Plan;
+
+/// <summary>Quoting for identifiers and literals that come from users or data; nothing is pasted into SQL unquoted.</summary>
+public static class Sql
+{
+    public static string Ident(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+
+    public static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
+
+    public static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string List(IEnumerable<string> literals) => "[" + string.Join(", ", literals.Select(Literal)) + "]";
+
+    /// <summary>A DuckDB struct literal mapping column names to types, as read_csv's <c>columns</c> takes.</summary>
+    public static string TypeStruct(IEnumerable<Column> columns)
+    {
+        var sb = new StringBuilder("{");
+        sb.Append(string.Join(", ", columns.Select(c => Literal(c.Name) + ": " + Literal(c.Type))));
+        return sb.Append('}').ToString();
+    }
+
+    public static string SelectList(IEnumerable<string> names) => string.Join(", ", names.Select(Ident));
+}

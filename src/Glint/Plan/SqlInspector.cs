@@ -1,0 +1,102 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Glint.Errors;
+using Glint.Execution;
+
+namespace Glint.Plan;
+
+/// <summary>
+/// Reads SQL with DuckDB's own parser (json_serialize_sql) and refuses what a single partition
+/// cannot compute alone: aggregates, windows, ordering, limits, DISTINCT, and reads of other tables.
+/// </summary>
+internal static class SqlInspector
+{
+    private static readonly Lazy<FrozenSet<string>> AggregateFunctions = new(() =>
+        DuckDbInstances.OnDriver(c => c.Query(
+                "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'aggregate' " +
+                "EXCEPT SELECT function_name FROM duckdb_functions() WHERE function_type IN ('scalar', 'macro')"))
+            .Select(r => ((string)r[0]!).ToLowerInvariant())
+            .ToFrozenSet());
+
+    public static void CheckNarrow(string query, string context, bool expression)
+    {
+        var json = DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal(query)})")[0][0]!);
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        if (root.GetProperty("error").GetBoolean())
+        {
+            var message = root.TryGetProperty("error_message", out var m) ? m.GetString() : "syntax error";
+            throw new PlanException($"{context}: {message}", context);
+        }
+        var statements = root.GetProperty("statements");
+        if (statements.GetArrayLength() != 1)
+            throw new PlanException($"{context}: must be a single {(expression ? "expression" : "SELECT statement")}", context);
+        var problem = Find(statements[0].GetProperty("node"), ["input"]);
+        if (problem is not null)
+            throw new PlanException($"{context}: {problem} needs rows from more than one partition; " +
+                (expression ? "it is not allowed here" : "map_sql runs on each partition separately") +
+                " (aggregations, ordering and limits come with shuffles)", context);
+    }
+
+    private static string? Find(JsonElement node, HashSet<string> tables)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in node.EnumerateArray())
+                    if (Find(item, tables) is { } p) return p;
+                return null;
+            case JsonValueKind.Object:
+                break;
+            default:
+                return null;
+        }
+
+        if (node.TryGetProperty("cte_map", out var cteMap) && cteMap.TryGetProperty("map", out var map))
+            foreach (var entry in map.EnumerateArray())
+                if (entry.TryGetProperty("key", out var key)) tables.Add(key.GetString()!.ToLowerInvariant());
+
+        var type = node.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var cls = node.TryGetProperty("class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        if (cls == "WINDOW") return $"the window function {Name(node)}";
+        if (cls == "FUNCTION" && AggregateFunctions.Value.Contains(Name(node))) return $"the aggregate {Name(node)}()";
+        if (cls == "FUNCTION" && node.TryGetProperty("distinct", out var d) && d.ValueKind == JsonValueKind.True)
+            return $"{Name(node)}(DISTINCT …)";
+        switch (type)
+        {
+            case "SELECT_NODE":
+                if (NonEmpty(node, "group_expressions") || NonEmpty(node, "group_sets")) return "GROUP BY";
+                if (NotNull(node, "having")) return "HAVING";
+                if (NotNull(node, "qualify")) return "QUALIFY";
+                break;
+            case "ORDER_MODIFIER" when NonEmpty(node, "orders"): return "ORDER BY";
+            case "LIMIT_MODIFIER" or "LIMIT_PERCENT_MODIFIER": return "LIMIT";
+            case "DISTINCT_MODIFIER": return "DISTINCT";
+            case "SET_OPERATION_NODE":
+                var setop = node.TryGetProperty("setop_type", out var s) ? s.GetString() : "";
+                var all = node.TryGetProperty("setop_all", out var a) && a.ValueKind == JsonValueKind.True;
+                if (setop != "UNION" || !all) return $"{setop}{(all ? " ALL" : "")} (only UNION ALL is narrow)";
+                break;
+            case "BASE_TABLE":
+                var table = node.GetProperty("table_name").GetString()!;
+                if (!tables.Contains(table.ToLowerInvariant()))
+                    return $"reading table '{table}' (only the relation 'input' is available)";
+                break;
+            case "TABLE_FUNCTION":
+                return "a table function in FROM";
+        }
+
+        foreach (var property in node.EnumerateObject())
+            if (Find(property.Value, tables) is { } p) return p;
+        return null;
+    }
+
+    private static string Name(JsonElement node) =>
+        node.TryGetProperty("function_name", out var n) ? n.GetString()!.ToLowerInvariant() : "?";
+
+    private static bool NonEmpty(JsonElement node, string property) =>
+        node.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0;
+
+    private static bool NotNull(JsonElement node, string property) =>
+        node.TryGetProperty(property, out var v) && v.ValueKind != JsonValueKind.Null;
+}

@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Glint.Errors;
+
+namespace Glint.Storage;
+
+/// <summary>Resolves a path, folder or glob to the data files it names, with the Hive partition values of each.</summary>
+public static class FileListing
+{
+    /// <summary>Files and folders starting with these are metadata (e.g. _SUCCESS, _glint_temporary, .crc) and never data.</summary>
+    public static bool IsHidden(string name) => name.StartsWith('_') || name.StartsWith('.');
+
+    public static bool IsGlob(string path) => path.IndexOfAny(['*', '?', '[']) >= 0;
+
+    /// <summary>Lists the data files under <paramref name="path"/>, sorted by path.</summary>
+    public static (string Root, ImmutableArray<SourceFile> Files) List(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new SourceException(path, "source path is empty");
+        var full = Path.GetFullPath(path);
+        if (IsGlob(full))
+            return ListGlob(full);
+        if (File.Exists(full))
+        {
+            var info = new FileInfo(full);
+            return (info.DirectoryName!, [new SourceFile(full, info.Length, info.LastWriteTimeUtc, [])]);
+        }
+        if (!Directory.Exists(full))
+            throw new SourceException(full, $"source path '{full}' does not exist");
+        var files = EnumerateData(full).ToList();
+        if (files.Count == 0)
+            throw new SourceException(full, $"source folder '{full}' contains no data files");
+        return (full, WithPartitions(full, files));
+    }
+
+    private static (string, ImmutableArray<SourceFile>) ListGlob(string pattern)
+    {
+        var parts = pattern.Split('/');
+        var fixedCount = parts.TakeWhile(p => !IsGlob(p)).Count();
+        var root = string.Join('/', parts.Take(fixedCount));
+        if (root.Length == 0) root = "/";
+        if (!Directory.Exists(root))
+            throw new SourceException(pattern, $"source glob '{pattern}': folder '{root}' does not exist");
+        var regex = GlobToRegex(string.Join('/', parts.Skip(fixedCount)));
+        var files = EnumerateData(root)
+            .Where(f => regex.IsMatch(Path.GetRelativePath(root, f.FullName)))
+            .ToList();
+        if (files.Count == 0)
+            throw new SourceException(pattern, $"source glob '{pattern}' matches no data files");
+        return (root, WithPartitions(root, files));
+    }
+
+    private static IEnumerable<FileInfo> EnumerateData(string root)
+    {
+        var stack = new Stack<DirectoryInfo>();
+        stack.Push(new DirectoryInfo(root));
+        while (stack.Count > 0)
+        {
+            var dir = stack.Pop();
+            foreach (var entry in dir.EnumerateFileSystemInfos())
+            {
+                if (IsHidden(entry.Name)) continue;
+                if (entry is DirectoryInfo sub) stack.Push(sub);
+                else if (entry is FileInfo file) yield return file;
+            }
+        }
+    }
+
+    private static ImmutableArray<SourceFile> WithPartitions(string root, List<FileInfo> files)
+    {
+        var result = files
+            .OrderBy(f => f.FullName, StringComparer.Ordinal)
+            .Select(f => new SourceFile(f.FullName, f.Length, f.LastWriteTimeUtc, HivePartitioning.Parse(root, f.FullName)))
+            .ToImmutableArray();
+        HivePartitioning.CheckConsistent(root, result);
+        return result;
+    }
+
+    internal static Regex GlobToRegex(string glob)
+    {
+        var sb = new System.Text.StringBuilder("^");
+        for (var i = 0; i < glob.Length; i++)
+        {
+            var c = glob[i];
+            if (c == '*' && i + 1 < glob.Length && glob[i + 1] == '*')
+            {
+                // "**/" matches any number of folders, including none.
+                var slash = i + 2 < glob.Length && glob[i + 2] == '/';
+                sb.Append(slash ? "(?:.*/)?" : ".*");
+                i += slash ? 2 : 1;
+            }
+            else if (c == '*') sb.Append("[^/]*");
+            else if (c == '?') sb.Append("[^/]");
+            else if (c == '[')
+            {
+                var end = glob.IndexOf(']', i);
+                if (end < 0) sb.Append("\\[");
+                else { sb.Append(glob, i, end - i + 1); i = end; }
+            }
+            else sb.Append(Regex.Escape(c.ToString()));
+        }
+        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+using Glint.Plan;
+
+namespace Glint.Storage;
+
+/// <summary>A resolved file source: its files, format, options and schema (file columns, then partition columns).</summary>
+public sealed record FileSource(
+    string Path,
+    string Root,
+    FileFormat Format,
+    ReadOptions Options,
+    ImmutableArray<SourceFile> Files,
+    ImmutableArray<Column> FileColumns,
+    ImmutableArray<Column> PartitionColumns)
+{
+    public Schema Schema { get; } = Schema.Of(FileColumns.Concat(PartitionColumns));
+
+    public long TotalBytes => Files.Sum(f => f.Length);
+
+    public override string ToString() => $"{Format.ToString().ToLowerInvariant()} {Path}";
+}

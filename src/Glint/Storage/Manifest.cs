@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Glint.Storage;
+
+/// <summary>One data file listed in a target's manifest; the path is relative to the target.</summary>
+public sealed record ManifestFile(
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("rows")] long? Rows,
+    [property: JsonPropertyName("bytes")] long Bytes);
+
+/// <summary>
+/// The <c>_SUCCESS</c> file a job commit writes last: every data file the target holds after the
+/// commit, with rows and bytes. Readers that honor it never see a partial write.
+/// </summary>
+public sealed record Manifest(
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("committed_at")] DateTime CommittedAtUtc,
+    [property: JsonPropertyName("mode")] string Mode,
+    [property: JsonPropertyName("format")] string Format,
+    [property: JsonPropertyName("partition_by")] ImmutableArray<string> PartitionBy,
+    [property: JsonPropertyName("rows")] long? Rows,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("files")] ImmutableArray<ManifestFile> Files)
+{
+    public const string FileName = "_SUCCESS";
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public static Manifest? TryRead(string target)
+    {
+        var path = System.IO.Path.Combine(target, FileName);
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Options); }
+        catch (JsonException) { return null; } // an empty Spark-style marker, or someone else's
+    }
+
+    /// <summary>Writes the manifest next to the data by rename, so it appears whole or not at all.</summary>
+    public void Write(string target, string stagingFolder)
+    {
+        Directory.CreateDirectory(stagingFolder);
+        var temporary = System.IO.Path.Combine(stagingFolder, FileName);
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Options));
+        File.Move(temporary, System.IO.Path.Combine(target, FileName), overwrite: true);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using Glint.Errors;
+using Glint.Execution;
+using Glint.Plan;
+
+namespace Glint.Storage;
+
+/// <summary>What a committed target holds after the run.</summary>
+public sealed record CommittedTarget(WriteTarget Target, int FilesWritten, long RowsWritten, long BytesWritten, int FilesReplaced);
+
+/// <summary>
+/// The job commit for one target. Attempts stage their files under the target's staging folder;
+/// the commit moves the winning attempts' files into place, moves what the mode replaces aside,
+/// writes the manifest last and removes the staging folder. Any failure puts everything back.
+/// </summary>
+internal sealed class OutputCommitter
+{
+    private readonly WriteTarget target;
+    private readonly RunContext run;
+    private readonly bool existedBefore;
+
+    public OutputCommitter(WriteTarget target, RunContext run)
+    {
+        this.target = target;
+        this.run = run;
+        existedBefore = Directory.Exists(target.Path);
+    }
+
+    private string Staging => run.StagingFolder(target.Path);
+
+    public CommittedTarget Commit(IReadOnlyList<WrittenFile> files)
+    {
+        var previous = Manifest.TryRead(target.Path);
+        var replacedFolder = Path.Combine(Staging, "_replaced");
+        var journal = new List<(string From, string To)>();
+        Directory.CreateDirectory(target.Path);
+        try
+        {
+            var replaced = 0;
+            foreach (var entry in EntriesToReplace(files))
+            {
+                var aside = Path.Combine(replacedFolder, Path.GetRelativePath(target.Path, entry));
+                Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+                replaced += Directory.Exists(entry) ? Directory.EnumerateFiles(entry, "*", SearchOption.AllDirectories).Count() : 1;
+                Move(entry, aside, journal);
+            }
+            foreach (var file in files)
+            {
+                var destination = Path.Combine(target.Path, file.RelativePath);
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                Move(file.FullPath, destination, journal);
+            }
+            ManifestAfter(files, previous).Write(target.Path, Staging);
+            Cleanup(deleteEmptyTarget: false);
+            return new CommittedTarget(target, files.Count, files.Sum(f => f.Rows ?? 0), files.Sum(f => f.Bytes), replaced);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            for (var i = journal.Count - 1; i >= 0; i--)
+            {
+                try { MovePath(journal[i].To, journal[i].From); } catch (IOException) { }
+            }
+            Abort();
+            throw new TargetException(target.Path, $"commit to '{target.Path}' failed and was rolled back: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Removes everything this run staged; the target is left as it was before the run.</summary>
+    public void Abort() => Cleanup(deleteEmptyTarget: !existedBefore);
+
+    private IEnumerable<string> EntriesToReplace(IReadOnlyList<WrittenFile> files)
+    {
+        if (!Directory.Exists(target.Path)) return [];
+        var data = Directory.EnumerateFileSystemEntries(target.Path).Where(e => !FileListing.IsHidden(Path.GetFileName(e)));
+        switch (target.Mode)
+        {
+            case WriteMode.Overwrite:
+            case WriteMode.OverwritePartitions when target.PartitionBy.IsEmpty:
+                return data.ToList();
+            case WriteMode.OverwritePartitions:
+                // Replace exactly the partition folders this run wrote (all partition levels).
+                var depth = target.PartitionBy.Length;
+                return files
+                    .Select(f => string.Join('/', f.RelativePath.Split('/').Take(depth)))
+                    .Distinct()
+                    .Select(p => Path.Combine(target.Path, p))
+                    .Where(Directory.Exists)
+                    .ToList();
+            default:
+                return [];
+        }
+    }
+
+    private Manifest ManifestAfter(IReadOnlyList<WrittenFile> files, Manifest? previous)
+    {
+        var known = (previous?.Files ?? []).ToDictionary(f => f.Path, f => f.Rows);
+        foreach (var f in files) known[f.RelativePath] = f.Rows;
+        var all = Directory.EnumerateFiles(target.Path, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(target.Path, p))
+            .Where(p => !p.Split('/').Any(FileListing.IsHidden))
+            .Order(StringComparer.Ordinal)
+            .Select(p => new ManifestFile(p, known.GetValueOrDefault(p), new FileInfo(Path.Combine(target.Path, p)).Length))
+            .ToImmutableArray();
+        long? rows = all.All(f => f.Rows.HasValue) ? all.Sum(f => f.Rows!.Value) : null;
+        return new Manifest(run.RunId.Value, DateTime.UtcNow, target.Mode.ToString(), target.Format.ToString().ToLowerInvariant(),
+            target.PartitionBy, rows, all.Sum(f => f.Bytes), all);
+    }
+
+    private void Cleanup(bool deleteEmptyTarget)
+    {
+        if (Directory.Exists(Staging)) Directory.Delete(Staging, recursive: true);
+        var stagingRoot = Path.Combine(target.Path, RunContext.StagingFolderName);
+        if (Directory.Exists(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any())
+            Directory.Delete(stagingRoot);
+        if (deleteEmptyTarget && Directory.Exists(target.Path) && !Directory.EnumerateFileSystemEntries(target.Path).Any())
+            Directory.Delete(target.Path);
+    }
+
+    private static void Move(string from, string to, List<(string, string)> journal)
+    {
+        MovePath(from, to);
+        journal.Add((from, to));
+    }
+
+    private static void MovePath(string from, string to)
+    {
+        if (Directory.Exists(from)) Directory.Move(from, to);
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Move(from, to);
+        }
+    }
+}

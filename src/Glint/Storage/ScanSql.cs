@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Glint.Plan;
+
+namespace Glint.Storage;
+
+/// <summary>Renders the DuckDB table function that reads a set of files of one source with a fixed schema.</summary>
+public static class ScanSql
+{
+    /// <summary>A relation with exactly the source's columns in order, over the given files (optionally a row range of one Parquet file).</summary>
+    public static string Render(FileSource source, IEnumerable<string> files, RowRange? rows = null)
+    {
+        var list = Sql.List(files);
+        var hive = HiveArgs(source.PartitionColumns);
+        var function = source.Format switch
+        {
+            FileFormat.Parquet => $"read_parquet({list}{hive}{(rows is null ? "" : ", file_row_number=true")})",
+            FileFormat.Csv => $"read_csv({list}, {CsvArgs(source.Options)}, auto_detect=false, columns={Sql.TypeStruct(source.FileColumns)}{hive})",
+            _ => $"read_json({list}, format='newline_delimited', columns={Sql.TypeStruct(source.FileColumns)}{hive})",
+        };
+        var where = rows is null ? "" : $" WHERE file_row_number BETWEEN {rows.First} AND {rows.Last}";
+        return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM {function}{where}";
+    }
+
+    /// <summary>The query whose DESCRIBE gives a source's file columns before the schema is known.</summary>
+    public static string InferenceQuery(FileFormat format, ReadOptions options, IEnumerable<string> files, bool mergeSchema) =>
+        format switch
+        {
+            FileFormat.Parquet => $"SELECT * FROM read_parquet({Sql.List(files)}, hive_partitioning=false, union_by_name={(mergeSchema ? "true" : "false")})",
+            FileFormat.Csv => $"SELECT * FROM read_csv({Sql.List(files)}, {CsvArgs(options)}, hive_partitioning=false)",
+            _ => $"SELECT * FROM read_json({Sql.List(files)}, format='newline_delimited', hive_partitioning=false)",
+        };
+
+    private static string CsvArgs(ReadOptions o)
+    {
+        var args = $"header={(o.Header ? "true" : "false")}, delim={Sql.Literal(o.Delimiter)}, quote={Sql.Literal(o.Quote)}";
+        if (o.Escape is not null) args += $", escape={Sql.Literal(o.Escape)}";
+        if (o.NullValue is not null) args += $", nullstr={Sql.Literal(o.NullValue)}";
+        return args;
+    }
+
+    private static string HiveArgs(ImmutableArray<Column> partitions) =>
+        partitions.IsEmpty
+            ? ", hive_partitioning=false"
+            : $", hive_partitioning=true, hive_types={Sql.TypeStruct(partitions)}";
+}
+
+/// <summary>An inclusive range of row numbers within one Parquet file, aligned to row groups.</summary>
+public sealed record RowRange(long First, long Last)
+{
+    public long Count => Last - First + 1;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs Glint's whole test suite and ends with "N passed, N failed[, N skipped]".
+# Needs only the .NET SDK; packages come from the NuGet feed on restore.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+if ! dotnet build Glint.sln -c Release -nologo -v quiet >"$log" 2>&1; then
+  grep -E "error" "$log" | sort -u
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+export GLINT_HOME="$(mktemp -d)/glint-home"
+dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+line=$(grep -E "(Passed|Failed)!  - Failed:" "$log" | tail -1)
+failed=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$line")
+passed=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$line")
+skipped=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$line")
+if [[ -z "$line" ]]; then
+  echo "no test summary found (the test run did not complete)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+summary="${passed:-0} passed, ${failed:-0} failed"
+if [[ "${skipped:-0}" != "0" ]]; then summary="$summary, $skipped skipped"; fi
+echo "$summary"
+if [[ $status -ne 0 || "${failed:-0}" != "0" || "${passed:-0}" == "0" ]]; then exit 1; fi
