@@ -12,13 +12,16 @@ internal sealed class SqlTaskRunner : ITaskRunner
     public TaskResult Run(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        return task.Work.Output switch
+        var result = task.Work.Output switch
         {
             WriteFilesOutput write => Write(task.Work.Query, write, attempt, slot, cancellation),
             CollectOutput collect => Collect(task.Work.Query, collect.MaxRows, slot, cancellation),
             CountOutput => Count(task.Work.Query, slot, cancellation),
             var other => throw new NotSupportedException($"task output {other.GetType().Name}"),
         };
+        if (task.Work.InputRowsQuery is { } rowsQuery)
+            result = result with { RowsIn = Execute(slot, rowsQuery, cancellation, r => Convert.ToInt64(r.GetValue(0))).Single() };
+        return result;
     }
 
     private static TaskResult Count(string query, Slot slot, CancellationToken cancellation)
@@ -44,11 +47,11 @@ internal sealed class SqlTaskRunner : ITaskRunner
     {
         var folder = Path.Combine(output.StagingFolder, attempt.ToString());
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(output.StagingFolder);
+        Directory.CreateDirectory(ViaParquet(output) ? folder : output.StagingFolder);
         var pattern = Sql.Literal(output.FilePrefix + attempt + "-{i}");
 
         // DuckDB cannot partition JSON output: write partitioned Parquet first, then turn each file into JSON lines.
-        var viaParquet = output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty;
+        var viaParquet = ViaParquet(output);
         var format = viaParquet ? FileFormat.Parquet : output.Format;
         var target = viaParquet ? Path.Combine(folder, "_parquet") : folder;
 
@@ -87,6 +90,8 @@ internal sealed class SqlTaskRunner : ITaskRunner
         if (viaParquet) Directory.Delete(target, recursive: true);
         return new TaskResult(rowsIn, rowsOut, kept.ToImmutable(), null);
     }
+
+    private static bool ViaParquet(WriteFilesOutput output) => output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty;
 
     private static WrittenFile ToJsonLines(WrittenFile parquet, string folder, Slot slot, CancellationToken cancellation)
     {

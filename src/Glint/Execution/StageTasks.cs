@@ -21,7 +21,7 @@ internal static class StageTasks
                         tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count),
                             $"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
                             split.Bytes, split.Files,
-                            new TaskWork(Compose(ScanSplit(scan.Source, split), pipeline.Operators), output)));
+                            new TaskWork(Compose(ScanSplit(scan.Source, split), pipeline.Operators), output, InputRows(scan.Source, split))));
                     break;
                 case GatherInput gather:
                     var files = upstream.TryGetValue(gather.Upstream, out var f) ? f : [];
@@ -54,6 +54,17 @@ internal static class StageTasks
         if (whole.Count > 0) parts.Add(ScanSql.Render(source, whole));
         parts.AddRange(split.Slices.Where(s => s.Rows is not null).Select(s => ScanSql.Render(source, [s.File.Path], s.Rows)));
         return string.Join(" UNION ALL ", parts);
+    }
+
+    /// <summary>Exact input rows of a Parquet split from its footers (already read by the task, so cheap).</summary>
+    private static string? InputRows(FileSource source, InputSplit split)
+    {
+        if (source.Format != FileFormat.Parquet) return null;
+        var whole = split.Slices.Where(s => s.Rows is null).Select(s => s.File.Path).ToList();
+        var ranged = split.Slices.Where(s => s.Rows is not null).Sum(s => s.Rows!.Count);
+        return whole.Count == 0
+            ? $"SELECT {ranged}::BIGINT"
+            : $"SELECT (coalesce(sum(num_rows), 0) + {ranged})::BIGINT FROM parquet_file_metadata({Sql.List(whole)})";
     }
 
     /// <summary>Chains the operators as CTEs over the input; each step reads the one before.</summary>

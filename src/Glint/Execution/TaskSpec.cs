@@ -6,8 +6,11 @@ namespace Glint.Execution;
 /// <summary>One task: a partition of a stage, with everything a slot needs to run it.</summary>
 public sealed record TaskSpec(TaskId Id, string Description, long InputBytes, int InputFiles, TaskWork Work);
 
-/// <summary>What a task does on its slot: run a query and deliver its rows somewhere.</summary>
-public sealed record TaskWork(string Query, TaskOutput Output);
+/// <summary>
+/// What a task does on its slot: run a query and deliver its rows somewhere. <paramref name="InputRowsQuery"/>,
+/// when set, counts the task's input rows exactly from file metadata; otherwise DuckDB's profile estimates them.
+/// </summary>
+public sealed record TaskWork(string Query, TaskOutput Output, string? InputRowsQuery = null);
 
 /// <summary>Where a task's rows go.</summary>
 public abstract record TaskOutput;

@@ -27,6 +27,17 @@ public static class JobPlanner
 
     public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session)
     {
+        var frames = Frames(spec, session);
+        return spec.Targets.Select(target =>
+        {
+            var writer = frames[target.From!].Write().Format(target.Format).Mode(target.Mode).PartitionBy([.. target.PartitionBy]);
+            return writer.ToAction(target.Path!);
+        }).ToList();
+    }
+
+    /// <summary>Every source and transform of the spec as a DataFrame, by name.</summary>
+    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session)
+    {
         var frames = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
         {
@@ -39,11 +50,7 @@ public static class JobPlanner
             try { frames[t.Name!] = Apply(t, frames); }
             catch (PlanException e) { throw new PlanException($"transform '{t.Name}': {e.Message}", e.Subject, e); }
         }
-        return spec.Targets.Select(target =>
-        {
-            var writer = frames[target.From!].Write().Format(target.Format).Mode(target.Mode).PartitionBy([.. target.PartitionBy]);
-            return writer.ToAction(target.Path!);
-        }).ToList();
+        return frames;
     }
 
     private static DataFrame Apply(TransformSpec t, Dictionary<string, DataFrame> frames)
