@@ -48,20 +48,10 @@ internal sealed class SqlTaskRunner : ITaskRunner
         var folder = Path.Combine(output.StagingFolder, attempt.ToString());
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(ViaParquet(output) ? folder : output.StagingFolder);
-        var pattern = Sql.Literal(output.FilePrefix + attempt + "-{i}");
-
-        // DuckDB cannot partition JSON output: write partitioned Parquet first, then turn each file into JSON lines.
         var viaParquet = ViaParquet(output);
         var format = viaParquet ? FileFormat.Parquet : output.Format;
         var target = viaParquet ? Path.Combine(folder, "_parquet") : folder;
-
-        var options = new List<string> { "FORMAT " + format.ToString().ToUpperInvariant(), "FILENAME_PATTERN " + pattern };
-        if (format == FileFormat.Csv) options.Add("HEADER true");
-        if (output.PartitionBy.IsEmpty) options.Add($"FILE_SIZE_BYTES {output.TargetFileSize}");
-        else options.Add($"PARTITION_BY ({Sql.SelectList(output.PartitionBy)})");
-        options.Add(format == FileFormat.Parquet ? "RETURN_STATS" : "RETURN_FILES");
-
-        var copy = $"COPY ({query}) TO {Sql.Literal(target)} ({string.Join(", ", options)})";
+        var copy = CopyStatement(query, output, attempt, target);
         var files = new List<WrittenFile>();
         long rowsOut = 0;
         if (format == FileFormat.Parquet)
@@ -89,6 +79,27 @@ internal sealed class SqlTaskRunner : ITaskRunner
         }
         if (viaParquet) Directory.Delete(target, recursive: true);
         return new TaskResult(rowsIn, rowsOut, kept.ToImmutable(), null);
+    }
+
+    /// <summary>The statement an attempt runs, as Explain shows it.</summary>
+    internal static string Statement(TaskSpec task, TaskAttemptId attempt) => task.Work.Output switch
+    {
+        WriteFilesOutput w => CopyStatement(task.Work.Query, w, attempt,
+            ViaParquet(w) ? Path.Combine(w.StagingFolder, attempt.ToString(), "_parquet") : Path.Combine(w.StagingFolder, attempt.ToString())),
+        CollectOutput c => $"{task.Work.Query} LIMIT {c.MaxRows + 1}",
+        _ => $"SELECT count(*)::BIGINT FROM ({task.Work.Query})",
+    };
+
+    private static string CopyStatement(string query, WriteFilesOutput output, TaskAttemptId attempt, string target)
+    {
+        // DuckDB cannot partition JSON output: such tasks write partitioned Parquet, then turn each file into JSON lines.
+        var format = ViaParquet(output) ? FileFormat.Parquet : output.Format;
+        var options = new List<string> { "FORMAT " + format.ToString().ToUpperInvariant(), "FILENAME_PATTERN " + Sql.Literal(output.FilePrefix + attempt + "-{i}") };
+        if (format == FileFormat.Csv) options.Add("HEADER true");
+        if (output.PartitionBy.IsEmpty) options.Add($"FILE_SIZE_BYTES {output.TargetFileSize}");
+        else options.Add($"PARTITION_BY ({Sql.SelectList(output.PartitionBy)})");
+        options.Add(format == FileFormat.Parquet ? "RETURN_STATS" : "RETURN_FILES");
+        return $"COPY ({query}) TO {Sql.Literal(target)} ({string.Join(", ", options)})";
     }
 
     private static bool ViaParquet(WriteFilesOutput output) => output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty;

@@ -17,7 +17,11 @@ internal static class Binder
 
     /// <summary>The output schema of <paramref name="op"/> applied to a relation of <paramref name="input"/>'s schema.</summary>
     public static Schema Bind(Schema input, PhysicalOperator op, string context) =>
-        Describe($"WITH input AS ({EmptyRelation(input)}) SELECT * FROM ({op.Render("input")})", context);
+        // Described without a wrapping SELECT * so that duplicate output names stay visible (a wrapper renames them);
+        // map_sql keeps its wrapper because the user's query may start with its own WITH.
+        Describe(op is MapSqlOp
+            ? $"WITH input AS ({EmptyRelation(input)}) SELECT * FROM ({op.Render("input")})"
+            : $"WITH input AS ({EmptyRelation(input)}) {op.Render("input")}", context);
 
     public static Schema Describe(string query, string context)
     {
@@ -45,7 +49,9 @@ internal static class Binder
         var text = string.Join(" ", lines);
         foreach (var prefix in new[] { "Binder Error: ", "Parser Error: ", "Catalog Error: ", "Conversion Error: " })
             if (text.StartsWith(prefix, StringComparison.Ordinal)) text = text[prefix.Length..];
-        return text.Replace(" in FROM clause!", "", StringComparison.Ordinal)
+        return text.Replace("Referenced column", "column", StringComparison.Ordinal)
+                   .Replace(" in FROM clause!", "", StringComparison.Ordinal)
+                   .Replace(" Candidate bindings:", "; did you mean", StringComparison.Ordinal)
                    .Replace("Candidate bindings:", "did you mean", StringComparison.Ordinal);
     }
 

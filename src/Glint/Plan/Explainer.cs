@@ -40,8 +40,8 @@ internal static class Explainer
             var first = StageTasks.Tasks(stage, run, new Dictionary<StageId, IReadOnlyList<WrittenFile>>()).FirstOrDefault();
             if (first is not null)
             {
-                sb.AppendLine($"  task {first.Id} SQL:");
-                foreach (var line in first.Work.Query.Split('\n')) sb.AppendLine("    " + line);
+                sb.AppendLine($"  task {first.Id} ({first.Description}) runs:");
+                foreach (var line in SqlTaskRunner.Statement(first, new TaskAttemptId(first.Id, 1)).Split('\n')) sb.AppendLine("    " + line);
             }
         }
         return sb.ToString();

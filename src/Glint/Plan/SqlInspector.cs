@@ -26,6 +26,8 @@ internal static class SqlInspector
         if (root.GetProperty("error").GetBoolean())
         {
             var message = root.TryGetProperty("error_message", out var m) ? m.GetString() : "syntax error";
+            if (message is not null && message.StartsWith("Only SELECT", StringComparison.Ordinal))
+                message = $"must be a single {(expression ? "expression" : "SELECT statement")}";
             throw new PlanException($"{context}: {message}", context);
         }
         var statements = root.GetProperty("statements");

@@ -1,0 +1,169 @@
+using Glint.Api;
+using Glint.Errors;
+using Glint.Execution;
+using Glint.Jobs;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>User mistakes get a typed error naming the thing at fault, before any task runs.</summary>
+public sealed class BadInputTests
+{
+    private static readonly string Sales = Datasets.Path("sales_parquet");
+    private readonly GlintSession session = new(new SessionOptions { Home = Path.Combine(Path.GetTempPath(), "glint-tests", "bad-input-home") });
+
+    [Fact]
+    public void Missing_path()
+    {
+        var e = Assert.Throws<SourceException>(() => session.Read.Parquet("/nonexistent/sales"));
+        Assert.Contains("'/nonexistent/sales' does not exist", e.Message);
+    }
+
+    [Fact]
+    public void Empty_folder()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir["empty/_hidden"]);
+        var e = Assert.Throws<SourceException>(() => session.Read.Parquet(dir["empty"]));
+        Assert.Contains("contains no data files", e.Message);
+    }
+
+    [Fact]
+    public void Glob_matching_nothing()
+    {
+        var e = Assert.Throws<SourceException>(() => session.Read.Parquet(Sales + "/*/*.csv"));
+        Assert.Contains("matches no data files", e.Message);
+    }
+
+    [Fact]
+    public void Unreadable_file_at_plan_time()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir["x.parquet"], "garbage");
+        var e = Assert.Throws<SourceException>(() => session.Read.Parquet(dir["x.parquet"]));
+        Assert.Contains("x.parquet", e.Message);
+    }
+
+    [Theory]
+    [InlineData("amout > 5", "amout")]
+    [InlineData("customerr = 'c1'", "customerr")]
+    public void Unknown_column_in_filter_names_the_column_and_suggests_one(string condition, string column)
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Filter(condition));
+        Assert.Contains(column, e.Message);
+        Assert.Contains("did you mean", e.Message);
+    }
+
+    [Fact]
+    public void Filter_that_is_not_boolean()
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Filter("amount + 1"));
+        Assert.Contains("boolean", e.Message);
+        Assert.Contains("DOUBLE", e.Message);
+    }
+
+    [Fact]
+    public void Expression_that_does_not_type_check()
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Select("id", "ts + customer AS nonsense"));
+        Assert.Contains("ts + customer", e.Message);
+    }
+
+    [Fact]
+    public void Duplicate_output_columns()
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Select("id", "qty AS id"));
+        Assert.Contains("two columns named 'id'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("SELECT customer, sum(amount) FROM input GROUP BY customer", "GROUP BY")]
+    [InlineData("SELECT count(*) FROM input", "count")]
+    [InlineData("SELECT * FROM input ORDER BY id", "ORDER BY")]
+    [InlineData("SELECT * FROM input LIMIT 5", "LIMIT")]
+    [InlineData("SELECT id, row_number() OVER (ORDER BY id) FROM input", "window")]
+    [InlineData("SELECT DISTINCT customer FROM input", "DISTINCT")]
+    [InlineData("SELECT * FROM other_table", "other_table")]
+    [InlineData("SELECT * FROM input UNION SELECT * FROM input", "UNION")]
+    public void Map_sql_refuses_what_needs_more_than_one_partition(string sql, string named)
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).MapSql(sql));
+        Assert.Contains(named, e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Sql_injection_through_an_expression_is_refused()
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Filter("true); DROP TABLE x; SELECT (1"));
+        Assert.IsType<PlanException>(e);
+    }
+
+    [Fact]
+    public void Aggregates_in_a_narrow_expression_are_refused()
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).WithColumn("total", "sum(amount)"));
+        Assert.Contains("sum", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_format_worker_type_setting_and_mode()
+    {
+        Assert.Contains("'avro'", Assert.Throws<ConfigException>(() => session.Read.Format("avro")).Message);
+        Assert.Contains("'G.3X'", Assert.Throws<ConfigException>(() => WorkerType.Parse("G.3X")).Message);
+        Assert.Contains("'max_partiton_bytes'", Assert.Throws<ConfigException>(() => new GlintSettings().With("max_partiton_bytes", "1")).Message);
+        Assert.Contains("'sometimes'", Assert.Throws<ConfigException>(() => session.Read.Parquet(Sales).Write().Mode("sometimes")).Message);
+        Assert.Contains("'12XB'", Assert.Throws<ConfigException>(() => new GlintSettings().With("max_partition_bytes", "12XB")).Message);
+    }
+
+    [Fact]
+    public void Unknown_partition_column_on_write()
+    {
+        using var dir = new TempFolder();
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Write().PartitionBy("dya").Save(dir["out"]));
+        Assert.Contains("'dya'", e.Message);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Fact]
+    public void Target_inside_a_source_is_refused()
+    {
+        var e = Assert.Throws<TargetException>(() => session.Read.Parquet(Sales).Write().Save(Path.Combine(Sales, "out")));
+        Assert.Contains("overlaps source", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(Sales, "out")));
+    }
+
+    [Fact]
+    public void Union_of_different_widths()
+    {
+        var a = session.Read.Parquet(Sales).Select("id");
+        var b = session.Read.Parquet(Sales).Select("id", "qty");
+        Assert.Contains("1 and 2 columns", Assert.Throws<PlanException>(() => a.Union(b)).Message);
+    }
+
+    [Fact]
+    public void Malformed_job_specs_name_line_and_key()
+    {
+        var e = Assert.Throws<SpecException>(() => JobSpecLoader.Parse("name: x\nsources:\n  s: { path: a, formt: csv }\n", "/tmp"));
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("formt", e.Message);
+
+        e = Assert.Throws<SpecException>(() => JobSpecLoader.Parse(
+            "name: x\nsources: { s: { path: a } }\ntransforms:\n  - { name: t, from: nope, filter: 'x > 1' }\ntargets: [ { from: t, path: out } ]\n", "/tmp"));
+        Assert.Contains("'nope'", e.Message);
+
+        e = Assert.Throws<SpecException>(() => JobSpecLoader.Parse(
+            "name: x\nsources: { s: { path: a } }\ntransforms:\n  - { name: t, from: s, filter: 'x > 1', limit: 3 }\ntargets: [ { from: t, path: out } ]\n", "/tmp"));
+        Assert.Contains("exactly one of", e.Message);
+    }
+
+    [Fact]
+    public void Inconsistent_partition_folders()
+    {
+        using var dir = new TempFolder();
+        var files = Directory.GetFiles(Sales, "*.parquet", SearchOption.AllDirectories);
+        Directory.CreateDirectory(dir["in/day=2024-01-01"]);
+        File.Copy(files[0], dir["in/day=2024-01-01/a.parquet"]);
+        File.Copy(files[1], dir["in/b.parquet"]);
+        Assert.Contains("inconsistent partition folders", Assert.Throws<SourceException>(() => session.Read.Parquet(dir["in"])).Message);
+    }
+}

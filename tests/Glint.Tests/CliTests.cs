@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Glint.Samples;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>The glint command as users run it: explain, run, demo and its errors.</summary>
+public sealed class CliTests
+{
+    private static string DemoSpec(TempFolder dir, long rows = 200_000)
+    {
+        SalesDataGenerator.Sales(dir["data/sales"], rows, days: 14, filesPerDay: 6);
+        using var resource = typeof(Glint.Cli.Commands.DemoCommand).Assembly.GetManifestResourceStream("daily_sales.yaml")!;
+        using var reader = new StreamReader(resource);
+        File.WriteAllText(dir["daily_sales.yaml"], reader.ReadToEnd());
+        return dir["daily_sales.yaml"];
+    }
+
+    [Fact]
+    public void Explain_on_the_demo_spec_shows_stages_tasks_and_split_sizes()
+    {
+        using var dir = new TempFolder("cli-explain");
+        var result = GlintCli.Run(dir["home"], "explain", DemoSpec(dir));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("== Physical plan: 2 stages", result.Output);
+        Assert.Matches(new Regex(@"Stage s1: \d+ tasks? → Write parquet .*shipped_sales"), result.Output);
+        Assert.Matches(new Regex(@"\d+ splits from 84 files \([\d.]+ MB\): bytes per split min"), result.Output);
+        Assert.Contains("split 0:", result.Output);
+        Assert.Contains("COPY", result.Output, StringComparison.Ordinal); // the SQL a task runs is shown (the COPY is added by the task)
+    }
+
+    [Fact]
+    public void Run_prints_a_summary_with_cost_and_writes_the_targets()
+    {
+        using var dir = new TempFolder("cli-run");
+        var spec = DemoSpec(dir);
+        var result = GlintCli.Run(dir["home"], "run", spec, "--workers", "1", "--worker-type", "G.025X", "--set", "max_partition_bytes=1MB");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("SUCCEEDED", result.Output);
+        Assert.Contains("DPU-seconds", result.Output);
+        Assert.Contains("15.0", result.Output); // 1 worker × 0.25 DPU × 60 s minimum
+        Assert.True(File.Exists(dir["output/shipped_sales/_SUCCESS"]));
+        Assert.True(File.Exists(dir["output/returns/_SUCCESS"]));
+        var written = Convert.ToInt64(Reference.Query($"SELECT count(*) FROM read_parquet('{dir["output/shipped_sales"]}/**/*.parquet')")[0][0]);
+        var expected = Convert.ToInt64(Reference.Query($"SELECT count(*) FROM read_parquet('{dir["data/sales"]}/**/*.parquet') WHERE status = 'shipped' AND quantity > 0")[0][0]);
+        Assert.Equal(expected, written);
+    }
+
+    [Theory]
+    [InlineData("name: x\nsources: { s: { path: nowhere } }\ntargets: [ { from: s, path: out } ]\n", "does not exist")]
+    [InlineData("name: x\nworker_type: G.9X\nsources: { s: { path: data/sales } }\ntargets: [ { from: s, path: out } ]\n", "unknown worker type 'G.9X'")]
+    [InlineData("name: x\nsources: { s: { path: data/sales } }\ntransforms: [ { name: t, from: s, filter: 'amout > 1' } ]\ntargets: [ { from: t, path: out } ]\n", "column \"amout\" not found")]
+    [InlineData("name: x\nsources: { s: { path: data/sales } }\ntargets: [ { from: s, path: data/sales/out } ]\n", "overlaps source")]
+    [InlineData("name: x\nsources: [oops\n", "line")]
+    public void User_mistakes_print_one_clear_line_and_exit_non_zero(string yaml, string message)
+    {
+        using var dir = new TempFolder("cli-bad");
+        SalesDataGenerator.Sales(dir["data/sales"], 1000, days: 1, filesPerDay: 1);
+        File.WriteAllText(dir["job.yaml"], yaml);
+        var result = GlintCli.Run(dir["home"], "run", dir["job.yaml"]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.All);
+        Assert.DoesNotContain("   at ", result.All); // no stack trace
+        Assert.Single(result.All.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Fact]
+    public void Unknown_setting_on_the_command_line_is_an_error()
+    {
+        using var dir = new TempFolder("cli-set");
+        var result = GlintCli.Run(dir["home"], "run", DemoSpec(dir, 1000), "--set", "max_partition_byte=1MB");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("unknown setting 'max_partition_byte'", result.All);
+        Assert.False(Directory.Exists(dir["output"]));
+    }
+
+    [Fact]
+    public void Help_lists_the_commands()
+    {
+        var result = GlintCli.Run(Path.GetTempPath(), "--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (var command in new[] { "run", "explain", "demo" })
+            Assert.Contains(command, result.Output);
+        var runHelp = GlintCli.Run(Path.GetTempPath(), "run", "--help");
+        Assert.Contains("--worker-type", runHelp.Output);
+        Assert.Contains("--set", runHelp.Output);
+    }
+
+    [Fact]
+    public void Demo_runs_end_to_end()
+    {
+        using var dir = new TempFolder("cli-demo");
+        var result = GlintCli.Run(dir["home"], "demo", "--rows", "100000");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("SUCCEEDED", result.Output);
+        Assert.True(File.Exists(dir["home/demo/output/shipped_sales/_SUCCESS"]));
+    }
+}
