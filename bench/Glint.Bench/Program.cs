@@ -1,1 +1,126 @@
-Console.WriteLine("bench");
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Glint.Api;
+using Glint.Bench;
+using Glint.Samples;
+
+// Glint's benchmark harness: times Glint jobs against one plain DuckDB instance running the same
+// SQL with all its threads over the same files, in this same process, and prints the ratios.
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GB, {Environment.OSVersion}, .NET {Environment.Version}");
+Console.WriteLine($"data: {options.Data}; repeats: {options.Repeat} (median reported)");
+
+// The baseline instance is opened before any Glint slot, and kept: opening instances mid-run slows the others (NOTES.md).
+using var duckdb = new DuckDBConnection("Data Source=:memory:");
+duckdb.Open();
+
+if (options.Scenarios.Contains("a")) NarrowEtl(options, duckdb);
+if (options.Scenarios.Contains("b")) SmallFiles(options, duckdb);
+return 0;
+
+static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)
+{
+    var data = Path.Combine(o.Data, $"sales-{o.Rows}");
+    Generate(data, () => SalesDataGenerator.Sales(data, o.Rows, days: 30, filesPerDay: 8));
+    Console.WriteLine($"\n(a) narrow ETL: scan → filter → project → Parquet partitioned by day; {o.Rows:N0} rows, {Files(data)} files, {Size(data)}");
+    const string where = "status = 'shipped' AND quantity > 1";
+    string[] select = ["order_id", "customer_id", "product", "quantity", "round(amount * quantity, 2) AS revenue", "ts", "day"];
+    var columns = string.Join(", ", select);
+    var glintOut = Path.Combine(o.Data, "out-a-glint");
+    var duckOut = Path.Combine(o.Data, "out-a-duckdb");
+    var session = new GlintSession(new SessionOptions { Home = Path.Combine(o.Data, "home") });
+
+    var duck = Time(o.Repeat, () =>
+    {
+        if (Directory.Exists(duckOut)) Directory.Delete(duckOut, true);
+        Execute(duckdb, $"COPY (SELECT {columns} FROM read_parquet('{data}/**/*.parquet', hive_partitioning=true) WHERE {where}) " +
+                        $"TO '{duckOut}' (FORMAT PARQUET, PARTITION_BY (day))");
+    });
+    Glint.Execution.RunSummary? last = null;
+    var glint = Time(o.Repeat, () =>
+    {
+        last = session.Read.Parquet(data).Filter(where).Select(select).Write()
+            .Mode("overwrite").PartitionBy("day").Save(glintOut);
+    });
+    Report("duckdb (threads=all, 1 query)", duck);
+    Report($"glint ({last!.Tasks} tasks on {session.Options.Slots} slots, {last.FilesWritten} files)", glint);
+    Console.WriteLine($"ratio glint/duckdb = {(glint / duck).ToString("0.00", CultureInfo.InvariantCulture)}");
+}
+
+static void SmallFiles(BenchOptions o, DuckDBConnection duckdb)
+{
+    var data = Path.Combine(o.Data, $"small-files-{o.SmallFiles}");
+    // ~10 KB files: 20 days × 1,000 files of 400 rows each (by default).
+    Generate(data, () => SalesDataGenerator.Sales(data, o.SmallFiles * 400L, days: 20, filesPerDay: o.SmallFiles / 20));
+    Console.WriteLine($"\n(b) small files: {Files(data):N0} files, {Size(data)} (about {new DirectoryInfo(data).EnumerateFiles("*", SearchOption.AllDirectories).Average(f => f.Length) / 1024:0} KB each) → filter → project → one Parquet target");
+    const string where = "quantity > 1";
+    string[] select = ["order_id", "customer_id", "amount * quantity AS revenue", "day"];
+    var columns = string.Join(", ", select);
+    var duckOut = Path.Combine(o.Data, "out-b-duckdb.parquet");
+    var duck = Time(o.Repeat, () =>
+        Execute(duckdb, $"COPY (SELECT {columns} FROM read_parquet('{data}/**/*.parquet', hive_partitioning=true) WHERE {where}) TO '{duckOut}' (FORMAT PARQUET)"));
+
+    double Run(bool group, int repeat, out Glint.Execution.RunSummary summary)
+    {
+        var session = new GlintSession(new SessionOptions
+        {
+            Home = Path.Combine(o.Data, "home"),
+            Settings = new GlintSettings { GroupFiles = group },
+        });
+        Glint.Execution.RunSummary? s = null;
+        var seconds = Time(repeat, () => s = session.Read.Parquet(data).Filter(where).Select(select).Write()
+            .Mode("overwrite").Save(Path.Combine(o.Data, group ? "out-b-grouped" : "out-b-per-file")));
+        summary = s!;
+        return seconds;
+    }
+
+    var grouped = Run(true, o.Repeat, out var g);
+    var perFile = Run(false, 1, out var p);
+    Report("duckdb (threads=all, 1 query)", duck);
+    Report($"glint grouped ({g.Tasks} tasks, {g.FilesWritten} files)", grouped);
+    Report($"glint one task per file ({p.Tasks} tasks, {p.FilesWritten} files)", perFile);
+    Console.WriteLine($"ratio glint-grouped/duckdb = {(grouped / duck).ToString("0.00", CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"speed-up grouped vs one task per file = {(perFile / grouped).ToString("0.0", CultureInfo.InvariantCulture)}×");
+}
+
+static void Generate(string folder, Action generate)
+{
+    var marker = Path.Combine(folder, "_complete");
+    if (File.Exists(marker)) return;
+    if (Directory.Exists(folder)) Directory.Delete(folder, true);
+    var clock = Stopwatch.StartNew();
+    Console.WriteLine($"generating {folder} …");
+    generate();
+    File.WriteAllText(marker, "");
+    Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
+}
+
+static double Time(int repeat, Action action)
+{
+    action(); // warm-up: file cache, native library, JIT
+    var times = new List<double>();
+    for (var i = 0; i < repeat; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        times.Add(clock.Elapsed.TotalSeconds);
+    }
+    times.Sort();
+    return times[times.Count / 2];
+}
+
+static void Execute(DuckDBConnection connection, string sql)
+{
+    using var command = connection.CreateCommand();
+    command.CommandText = sql;
+    command.ExecuteNonQuery();
+}
+
+static void Report(string label, double seconds) =>
+    Console.WriteLine($"  {label,-60} {seconds.ToString("0.000", CultureInfo.InvariantCulture),8} s");
+
+static int Files(string folder) => Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Count();
+
+static string Size(string folder) =>
+    Glint.Plan.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length));

@@ -11,7 +11,7 @@ public sealed record GlintSettings
     /// <summary>Target bytes of one input split (Spark's maxPartitionBytes, Glue's groupSize).</summary>
     public long MaxPartitionBytes { get; init; } = 128L << 20;
     /// <summary>What opening a file costs when packing files into splits, in bytes.</summary>
-    public long OpenCostInBytes { get; init; } = 4L << 20;
+    public long OpenCostInBytes { get; init; } = 256L << 10;
     /// <summary>Splits to aim for at least, so every slot gets a few tasks; 0 means 2 × slots.</summary>
     public int MinPartitions { get; init; }
     /// <summary>Pack small files into shared splits ("inPartition", Glue's default) or give every file its own task ("none").</summary>

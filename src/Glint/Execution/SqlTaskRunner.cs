@@ -19,8 +19,8 @@ internal sealed class SqlTaskRunner : ITaskRunner
             CountOutput => Count(task.Work.Query, slot, cancellation),
             var other => throw new NotSupportedException($"task output {other.GetType().Name}"),
         };
-        if (task.Work.InputRowsQuery is { } rowsQuery)
-            result = result with { RowsIn = Execute(slot, rowsQuery, cancellation, r => Convert.ToInt64(r.GetValue(0))).Single() };
+        if (task.Work.InputRows is { } inputRows)
+            result = result with { RowsIn = inputRows.Count() };
         return result;
     }
 

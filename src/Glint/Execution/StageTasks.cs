@@ -24,10 +24,13 @@ internal static class StageTasks
                             new TaskWork(Compose(ScanSplit(scan.Source, split), pipeline.Operators), output, InputRows(scan.Source, split))));
                     break;
                 case GatherInput gather:
-                    var files = upstream.TryGetValue(gather.Upstream, out var f) ? f : [];
-                    var source = files.Count == 0
+                    // Before the upstream stage ran (Explain) its files are unknown; after, none means empty.
+                    var known = upstream.TryGetValue(gather.Upstream, out var files);
+                    files ??= [];
+                    var source = known && files.Count == 0
                         ? Binder.EmptyRelation(gather.Schema)
-                        : $"SELECT {Sql.SelectList(gather.Schema.Names)} FROM read_parquet({Sql.List(files.Select(x => x.FullPath))})";
+                        : $"SELECT {Sql.SelectList(gather.Schema.Names)} FROM read_parquet(" +
+                          (known ? Sql.List(files.Select(x => x.FullPath)) : $"[<files written by {gather.Upstream}>]") + ")";
                     tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), $"gather of stage {gather.Upstream}",
                         files.Sum(x => x.Bytes), files.Count, new TaskWork(Compose(source, pipeline.Operators), output)));
                     break;
@@ -40,7 +43,7 @@ internal static class StageTasks
     {
         TargetSink { Target: var t } => new WriteFilesOutput(run.StagingFolder(t.Path), t.Format, t.PartitionBy,
             run.Settings.TargetFileSize, $"part-{run.RunId}-"),
-        ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], long.MaxValue / 2, "exchange-"),
+        ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-"),
         CollectSink => new CollectOutput(run.Settings.CollectMaxRows),
         CountSink => new CountOutput(),
         _ => throw new NotSupportedException(stage.Sink.GetType().Name),
@@ -56,16 +59,11 @@ internal static class StageTasks
         return string.Join(" UNION ALL ", parts);
     }
 
-    /// <summary>Exact input rows of a Parquet split from its footers (already read by the task, so cheap).</summary>
-    private static string? InputRows(FileSource source, InputSplit split)
-    {
-        if (source.Format != FileFormat.Parquet) return null;
-        var whole = split.Slices.Where(s => s.Rows is null).Select(s => s.File.Path).ToList();
-        var ranged = split.Slices.Where(s => s.Rows is not null).Sum(s => s.Rows!.Count);
-        return whole.Count == 0
-            ? $"SELECT {ranged}::BIGINT"
-            : $"SELECT (coalesce(sum(num_rows), 0) + {ranged})::BIGINT FROM parquet_file_metadata({Sql.List(whole)})";
-    }
+    /// <summary>Exact input rows of a Parquet split, from its footers.</summary>
+    private static ParquetInputRows? InputRows(FileSource source, InputSplit split) =>
+        source.Format != FileFormat.Parquet ? null : new ParquetInputRows(
+            [.. split.Slices.Where(s => s.Rows is null).Select(s => s.File.Path)],
+            split.Slices.Where(s => s.Rows is not null).Sum(s => s.Rows!.Count));
 
     /// <summary>Chains the operators as CTEs over the input; each step reads the one before.</summary>
     public static string Compose(string input, ImmutableArray<PhysicalOperator> operators)

@@ -7,10 +7,16 @@ namespace Glint.Execution;
 public sealed record TaskSpec(TaskId Id, string Description, long InputBytes, int InputFiles, TaskWork Work);
 
 /// <summary>
-/// What a task does on its slot: run a query and deliver its rows somewhere. <paramref name="InputRowsQuery"/>,
-/// when set, counts the task's input rows exactly from file metadata; otherwise DuckDB's profile estimates them.
+/// What a task does on its slot: run a query and deliver its rows somewhere. <paramref name="InputRows"/>,
+/// when set, counts the task's input rows exactly from Parquet footers; otherwise DuckDB's profile estimates them.
 /// </summary>
-public sealed record TaskWork(string Query, TaskOutput Output, string? InputRowsQuery = null);
+public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows? InputRows = null);
+
+/// <summary>Input rows of a Parquet split: whole files counted from their footers, plus rows of row-group ranges.</summary>
+public sealed record ParquetInputRows(ImmutableArray<string> WholeFiles, long RangedRows)
+{
+    public long Count() => WholeFiles.Sum(ParquetFooter.RowCount) + RangedRows;
+}
 
 /// <summary>Where a task's rows go.</summary>
 public abstract record TaskOutput;

@@ -41,11 +41,20 @@ internal static class Explainer
             if (first is not null)
             {
                 sb.AppendLine($"  task {first.Id} ({first.Description}) runs:");
-                foreach (var line in SqlTaskRunner.Statement(first, new TaskAttemptId(first.Id, 1)).Split('\n')) sb.AppendLine("    " + line);
+                foreach (var line in ShortenFileLists(SqlTaskRunner.Statement(first, new TaskAttemptId(first.Id, 1))).Split('\n'))
+                    sb.AppendLine("    " + line);
             }
         }
         return sb.ToString();
     }
+
+    /// <summary>Shows only the first two files of a long file list; the split lines above give the counts.</summary>
+    private static string ShortenFileLists(string sql) =>
+        System.Text.RegularExpressions.Regex.Replace(sql, @"\[('(?:[^']|'')*')(?:, ('(?:[^']|'')*'))((?:, '(?:[^']|'')*')+)\]", m =>
+        {
+            var more = m.Groups[3].Value.Split("', '").Length;
+            return $"[{m.Groups[1].Value}, {m.Groups[2].Value}, … {more} more]";
+        });
 
     private static void Splits(ScanInput scan, StringBuilder sb, bool all)
     {

@@ -27,8 +27,12 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
             if (action.Sink is TargetSink { Target: var target })
             {
                 TargetValidator.CheckColumns(target, action.Root.Schema);
-                if (!target.PartitionBy.IsEmpty)
-                    pipelines = Append(pipelines, new PartitionValueCheckOp(target.PartitionBy));
+                // Only text can hold '/' or '..'; numbers and dates always name a folder safely.
+                var textColumns = target.PartitionBy
+                    .Where(c => action.Root.Schema.Require(c, "partition_by").Type is var t && !IsSafeFolderType(t))
+                    .ToImmutableArray();
+                if (!textColumns.IsEmpty)
+                    pipelines = Append(pipelines, new PartitionValueCheckOp(textColumns));
             }
             stages.Add(new Stage(new StageId(stages.Count + 1), pipelines, action.Sink, action.Root.Schema));
         }
@@ -36,6 +40,10 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         TargetValidator.CheckPaths(targets, sources);
         return new PhysicalPlan([.. stages], sources);
     }
+
+    private static bool IsSafeFolderType(string type) =>
+        type is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT"
+            or "UINTEGER" or "UBIGINT" or "DATE" || type.StartsWith("DECIMAL", StringComparison.Ordinal);
 
     private ImmutableArray<Pipeline> Pipelines(LogicalNode node) => node switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using DuckDB.NET.Data;
+using Glint.Execution;
 
 namespace Glint.Tests.Support;
 
@@ -17,30 +18,12 @@ public static class Reference
 
     public static void Execute(string sql)
     {
-        lock (Gate)
-        {
-            using var cmd = Connection.Value.CreateCommand();
-            cmd.CommandText = sql;
-            cmd.ExecuteNonQuery();
-        }
+        lock (Gate) Connection.Value.Execute(sql);
     }
 
     public static List<object?[]> Query(string sql)
     {
-        lock (Gate)
-        {
-            using var cmd = Connection.Value.CreateCommand();
-            cmd.CommandText = sql;
-            using var reader = cmd.ExecuteReader();
-            var rows = new List<object?[]>();
-            while (reader.Read())
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                rows.Add(row);
-            }
-            return rows;
-        }
+        lock (Gate) return Connection.Value.Query(sql);
     }
 
     /// <summary>Rows as sorted canonical text, so two results compare as multisets.</summary>
