@@ -31,18 +31,18 @@ static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)
     var duckOut = Path.Combine(o.Data, "out-a-duckdb");
     var session = new GlintSession(new SessionOptions { Home = Path.Combine(o.Data, "home") });
 
-    var duck = Time(o.Repeat, () =>
+    Glint.Execution.RunSummary? last = null;
+    var times = Interleaved(o.Repeat, () =>
     {
         if (Directory.Exists(duckOut)) Directory.Delete(duckOut, true);
         Execute(duckdb, $"COPY (SELECT {columns} FROM read_parquet('{data}/**/*.parquet', hive_partitioning=true) WHERE {where}) " +
                         $"TO '{duckOut}' (FORMAT PARQUET, PARTITION_BY (day))");
-    });
-    Glint.Execution.RunSummary? last = null;
-    var glint = Time(o.Repeat, () =>
+    }, () =>
     {
         last = session.Read.Parquet(data).Filter(where).Select(select).Write()
             .Mode("overwrite").PartitionBy("day").Save(glintOut);
     });
+    var (duck, glint) = (times[0], times[1]);
     Report("duckdb (threads=all, 1 query)", duck);
     Report($"glint ({last!.Tasks} tasks on {session.Options.Slots} slots, {last.FilesWritten} files)", glint);
     Console.WriteLine($"ratio glint/duckdb = {(glint / duck).ToString("0.00", CultureInfo.InvariantCulture)}");
@@ -58,25 +58,24 @@ static void SmallFiles(BenchOptions o, DuckDBConnection duckdb)
     string[] select = ["order_id", "customer_id", "amount * quantity AS revenue", "day"];
     var columns = string.Join(", ", select);
     var duckOut = Path.Combine(o.Data, "out-b-duckdb.parquet");
-    var duck = Time(o.Repeat, () =>
-        Execute(duckdb, $"COPY (SELECT {columns} FROM read_parquet('{data}/**/*.parquet', hive_partitioning=true) WHERE {where}) TO '{duckOut}' (FORMAT PARQUET)"));
-
-    double Run(bool group, int repeat, out Glint.Execution.RunSummary summary)
+    Action Job(bool group, Action<Glint.Execution.RunSummary> done)
     {
         var session = new GlintSession(new SessionOptions
         {
             Home = Path.Combine(o.Data, "home"),
             Settings = new GlintSettings { GroupFiles = group },
         });
-        Glint.Execution.RunSummary? s = null;
-        var seconds = Time(repeat, () => s = session.Read.Parquet(data).Filter(where).Select(select).Write()
+        return () => done(session.Read.Parquet(data).Filter(where).Select(select).Write()
             .Mode("overwrite").Save(Path.Combine(o.Data, group ? "out-b-grouped" : "out-b-per-file")));
-        summary = s!;
-        return seconds;
     }
 
-    var grouped = Run(true, o.Repeat, out var g);
-    var perFile = Run(false, 1, out var p);
+    Glint.Execution.RunSummary g = null!, p = null!;
+    var times = Interleaved(o.Repeat,
+        () => Execute(duckdb, $"COPY (SELECT {columns} FROM read_parquet('{data}/**/*.parquet', hive_partitioning=true) WHERE {where}) TO '{duckOut}' (FORMAT PARQUET)"),
+        Job(true, s => g = s));
+    var (duck, grouped) = (times[0], times[1]);
+    // One task per file takes a minute or more: one timed run after the warm-up.
+    var perFile = Interleaved(1, Job(false, s => p = s))[0];
     Report("duckdb (threads=all, 1 query)", duck);
     Report($"glint grouped ({g.Tasks} tasks, {g.FilesWritten} files)", grouped);
     Report($"glint one task per file ({p.Tasks} tasks, {p.FilesWritten} files)", perFile);
@@ -96,18 +95,20 @@ static void Generate(string folder, Action generate)
     Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
 }
 
-static double Time(int repeat, Action action)
+// Runs the actions in turns (a, b, a, b, …) after one warm-up each, so drift in the machine's speed
+// affects all of them alike; returns each one's median.
+static double[] Interleaved(int repeat, params Action[] actions)
 {
-    action(); // warm-up: file cache, native library, JIT
-    var times = new List<double>();
+    foreach (var action in actions) action(); // warm-up: file cache, native library, JIT
+    var times = actions.Select(_ => new List<double>()).ToArray();
     for (var i = 0; i < repeat; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        times.Add(clock.Elapsed.TotalSeconds);
-    }
-    times.Sort();
-    return times[times.Count / 2];
+        for (var a = 0; a < actions.Length; a++)
+        {
+            var clock = Stopwatch.StartNew();
+            actions[a]();
+            times[a].Add(clock.Elapsed.TotalSeconds);
+        }
+    return times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
 }
 
 static void Execute(DuckDBConnection connection, string sql)

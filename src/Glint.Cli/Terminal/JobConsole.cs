@@ -54,7 +54,7 @@ internal static class JobConsole
         void Row(string k, string v) => table.AddRow(new Text(k), new Text(v));
         Row("run", s.RunId.ToString());
         Row("state", s.Succeeded ? "SUCCEEDED" : "FAILED");
-        Row("rows in / out", $"{s.RowsIn:N0} / {s.RowsOut:N0}");
+        Row("rows in / out", $"{(s.RowsIn is { } rowsIn ? rowsIn.ToString("N0", CultureInfo.InvariantCulture) : "n/a (CSV/JSON input)")} / {s.RowsOut:N0}");
         Row("files written", $"{s.FilesWritten:N0} ({Bytes.Format(s.BytesWritten)})");
         Row("stages / tasks / attempts", $"{s.Stages.Length} / {s.Tasks} / {s.Attempts.Length} ({s.FailedAttempts} failed)");
         Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");

@@ -50,7 +50,7 @@ internal sealed class RunDriver(SessionOptions options)
                     results[stage.Id] = mine;
                     stageSummaries.Add(new StageSummary(stage.Id, Name(stage), mine.Count,
                         scheduler.Attempts.Count(a => a.Id.Task.Stage == stage.Id),
-                        mine.Values.Sum(r => r.RowsIn), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed));
+                        SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed));
                     listener.StageFinished(stage.Id);
                     pending.Remove(stage);
                 }
@@ -61,7 +61,7 @@ internal sealed class RunDriver(SessionOptions options)
 
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
             var summary = new RunSummary(runId, true, null, options.WorkerType, options.NumberOfWorkers, started, clock.Elapsed,
-                stageSummaries.Where(s => firstStages.Contains(s.Id)).Sum(s => s.RowsIn),
+                SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
                 plan.Stages.Where(s => s.Sink is not ScratchSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)]);
             return new RunOutcome(summary,
@@ -91,6 +91,17 @@ internal sealed class RunDriver(SessionOptions options)
             for (var s = 0; s < options.WorkerType.VCpus; s++)
                 slots.Add(new Slot(w, s, options.WorkerType.MemoryPerSlot, Path.Combine(scratch, "slots", $"w{w}-s{s}")));
         return slots;
+    }
+
+    private static long? SumOrNull(IEnumerable<long?> values)
+    {
+        long sum = 0;
+        foreach (var v in values)
+        {
+            if (v is null) return null;
+            sum += v.Value;
+        }
+        return sum;
     }
 
     private static List<WrittenFile> Files(IReadOnlyDictionary<TaskId, TaskResult> results) =>

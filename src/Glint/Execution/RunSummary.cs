@@ -4,7 +4,7 @@ using Glint.Storage;
 namespace Glint.Execution;
 
 /// <summary>How one stage went.</summary>
-public sealed record StageSummary(StageId Id, string Name, int Tasks, int Attempts, long RowsIn, long RowsOut, long BytesOut, TimeSpan Wall);
+public sealed record StageSummary(StageId Id, string Name, int Tasks, int Attempts, long? RowsIn, long RowsOut, long BytesOut, TimeSpan Wall);
 
 /// <summary>How a run went: rows, files, tasks and attempts, time and what it cost.</summary>
 public sealed record RunSummary(
@@ -15,7 +15,8 @@ public sealed record RunSummary(
     int Workers,
     DateTime StartedUtc,
     TimeSpan Wall,
-    long RowsIn,
+    /// <summary>Rows read from the sources; null when a source is CSV or JSON (not counted).</summary>
+    long? RowsIn,
     long RowsOut,
     ImmutableArray<CommittedTarget> Targets,
     ImmutableArray<StageSummary> Stages,

@@ -11,29 +11,21 @@ public sealed class Slot : IDisposable
         Worker = worker;
         Index = index;
         WorkFolder = Directory.CreateDirectory(workFolder).FullName;
-        ProfilePath = Path.Combine(WorkFolder, "last-task-profile.json");
         Connection = DuckDbInstances.Rent();
         var spill = Directory.CreateDirectory(Path.Combine(WorkFolder, "spill")).FullName;
         Connection.Execute("SET threads=1");
         Connection.Execute($"SET memory_limit='{Math.Max(memoryLimitBytes / (1 << 20), 64).ToString(CultureInfo.InvariantCulture)}MB'");
         Connection.Execute($"SET temp_directory='{spill.Replace("'", "''")}'");
-        // The profile's cumulative_rows_scanned is how a task learns how many rows it read.
-        Connection.Execute("SET enable_profiling='json'");
-        Connection.Execute($"SET profiling_output='{ProfilePath.Replace("'", "''")}'");
-        Connection.Execute("SET custom_profiling_settings='{\"CUMULATIVE_ROWS_SCANNED\": \"true\"}'");
     }
 
     public int Worker { get; }
     public int Index { get; }
     public string Name => $"w{Worker}-slot{Index}";
     public string WorkFolder { get; }
-    internal string ProfilePath { get; }
     internal DuckDBConnection Connection { get; }
 
     public void Dispose()
     {
-        Connection.Execute("SET enable_profiling='no_output'");
-        Connection.Execute("RESET profiling_output");
         DuckDbInstances.Return(Connection);
         try { Directory.Delete(WorkFolder, recursive: true); } catch (IOException) { }
     }

@@ -84,7 +84,11 @@ public sealed class SlotScheduler(
 
     internal static string Describe(Exception error)
     {
-        var message = error.Message.ReplaceLineEndings(" ").Trim();
+        // DuckDB appends the statement with a position marker ("LINE 1: …"); the task id already says where.
+        var text = error.Message;
+        var marker = text.IndexOf("\nLINE ", StringComparison.Ordinal);
+        if (marker > 0) text = text[..marker];
+        var message = text.ReplaceLineEndings(" ").Trim();
         while (message.Contains("  ")) message = message.Replace("  ", " ");
         return message;
     }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using DuckDB.NET.Data;
 using Glint.Plan;
 using Glint.Storage;
@@ -27,7 +26,7 @@ internal sealed class SqlTaskRunner : ITaskRunner
     private static TaskResult Count(string query, Slot slot, CancellationToken cancellation)
     {
         var rows = Execute(slot, $"SELECT count(*)::BIGINT FROM ({query})", cancellation, reader => reader.GetInt64(0));
-        return new TaskResult(RowsScanned(slot), rows.Single(), [], null);
+        return new TaskResult(null, rows.Single(), [], null);
     }
 
     private static TaskResult Collect(string query, long maxRows, Slot slot, CancellationToken cancellation)
@@ -40,7 +39,7 @@ internal sealed class SqlTaskRunner : ITaskRunner
         });
         if (rows.Count > maxRows)
             throw new Errors.PlanException($"result has more than {maxRows} rows; Collect is for small results, use Write or Limit");
-        return new TaskResult(RowsScanned(slot), rows.Count, [], rows);
+        return new TaskResult(null, rows.Count, [], rows);
     }
 
     private static TaskResult Write(string query, WriteFilesOutput output, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
@@ -69,7 +68,6 @@ internal sealed class SqlTaskRunner : ITaskRunner
             files.AddRange(paths.Select(p => new WrittenFile(target, Path.GetRelativePath(target, p),
                 paths.Count == 1 ? count : null, new FileInfo(p).Length)));
         }
-        var rowsIn = RowsScanned(slot);
 
         var kept = ImmutableArray.CreateBuilder<WrittenFile>();
         foreach (var file in files)
@@ -78,7 +76,7 @@ internal sealed class SqlTaskRunner : ITaskRunner
             kept.Add(viaParquet ? ToJsonLines(file, folder, slot, cancellation) : file);
         }
         if (viaParquet) Directory.Delete(target, recursive: true);
-        return new TaskResult(rowsIn, rowsOut, kept.ToImmutable(), null);
+        return new TaskResult(null, rowsOut, kept.ToImmutable(), null);
     }
 
     /// <summary>The statement an attempt runs, as Explain shows it.</summary>
@@ -124,15 +122,5 @@ internal sealed class SqlTaskRunner : ITaskRunner
         while (reader.Read()) rows.Add(read(reader));
         cancellation.ThrowIfCancellationRequested();
         return rows;
-    }
-
-    private static long RowsScanned(Slot slot)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(slot.ProfilePath));
-            return doc.RootElement.TryGetProperty("cumulative_rows_scanned", out var v) ? v.GetInt64() : 0;
-        }
-        catch (Exception e) when (e is IOException or JsonException) { return 0; }
     }
 }
