@@ -12,19 +12,23 @@ namespace Glint.Tests;
 /// </summary>
 public sealed class DifferentialTests
 {
-    public static IEnumerable<object[]> Cases => GoldenCase.All(1, 3, 17);
+    public static IEnumerable<object[]> Cases =>
+        GoldenCase.Files("narrow").SelectMany(f => new[] { 1, 3, 17 }.Select(n => new object[] { f, n }));
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Glint_equals_plain_DuckDB(string file, int splits)
+    public void Glint_equals_plain_DuckDB(string file, int splits) => Check(GoldenCase.Load("narrow", file), splits, []);
+
+    /// <summary>Runs a golden case with exactly <paramref name="splits"/> splits per scan and compares it with plain DuckDB.</summary>
+    internal static void Check(GoldenCase golden, int splits, Dictionary<string, string> extra)
     {
-        var golden = GoldenCase.Load(file);
         using var home = new TempFolder("diff");
         var spec = golden.ToSpec();
-        var frame = Frame(spec, new GlintSettings(), home.Path, golden);
+        GlintSettings With(GlintSettings s) => s.With(golden.Settings).With(extra);
+        var frame = Frame(spec, With(new GlintSettings()), home.Path, golden);
         var total = SplitSearch.Scans(frame.Session.Plan([new PlannedAction(frame.Plan, new CollectSink())]))
             .Max(s => s.Source.TotalBytes);
-        var settings = SplitSearch.For(s => Plan(Frame(spec, s, home.Path, golden)), splits, total);
+        var settings = With(SplitSearch.For(s => Plan(Frame(spec, With(s), home.Path, golden)), splits, total));
         frame = Frame(spec, settings, home.Path, golden);
         Assert.All(SplitSearch.Scans(Plan(frame)), s => Assert.Equal(splits, s.Splits.Length));
 

@@ -12,12 +12,14 @@ public sealed class ExplainGoldenTests
 
     [Theory]
     [InlineData("filter_limit_write")]
+    [InlineData("join_aggregate")]
     public void Explain_matches_the_golden_file(string name)
     {
         var data = Path.GetDirectoryName(Datasets.Path("sales_parquet"))!;
         using var dir = new TempFolder("explain");
         var yaml = File.ReadAllText(Path.Combine(Folder, name + ".yaml"))
             .Replace("path: sales_parquet", $"path: {Datasets.Path("sales_parquet")}")
+            .Replace("path: customers", $"path: {Datasets.Path("customers")}")
             .Replace("path: out", $"path: {dir["out"]}");
         var spec = JobSpecLoader.Parse(yaml, dir.Path);
         var options = JobPlanner.Options(spec, new SessionOptions

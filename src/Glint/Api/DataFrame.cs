@@ -31,6 +31,23 @@ public sealed class DataFrame
         ? new(Session, new LimitNode(Plan, count))
         : throw new PlanException($"limit must not be negative ({count})");
 
+    /// <summary>Groups by key columns; finish with <see cref="GroupedData.Agg"/>.</summary>
+    public GroupedData GroupBy(params string[] keys) => new(this, [.. keys]);
+
+    /// <summary>One row per group of all rows (an aggregate without keys).</summary>
+    public DataFrame Agg(params string[] aggregates) => GroupBy().Agg(aggregates);
+
+    /// <summary>Distinct rows (a shuffle on all columns, deduplicated before and after it).</summary>
+    public DataFrame Distinct() => new(Session, new DistinctNode(Plan));
+
+    /// <summary>Redistributes rows into <paramref name="partitions"/> partitions: by a hash of the columns, or round-robin without columns.</summary>
+    public DataFrame Repartition(int partitions, params string[] columns) =>
+        new(Session, WideBinder.Repartition(Plan, partitions, [.. columns]));
+
+    /// <summary>Equi-join on key columns present on both sides; how is inner, left, right, full, semi or anti.</summary>
+    public DataFrame Join(DataFrame other, string[] on, string how = "inner", bool broadcast = false) =>
+        new(Session, WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast));
+
     public DataFrameWriter Write() => new(this);
 
     /// <summary>Number of rows.</summary>

@@ -24,13 +24,17 @@ public sealed record GlintSettings
     public long TargetFileSize { get; init; } = 128L << 20;
     /// <summary>Most rows Collect returns before it refuses.</summary>
     public long CollectMaxRows { get; init; } = 1_000_000;
+    /// <summary>Buckets of a shuffle (Spark's spark.sql.shuffle.partitions).</summary>
+    public int ShufflePartitions { get; init; } = 200;
+    /// <summary>Largest estimated input of a join side that is broadcast instead of shuffled; -1 turns broadcasting off.</summary>
+    public long BroadcastThreshold { get; init; } = 10L << 20;
     /// <summary>Keep the run's scratch folder even when the run succeeds.</summary>
     public bool KeepScratch { get; init; }
 
     public static readonly ImmutableArray<string> Keys =
     [
         "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
-        "task_max_attempts", "target_file_size", "collect_max_rows", "keep_scratch",
+        "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -49,6 +53,8 @@ public sealed record GlintSettings
         "task_max_attempts" => this with { TaskMaxAttempts = (int)Int(key, value, 1) },
         "target_file_size" => this with { TargetFileSize = Positive(key, Bytes.Parse(key, value)) },
         "collect_max_rows" => this with { CollectMaxRows = Int(key, value, 1) },
+        "shuffle_partitions" => this with { ShufflePartitions = (int)Int(key, value, 1) },
+        "broadcast_threshold" => this with { BroadcastThreshold = value.Trim() == "-1" ? -1 : Bytes.Parse(key, value) },
         "keep_scratch" => this with { KeepScratch = Bool(key, value) },
         _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
     };

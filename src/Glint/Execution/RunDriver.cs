@@ -62,7 +62,7 @@ internal sealed class RunDriver(SessionOptions options)
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
             var summary = new RunSummary(runId, true, null, options.WorkerType, options.NumberOfWorkers, started, clock.Elapsed,
                 SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
-                plan.Stages.Where(s => s.Sink is not ScratchSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
+                plan.Stages.Where(s => s.Sink is TargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)]);
             return new RunOutcome(summary,
                 plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
@@ -111,6 +111,7 @@ internal sealed class RunDriver(SessionOptions options)
     {
         TargetSink t => $"write {t.Target.Path}",
         ScratchSink => "exchange",
+        ShuffleSink s => $"shuffle map ({s.Buckets} buckets)",
         CollectSink => "collect",
         CountSink => "count",
         _ => stage.Sink.GetType().Name,

@@ -12,38 +12,96 @@ internal static class StageTasks
     {
         var output = Output(stage, run);
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>();
+        void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null)
+        {
+            if (stage.Sink is ShuffleSink sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
+            tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
+                new TaskWork(Compose(input, ops, prelude), output, rows)));
+        }
+
         foreach (var pipeline in stage.Pipelines)
         {
+            var prelude = Broadcasts(pipeline, upstream);
+            var ops = pipeline.Operators;
             switch (pipeline.Input)
             {
                 case ScanInput scan:
                     foreach (var split in scan.Splits)
-                        tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count),
-                            $"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
-                            split.Bytes, split.Files,
-                            new TaskWork(Compose(ScanSplit(scan.Source, split), pipeline.Operators), output, InputRows(scan.Source, split))));
+                        Add($"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
+                            split.Bytes, split.Files, ScanSplit(scan.Source, split), ops, prelude, InputRows(scan.Source, split));
                     break;
                 case GatherInput gather:
-                    // Before the upstream stage ran (Explain) its files are unknown; after, none means empty.
-                    var known = upstream.TryGetValue(gather.Upstream, out var files);
-                    files ??= [];
-                    var source = known && files.Count == 0
-                        ? Binder.EmptyRelation(gather.Schema)
-                        : $"SELECT {Sql.SelectList(gather.Schema.Names)} FROM read_parquet(" +
-                          (known ? Sql.List(files.Select(x => x.FullPath)) : $"[<files written by {gather.Upstream}>]") + ")";
-                    tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), $"gather of stage {gather.Upstream}",
-                        files.Sum(x => x.Bytes), files.Count, new TaskWork(Compose(source, pipeline.Operators), output)));
+                {
+                    var (known, files) = Written(upstream, gather.Upstream, null);
+                    Add($"gather of stage {gather.Upstream}", files.Sum(x => x.Bytes), files.Count,
+                        Read(gather.Schema, known, files, $"files written by {gather.Upstream}"), ops, prelude);
+                    break;
+                }
+                case ShuffleInput shuffle:
+                    for (var bucket = 0; bucket < shuffle.Buckets; bucket++)
+                    {
+                        var (known, files) = Written(upstream, shuffle.Upstream, bucket);
+                        if (known && files.Count == 0 && shuffle.Buckets > 1) continue; // nothing to reduce
+                        Add($"bucket {bucket} of {shuffle.Upstream}", files.Sum(x => x.Bytes), files.Count,
+                            Read(shuffle.Schema, known, files, $"bucket {bucket} of {shuffle.Upstream}"), ops, prelude);
+                    }
+                    break;
+                case ShuffleJoinInput join:
+                    for (var bucket = 0; bucket < join.Left.Buckets; bucket++)
+                    {
+                        var (knownLeft, left) = Written(upstream, join.Left.Upstream, bucket);
+                        var (knownRight, right) = Written(upstream, join.Right.Upstream, bucket);
+                        if (knownLeft && knownRight && left.Count + right.Count == 0) continue;
+                        var sql = "SELECT * FROM " + JoinNode.Clause(join.Type,
+                            $"({Read(join.Left.Schema, knownLeft, left, $"bucket {bucket} of {join.Left.Upstream}")}) AS l",
+                            $"({Read(join.Right.Schema, knownRight, right, $"bucket {bucket} of {join.Right.Upstream}")}) AS r", join.Keys);
+                        Add($"bucket {bucket} of {join.Left.Upstream} ⋈ {join.Right.Upstream}", left.Concat(right).Sum(x => x.Bytes),
+                            left.Count + right.Count, sql, ops, prelude);
+                    }
                     break;
             }
         }
         return tasks.ToImmutable();
     }
 
+    /// <summary>Files an upstream stage wrote (all, or one bucket's); unknown before it ran, as when explaining.</summary>
+    private static (bool Known, IReadOnlyList<WrittenFile> Files) Written(
+        IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream, StageId stage, int? bucket)
+    {
+        if (!upstream.TryGetValue(stage, out var files)) return (false, []);
+        if (bucket is null) return (true, files);
+        var prefix = $"{ShuffleSink.BucketColumn}={bucket}/";
+        return (true, files.Where(f => f.RelativePath.StartsWith(prefix, StringComparison.Ordinal)).ToList());
+    }
+
+    /// <summary>A relation over exchange files with the given schema; empty when there are none.</summary>
+    private static string Read(Schema schema, bool known, IReadOnlyList<WrittenFile> files, string placeholder) =>
+        known && files.Count == 0
+            ? Binder.EmptyRelation(schema)
+            : $"SELECT {Sql.SelectList(schema.Names)} FROM read_parquet(" +
+              (known ? Sql.List(files.Select(f => f.FullPath)) : $"[<{placeholder}>]") + ", hive_partitioning=false)";
+
+    /// <summary>CTEs naming the small sides a pipeline's broadcast joins read whole.</summary>
+    private static string Broadcasts(Pipeline pipeline, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream) =>
+        string.Concat(pipeline.Operators.OfType<BroadcastJoinOp>().Select(op =>
+        {
+            var (known, files) = Written(upstream, op.Build, null);
+            var schema = op.BuildSchema;
+            return $"{op.Relation} AS ({Read(schema, known, files, $"files written by {op.Build}")}),\n     ";
+        }));
+
+    /// <summary>Bucket of a row: hash of the keys, or round-robin offset by the task so small tasks do not all fill bucket 0.</summary>
+    private static string BucketExpression(ShuffleSink sink, int task) =>
+        sink.Buckets == 1 ? "0"
+        : sink.HashExpressions.IsEmpty ? $"(row_number() OVER () + {task}) % {sink.Buckets}"
+        : $"hash({string.Join(", ", sink.HashExpressions)}) % {sink.Buckets}";
+
     private static TaskOutput Output(Stage stage, RunContext run) => stage.Sink switch
     {
         TargetSink { Target: var t } => new WriteFilesOutput(run.StagingFolder(t.Path), t.Format, t.PartitionBy,
             run.Settings.TargetFileSize, $"part-{run.RunId}-"),
         ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-"),
+        ShuffleSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [ShuffleSink.BucketColumn], run.Settings.TargetFileSize, "shuffle-"),
         CollectSink => new CollectOutput(run.Settings.CollectMaxRows),
         CountSink => new CountOutput(),
         _ => throw new NotSupportedException(stage.Sink.GetType().Name),
@@ -66,9 +124,9 @@ internal static class StageTasks
             split.Slices.Where(s => s.Rows is not null).Sum(s => s.Rows!.Count));
 
     /// <summary>Chains the operators as CTEs over the input; each step reads the one before.</summary>
-    public static string Compose(string input, ImmutableArray<PhysicalOperator> operators)
+    public static string Compose(string input, ImmutableArray<PhysicalOperator> operators, string prelude = "")
     {
-        var sql = new StringBuilder("WITH step0 AS (").Append(input).Append(')');
+        var sql = new StringBuilder("WITH ").Append(prelude).Append("step0 AS (").Append(input).Append(')');
         for (var i = 0; i < operators.Length; i++)
             sql.Append($",\n     step{i + 1} AS ({operators[i].Render($"step{i}")})");
         return sql.Append($"\nSELECT * FROM step{operators.Length}").ToString();

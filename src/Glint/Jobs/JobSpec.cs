@@ -31,6 +31,23 @@ public sealed class TransformSpec
     public string? MapSql { get; set; }
     public List<string>? Union { get; set; }
     public long? Limit { get; set; }
+    /// <summary>Key columns; with <see cref="Agg"/> (a global aggregate when only agg is given).</summary>
+    public List<string>? GroupBy { get; set; }
+    public List<string>? Agg { get; set; }
+    public bool? Distinct { get; set; }
+    /// <summary>Number of partitions; hashed by <see cref="RepartitionBy"/> when given, else round-robin.</summary>
+    public int? Repartition { get; set; }
+    public List<string>? RepartitionBy { get; set; }
+    public JoinSpec? Join { get; set; }
+}
+
+/// <summary>The right side and keys of a join whose left side is the transform's <c>from</c>.</summary>
+public sealed class JoinSpec
+{
+    public string? With { get; set; }
+    public List<string> On { get; set; } = [];
+    public string How { get; set; } = "inner";
+    public bool Broadcast { get; set; }
 }
 
 /// <summary>A folder the job writes.</summary>

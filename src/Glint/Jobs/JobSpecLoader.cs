@@ -59,10 +59,17 @@ public static class JobSpecLoader
             var label = t.Name is null ? $"transform #{i + 1}" : $"transform '{t.Name}'";
             if (string.IsNullOrWhiteSpace(t.Name)) throw new SpecException($"{origin}: {label} needs a 'name'");
             if (!known.Add(t.Name)) throw new SpecException($"{origin}: the name '{t.Name}' is used twice");
-            var operations = new object?[] { t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit }.Count(o => o is not null);
+            var aggregate = t.GroupBy is not null || t.Agg is not null ? (object)true : null;
+            var operations = new object?[] { t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.Repartition, t.Join }
+                .Count(o => o is not null);
             if (operations != 1)
-                throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit (it has {operations})");
+                throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, repartition, join (it has {operations})");
+            if (t.RepartitionBy is not null && t.Repartition is null)
+                throw new SpecException($"{origin}: {label}: repartition_by needs repartition (the number of partitions)");
+            if (t.Join is not null && (t.Join.With is null || t.Join.On.Count == 0))
+                throw new SpecException($"{origin}: {label}: join needs 'with' (the right side) and 'on' (key columns)");
             var inputs = t.Union ?? (t.From is null ? [] : [t.From]);
+            if (t.Join?.With is { } right) inputs = [.. inputs, right];
             if (t.Union is null && t.From is null) throw new SpecException($"{origin}: {label} needs 'from'");
             if (t.Union is not null && t.Union.Count < 2) throw new SpecException($"{origin}: {label}: union needs at least two inputs");
             foreach (var input in inputs.Where(x => !known.Contains(x) || string.Equals(x, t.Name, StringComparison.OrdinalIgnoreCase)))

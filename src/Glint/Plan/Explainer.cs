@@ -35,6 +35,12 @@ internal static class Explainer
                     case GatherInput gather:
                         sb.AppendLine($"  pipeline: gather output of {gather.Upstream} (exchange: single partition) → {string.Join(" → ", steps)}");
                         break;
+                    case ShuffleInput shuffle:
+                        sb.AppendLine($"  pipeline: bucket i of {shuffle.Upstream} (one task per non-empty bucket of {shuffle.Buckets}) → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
+                        break;
+                    case ShuffleJoinInput join:
+                        sb.AppendLine($"  pipeline: bucket i of {join.Left.Upstream} {join.Type.ToString().ToLowerInvariant()} join bucket i of {join.Right.Upstream} using [{string.Join(", ", join.Keys)}] (shuffle hash join, {join.Left.Buckets} buckets) → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
+                        break;
                 }
             }
             var first = StageTasks.Tasks(stage, run, new Dictionary<StageId, IReadOnlyList<WrittenFile>>()).FirstOrDefault();
@@ -83,6 +89,8 @@ internal static class Explainer
     {
         TargetSink t => $"Write {t.Target}",
         ScratchSink => "exchange to scratch",
+        ShuffleSink { HashExpressions.IsEmpty: true } s => $"shuffle round-robin into {s.Buckets} buckets",
+        ShuffleSink s => $"shuffle by hash({string.Join(", ", s.HashExpressions)}) into {s.Buckets} bucket{(s.Buckets == 1 ? "" : "s")}",
         CollectSink => "Collect",
         CountSink => "Count",
         _ => sink.GetType().Name,

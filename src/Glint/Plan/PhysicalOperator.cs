@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Execution;
 
 namespace Glint.Plan;
 
@@ -70,4 +71,37 @@ public sealed record PartitionValueCheckOp(ImmutableArray<string> Columns) : Phy
     }
 
     public override string Describe() => $"check partition values of {string.Join(", ", Columns)}";
+}
+
+/// <summary>Aggregates per group: the partial step before a shuffle, the final step after it, or the whole of a full-shuffle aggregate.</summary>
+public sealed record AggregateOp(string Step, ImmutableArray<string> Keys, ImmutableArray<string> Columns) : PhysicalOperator
+{
+    public override string Render(string input) =>
+        $"SELECT {string.Join(", ", Columns)} FROM {input}" + (Keys.IsEmpty ? "" : $" GROUP BY {Sql.SelectList(Keys)}");
+    public override string Describe() => $"{Step} aggregate by [{string.Join(", ", Keys)}]";
+}
+
+public sealed record DistinctOp : PhysicalOperator
+{
+    public override string Render(string input) => $"SELECT DISTINCT * FROM {input}";
+    public override string Describe() => "distinct";
+}
+
+/// <summary>Joins each task's rows with the whole of a small side that an earlier stage wrote to scratch.</summary>
+/// <param name="BuildIsLeft">the broadcast side is the join's left input (for right joins)</param>
+public sealed record BroadcastJoinOp(StageId Build, Schema BuildSchema, JoinType Type, ImmutableArray<string> Keys, bool BuildIsLeft) : PhysicalOperator
+{
+    public string Relation => $"broadcast_{Build}";
+
+    public override string Render(string input) => "SELECT * FROM " + (BuildIsLeft
+        ? JoinNode.Clause(Type, Relation, input, Keys)
+        : JoinNode.Clause(Type, input, Relation, Keys));
+    public override string Describe() => $"broadcast {Type.ToString().ToLowerInvariant()} join with {Build} using [{string.Join(", ", Keys)}]";
+}
+
+/// <summary>Adds the bucket column a shuffle's map task partitions its output by.</summary>
+public sealed record BucketOp(string Expression) : PhysicalOperator
+{
+    public override string Render(string input) => $"SELECT *, CAST({Expression} AS INTEGER) AS {ShuffleSink.BucketColumn} FROM {input}";
+    public override string Describe() => $"bucket = {Expression}";
 }

@@ -56,6 +56,11 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
             ? Pipelines(i)
             : Append(Pipelines(i), new ConformOp(i.Schema, u.Schema))).ToImmutableArray(),
         LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(l.Count)), l.Schema, new LimitOp(l.Count)),
+        AggregateNode a => Aggregate(a),
+        DistinctNode d => Shuffle(Append(Pipelines(d.Input), new DistinctOp()), d.Schema,
+            [.. d.Schema.Names.Select(Sql.Ident)], settings.ShufflePartitions, new DistinctOp()),
+        RepartitionNode r => Shuffle(Pipelines(r.Input), r.Schema, [.. r.Keys.Select(Sql.Ident)], r.Partitions),
+        JoinNode j => Join(j),
         _ => throw new PlanException($"no physical plan for {node.GetType().Name}"),
     };
 
@@ -66,6 +71,66 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         stages.Add(stage);
         return [new Pipeline(new GatherInput(stage.Id, schema), [then])];
     }
+
+    /// <summary>Ends the pipelines in a map stage that buckets its rows, and returns the reducers' pipeline.</summary>
+    private ImmutableArray<Pipeline> Shuffle(ImmutableArray<Pipeline> map, Schema schema, ImmutableArray<string> hash, int buckets,
+        params PhysicalOperator[] then)
+    {
+        var stage = new Stage(new StageId(stages.Count + 1), map, new ShuffleSink(buckets, hash), schema);
+        stages.Add(stage);
+        return [new Pipeline(new ShuffleInput(stage.Id, buckets, schema), [.. then])];
+    }
+
+    private ImmutableArray<Pipeline> Aggregate(AggregateNode a)
+    {
+        var keys = a.Keys;
+        var buckets = keys.IsEmpty ? 1 : settings.ShufflePartitions;
+        var hash = keys.Select(Sql.Ident).ToImmutableArray();
+        if (a.Split is { } split)
+        {
+            // Partial aggregation before the shuffle: only one row per key and map task crosses it.
+            var partial = new AggregateOp("partial", keys, split.PartialColumns);
+            var partialSchema = Binder.Bind(a.Input.Schema, partial, "partial aggregate");
+            return Shuffle(Append(Pipelines(a.Input), partial), partialSchema, hash, buckets,
+                new AggregateOp("final", keys, split.FinalColumns));
+        }
+        return Shuffle(Pipelines(a.Input), a.Input.Schema, hash, buckets,
+            new AggregateOp("full", keys, [.. keys.Select(Sql.Ident), .. a.Aggregates]));
+    }
+
+    private ImmutableArray<Pipeline> Join(JoinNode j)
+    {
+        bool Small(LogicalNode side) => settings.BroadcastThreshold >= 0 && Estimate(side) <= settings.BroadcastThreshold;
+        var rightBuildable = j.Type is JoinType.Inner or JoinType.Left or JoinType.Semi or JoinType.Anti;
+        var leftBuildable = j.Type is JoinType.Inner or JoinType.Right;
+        var preferLeft = leftBuildable && !j.BroadcastHint && Small(j.Left) && Estimate(j.Left) < Estimate(j.Right);
+        if (rightBuildable && (j.BroadcastHint || Small(j.Right)) && !preferLeft)
+            return Append(Pipelines(j.Left), new BroadcastJoinOp(Build(j.Right), j.Right.Schema, j.Type, j.Keys, BuildIsLeft: false));
+        if (leftBuildable && Small(j.Left))
+            return Append(Pipelines(j.Right), new BroadcastJoinOp(Build(j.Left), j.Left.Schema, j.Type, j.Keys, BuildIsLeft: true));
+
+        // Shuffle hash join: both sides bucketed by the keys cast to one type, so equal keys meet in one bucket.
+        var hash = j.Keys.Select(k => $"CAST({Sql.Ident(k)} AS {j.Output.Require(k, "join").Type})").ToImmutableArray();
+        var buckets = settings.ShufflePartitions;
+        var left = Shuffle(Pipelines(j.Left), j.Left.Schema, hash, buckets)[0].Input;
+        var right = Shuffle(Pipelines(j.Right), j.Right.Schema, hash, buckets)[0].Input;
+        return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, j.Keys), [])];
+    }
+
+    /// <summary>A stage that writes a join's small side to scratch for every task of the other side to read whole.</summary>
+    private StageId Build(LogicalNode side)
+    {
+        var stage = new Stage(new StageId(stages.Count + 1), Pipelines(side), new ScratchSink(), side.Schema);
+        stages.Add(stage);
+        return stage.Id;
+    }
+
+    /// <summary>Bytes a plan reads at most: its sources' file sizes (filters only shrink that).</summary>
+    private static long Estimate(LogicalNode node) => node switch
+    {
+        ScanNode s => s.Source.TotalBytes,
+        _ => node.Children.Sum(Estimate),
+    };
 
     private ImmutableArray<InputSplit> SplitsOf(FileSource source)
     {

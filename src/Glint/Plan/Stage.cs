@@ -13,6 +13,12 @@ public sealed record ScanInput(FileSource Source, ImmutableArray<InputSplit> Spl
 /// <summary>Everything an earlier stage wrote to scratch, read by one task (a gather exchange).</summary>
 public sealed record GatherInput(StageId Upstream, Schema Schema) : StageInput;
 
+/// <summary>Bucket i of every map output of an upstream stage, for reducer task i (a hash or round-robin exchange).</summary>
+public sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema) : StageInput;
+
+/// <summary>Bucket i of two upstream stages shuffled alike, joined by reducer task i (a shuffle hash join).</summary>
+public sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys) : StageInput;
+
 /// <summary>One chain of operators over one input; a stage has several when it computes a union.</summary>
 public sealed record Pipeline(StageInput Input, ImmutableArray<PhysicalOperator> Operators);
 
@@ -20,16 +26,38 @@ public sealed record Pipeline(StageInput Input, ImmutableArray<PhysicalOperator>
 public abstract record StageSink;
 public sealed record TargetSink(WriteTarget Target) : StageSink;
 public sealed record ScratchSink : StageSink;
+/// <summary>Map side of an exchange: rows go to bucket hash(expressions) % buckets, or round-robin when there are none.</summary>
+public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions) : StageSink
+{
+    public const string BucketColumn = "glint_bucket";
+}
 public sealed record CollectSink : StageSink;
 public sealed record CountSink : StageSink;
 
 /// <summary>A set of tasks that run the same pipelines on different partitions, between exchanges.</summary>
 public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, StageSink Sink, Schema Schema)
 {
-    public ImmutableArray<StageId> DependsOn { get; } =
-        Pipelines.Select(p => p.Input).OfType<GatherInput>().Select(g => g.Upstream).Distinct().ToImmutableArray();
+    public ImmutableArray<StageId> DependsOn { get; } = Pipelines.SelectMany(Upstreams).Distinct().ToImmutableArray();
 
-    public int TaskCount => Pipelines.Sum(p => p.Input is ScanInput s ? s.Splits.Length : 1);
+    /// <summary>Planned tasks: one per split, per bucket of a shuffle, or one for a gather.</summary>
+    public int TaskCount => Pipelines.Sum(p => p.Input switch
+    {
+        ScanInput s => s.Splits.Length,
+        ShuffleInput s => s.Buckets,
+        ShuffleJoinInput j => j.Left.Buckets,
+        _ => 1,
+    });
+
+    private static IEnumerable<StageId> Upstreams(Pipeline pipeline)
+    {
+        switch (pipeline.Input)
+        {
+            case GatherInput g: yield return g.Upstream; break;
+            case ShuffleInput s: yield return s.Upstream; break;
+            case ShuffleJoinInput j: yield return j.Left.Upstream; yield return j.Right.Upstream; break;
+        }
+        foreach (var op in pipeline.Operators.OfType<BroadcastJoinOp>()) yield return op.Build;
+    }
 }
 
 /// <summary>The stages of a run, in an order where every stage follows the stages it reads.</summary>

@@ -16,7 +16,8 @@ public static class Datasets
     /// <summary>What plain DuckDB reads for a dataset (the reference side of differential tests).</summary>
     public static string ReferenceScan(string name) => name switch
     {
-        "sales_parquet" or "sales_multilevel" or "sales_empty" => $"read_parquet('{Path(name)}/**/*.parquet', hive_partitioning=true)",
+        "sales_parquet" or "sales_multilevel" or "sales_empty" or "sales_skewed" => $"read_parquet('{Path(name)}/**/*.parquet', hive_partitioning=true)",
+        "customers" => $"read_parquet('{Path(name)}/*.parquet')",
         "sales_csv" => $"read_csv('{Path(name)}/*.csv', header=true)",
         "sales_json" => $"read_json('{Path(name)}/*.json', format='newline_delimited')",
         _ => throw new ArgumentException($"unknown dataset {name}"),
@@ -24,7 +25,7 @@ public static class Datasets
 
     private static string Rows(int file, int rows) => $"""
         SELECT {file} * 1000 + range AS id,
-               'c' || (hash(range, {file}) % 50) AS customer,
+               CASE WHEN hash(range, {file}, 'cn') % 29 = 0 THEN NULL ELSE 'c' || (hash(range, {file}) % 50) END AS customer,
                CASE WHEN hash(range, {file}, 'n') % 11 = 0 THEN NULL ELSE round((hash(range, {file}, 'a') % 100000) / 100.0, 2) END AS amount,
                (hash(range, {file}, 'q') % 9)::INTEGER - 1 AS qty,
                CASE WHEN hash(range, {file}, 'x') % 5 = 0 THEN NULL ELSE 'note ' || (range % 13) END AS note,
@@ -32,6 +33,13 @@ public static class Datasets
                DATE '2024-01-01' + ({file} % 5) AS day,
                ['EU', 'US'][{file} % 2 + 1] AS region
         FROM range({rows})
+        """;
+
+    /// <summary>Customers c0…c67 (c50 and up have no sales), a NULL key in file 0, c3 twice (file 0 and file 1), 'hot' once.</summary>
+    private static string Customers(int file) => $"""
+        SELECT 'c' || ({file} * 4 + range) AS customer, ['gold', 'silver', 'bronze'][range % 3 + 1] AS segment, ({file} * 4 + range) * 10 AS credit
+        FROM range(4)
+        UNION ALL SELECT CASE {file} WHEN 0 THEN NULL WHEN 1 THEN 'c3' ELSE 'hot' END, 'none', -1 WHERE {file} <= 2
         """;
 
     private static string Generate()
@@ -47,6 +55,10 @@ public static class Datasets
             Write($"SELECT * EXCLUDE (day) FROM ({rows}) WHERE false", $"{root}/sales_empty/day={day}/part-{f:D2}.parquet", "PARQUET");
             Write(rows, $"{root}/sales_csv/part-{f:D2}.csv", "CSV, HEADER true");
             Write(rows, $"{root}/sales_json/part-{f:D2}.json", "JSON");
+            // Nine rows in ten belong to one customer: the hot key of skew tests.
+            Write($"SELECT * EXCLUDE (day) REPLACE (CASE WHEN id % 10 < 9 THEN 'hot' ELSE customer END AS customer) FROM ({rows})",
+                $"{root}/sales_skewed/day={day}/part-{f:D2}.parquet", "PARQUET");
+            Write(Customers(f), $"{root}/customers/part-{f:D2}.parquet", "PARQUET");
         }
         return root;
     }

@@ -16,6 +16,8 @@ public sealed class GoldenCase
     /// <summary>rows (default) or count (for limits, where which rows is unspecified).</summary>
     public string Compare { get; set; } = "rows";
     public WriteCase? Write { get; set; }
+    /// <summary>Settings for this case (e.g. broadcast_threshold), applied on top of the split settings.</summary>
+    public Dictionary<string, string> Settings { get; set; } = [];
 
     public sealed class WriteCase
     {
@@ -23,15 +25,14 @@ public sealed class GoldenCase
         public List<string> PartitionBy { get; set; } = [];
     }
 
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "Golden", "narrow");
+    public static string Folder(string kind) => Path.Combine(AppContext.BaseDirectory, "Golden", kind);
 
-    public static GoldenCase Load(string file) =>
+    public static GoldenCase Load(string kind, string file) =>
         new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-            .Deserialize<GoldenCase>(File.ReadAllText(Path.Combine(Folder, file)));
+            .Deserialize<GoldenCase>(File.ReadAllText(Path.Combine(Folder(kind), file)));
 
-    public static IEnumerable<object[]> All(params int[] splits) =>
-        Directory.GetFiles(Folder, "*.yaml").Select(Path.GetFileName).Order()
-            .SelectMany(f => splits.Select(n => new object[] { f!, n }));
+    public static IEnumerable<string> Files(string kind) =>
+        Directory.GetFiles(Folder(kind), "*.yaml").Select(f => Path.GetFileName(f)!).Order();
 
     /// <summary>The case as a job spec over the test datasets (no targets: the test decides what to do with the result).</summary>
     public JobSpec ToSpec() => new()

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+
+namespace Glint.Plan;
+
+/// <summary>How an aggregate splits around the shuffle: partial aggregates per map task, final ones per bucket.</summary>
+/// <param name="PartialColumns">map side: key columns, then each partial aggregate AS its column name</param>
+/// <param name="FinalColumns">reduce side: key columns, then each final expression AS the user's name</param>
+public sealed record AggregateSplit(ImmutableArray<string> PartialColumns, ImmutableArray<string> FinalColumns);
+
+/// <summary>Groups rows by key columns and computes aggregates; with no keys, one row over everything.</summary>
+/// <param name="Split">the partial/final form when every aggregate is decomposable; null means every row is shuffled</param>
+public sealed record AggregateNode(LogicalNode Input, ImmutableArray<string> Keys, ImmutableArray<string> Aggregates, Schema Output, AggregateSplit? Split)
+    : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() =>
+        $"Aggregate by [{string.Join(", ", Keys)}]: {string.Join(", ", Aggregates)}" + (Split is null ? " (full shuffle)" : " (partial, then final)");
+}
+
+/// <summary>Distinct rows.</summary>
+public sealed record DistinctNode(LogicalNode Input) : LogicalNode
+{
+    public override Schema Schema => Input.Schema;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => "Distinct";
+}
+
+/// <summary>Redistributes rows into a number of partitions: by a hash of key columns, or round-robin without keys.</summary>
+public sealed record RepartitionNode(LogicalNode Input, int Partitions, ImmutableArray<string> Keys) : LogicalNode
+{
+    public override Schema Schema => Input.Schema;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() =>
+        $"Repartition into {Partitions}" + (Keys.IsEmpty ? " (round-robin)" : $" by hash of [{string.Join(", ", Keys)}]");
+}
+
+/// <summary>The join types Glint plans.</summary>
+public enum JoinType { Inner, Left, Right, Full, Semi, Anti }
+
+public static class JoinTypes
+{
+    public static JoinType Parse(string how) => how.Trim().ToLowerInvariant().Replace("_", "").Replace("outer", "") switch
+    {
+        "inner" => JoinType.Inner,
+        "left" => JoinType.Left,
+        "right" => JoinType.Right,
+        "full" => JoinType.Full,
+        "semi" or "leftsemi" => JoinType.Semi,
+        "anti" or "leftanti" => JoinType.Anti,
+        _ => throw new Errors.ConfigException("how", $"unknown join type '{how}'; expected inner, left, right, full, semi or anti"),
+    };
+}
+
+/// <summary>An equi-join on key columns present on both sides (output has each key once, as SQL's USING).</summary>
+public sealed record JoinNode(LogicalNode Left, LogicalNode Right, JoinType Type, ImmutableArray<string> Keys, bool BroadcastHint, Schema Output)
+    : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => [Left, Right];
+    public override string Describe() =>
+        $"Join {Type.ToString().ToLowerInvariant()} using [{string.Join(", ", Keys)}]" + (BroadcastHint ? " (broadcast hint)" : "");
+
+    /// <summary>The SQL join clause between two relations.</summary>
+    public static string Clause(JoinType type, string left, string right, ImmutableArray<string> keys) =>
+        $"{left} {type.ToString().ToUpperInvariant()} JOIN {right} USING ({Sql.SelectList(keys)})";
+}
