@@ -57,6 +57,11 @@ internal static class JobConsole
         Row("rows in / out", $"{(s.RowsIn is { } rowsIn ? rowsIn.ToString("N0", CultureInfo.InvariantCulture) : "n/a (CSV/JSON input)")} / {s.RowsOut:N0}");
         Row("files written", $"{s.FilesWritten:N0} ({Bytes.Format(s.BytesWritten)})");
         Row("stages / tasks / attempts", $"{s.Stages.Length} / {s.Tasks} / {s.Attempts.Length} ({s.FailedAttempts} failed)");
+        foreach (var stage in s.Stages.Where(x => !x.Buckets.IsEmpty))
+        {
+            var largest = stage.Buckets.MaxBy(b => b.Bytes)!;
+            Row($"shuffle {stage.Id}", $"{Bytes.Format(stage.Buckets.Sum(b => b.Bytes))}, {stage.Buckets.Sum(b => b.Rows):N0} rows in {stage.Buckets.Length} non-empty buckets; largest: bucket {largest.Bucket}, {Bytes.Format(largest.Bytes)}");
+        }
         Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         Row("workers", $"{s.Workers} × {s.WorkerType}");
         Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");

@@ -50,7 +50,8 @@ internal sealed class RunDriver(SessionOptions options)
                     results[stage.Id] = mine;
                     stageSummaries.Add(new StageSummary(stage.Id, Name(stage), mine.Count,
                         scheduler.Attempts.Count(a => a.Id.Task.Stage == stage.Id),
-                        SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed));
+                        SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed,
+                        stage.Sink is ShuffleSink ? BucketsOf(Files(mine)) : []));
                     listener.StageFinished(stage.Id);
                     pending.Remove(stage);
                 }
@@ -92,6 +93,13 @@ internal sealed class RunDriver(SessionOptions options)
                 slots.Add(new Slot(w, s, options.WorkerType.MemoryPerSlot, Path.Combine(scratch, "slots", $"w{w}-s{s}")));
         return slots;
     }
+
+    /// <summary>Rows and bytes per bucket, from the bucket folder each map output file sits in.</summary>
+    private static ImmutableArray<BucketStats> BucketsOf(List<WrittenFile> files) =>
+        files.GroupBy(f => int.Parse(f.RelativePath.Split('/')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(g => new BucketStats(g.Key, g.Sum(f => f.Rows ?? 0), g.Sum(f => f.Bytes)))
+            .OrderBy(b => b.Bucket)
+            .ToImmutableArray();
 
     private static long? SumOrNull(IEnumerable<long?> values)
     {

@@ -3,8 +3,12 @@ using Glint.Storage;
 
 namespace Glint.Execution;
 
-/// <summary>How one stage went.</summary>
-public sealed record StageSummary(StageId Id, string Name, int Tasks, int Attempts, long? RowsIn, long RowsOut, long BytesOut, TimeSpan Wall);
+/// <summary>What one shuffle bucket received from all map tasks of a stage.</summary>
+public sealed record BucketStats(int Bucket, long Rows, long Bytes);
+
+/// <summary>How one stage went; a shuffle map stage also has its per-bucket statistics.</summary>
+public sealed record StageSummary(
+    StageId Id, string Name, int Tasks, int Attempts, long? RowsIn, long RowsOut, long BytesOut, TimeSpan Wall, ImmutableArray<BucketStats> Buckets);
 
 /// <summary>How a run went: rows, files, tasks and attempts, time and what it cost.</summary>
 public sealed record RunSummary(
@@ -26,6 +30,8 @@ public sealed record RunSummary(
     public int FailedAttempts => Attempts.Count(a => !a.Succeeded);
     public int FilesWritten => Targets.Sum(t => t.FilesWritten);
     public long BytesWritten => Targets.Sum(t => t.BytesWritten);
+    /// <summary>Bytes written by shuffle map tasks (what moved between stages).</summary>
+    public long ShuffleBytes => Stages.Sum(s => s.Buckets.Sum(b => b.Bytes));
     public double DpuSeconds => Meter.DpuSeconds(WorkerType, Workers, Wall);
     public double Cost => Meter.Cost(DpuSeconds);
 }
