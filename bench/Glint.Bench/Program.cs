@@ -17,6 +17,7 @@ duckdb.Open();
 
 if (options.Scenarios.Contains("a")) NarrowEtl(options, duckdb);
 if (options.Scenarios.Contains("b")) SmallFiles(options, duckdb);
+if (options.Scenarios.Contains("c")) JoinAggregate(options, duckdb);
 return 0;
 
 static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)
@@ -81,6 +82,47 @@ static void SmallFiles(BenchOptions o, DuckDBConnection duckdb)
     Report($"glint one task per file ({p.Tasks} tasks, {p.FilesWritten} files)", perFile);
     Console.WriteLine($"ratio glint-grouped/duckdb = {(grouped / duck).ToString("0.00", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"speed-up grouped vs one task per file = {(perFile / grouped).ToString("0.0", CultureInfo.InvariantCulture)}×");
+}
+
+static void JoinAggregate(BenchOptions o, DuckDBConnection duckdb)
+{
+    var sales = Path.Combine(o.Data, $"sales-{o.Rows}");
+    Generate(sales, () => SalesDataGenerator.Sales(sales, o.Rows, days: 30, filesPerDay: 8));
+    var customers = Path.Combine(o.Data, "customers", "customers.parquet");
+    if (!File.Exists(customers)) SalesDataGenerator.Customers(customers);
+    Console.WriteLine($"\n(c) join + aggregate: {o.Rows:N0} sales ⋈ 10,000 customers → group by country, day → Parquet partitioned by day");
+    var duckOut = Path.Combine(o.Data, "out-c-duckdb");
+    Glint.Execution.RunSummary broadcast = null!, shuffle = null!;
+
+    Action Job(long threshold, Action<Glint.Execution.RunSummary> done)
+    {
+        var session = new GlintSession(new SessionOptions
+        {
+            Home = Path.Combine(o.Data, "home"),
+            Settings = new GlintSettings { BroadcastThreshold = threshold },
+        });
+        return () =>
+        {
+            var facts = session.Read.Parquet(sales).Select("customer_id", "amount", "day");
+            var dims = session.Read.Parquet(customers).Select("customer_id", "country");
+            done(facts.Join(dims, on: ["customer_id"]).GroupBy("country", "day")
+                .Agg("count(*) AS orders", "sum(amount) AS revenue").Write().Mode("overwrite").PartitionBy("day")
+                .Save(Path.Combine(o.Data, threshold < 0 ? "out-c-shuffle" : "out-c-broadcast")));
+        };
+    }
+
+    var times = Interleaved(o.Repeat, () =>
+    {
+        if (Directory.Exists(duckOut)) Directory.Delete(duckOut, true);
+        Execute(duckdb, $"COPY (SELECT country, day, count(*) AS orders, sum(amount) AS revenue " +
+                        $"FROM read_parquet('{sales}/**/*.parquet', hive_partitioning=true) JOIN read_parquet('{customers}') USING (customer_id) " +
+                        $"GROUP BY country, day) TO '{duckOut}' (FORMAT PARQUET, PARTITION_BY (day))");
+    }, Job(10L << 20, s => broadcast = s), Job(-1, s => shuffle = s));
+    Report("duckdb (threads=all, 1 query)", times[0]);
+    Report($"glint broadcast join ({broadcast.Tasks} tasks, shuffle {Glint.Plan.Bytes.Format(broadcast.ShuffleBytes)})", times[1]);
+    Report($"glint shuffle join ({shuffle.Tasks} tasks, shuffle {Glint.Plan.Bytes.Format(shuffle.ShuffleBytes)})", times[2]);
+    Console.WriteLine($"ratio glint-broadcast/duckdb = {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"ratio glint-shuffle/duckdb = {(times[2] / times[0]).ToString("0.00", CultureInfo.InvariantCulture)}");
 }
 
 static void Generate(string folder, Action generate)

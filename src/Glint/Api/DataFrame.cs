@@ -38,7 +38,19 @@ public sealed class DataFrame
     public DataFrame Agg(params string[] aggregates) => GroupBy().Agg(aggregates);
 
     /// <summary>Distinct rows (a shuffle on all columns, deduplicated before and after it).</summary>
-    public DataFrame Distinct() => new(Session, new DistinctNode(Plan));
+    public DataFrame Distinct() => new(Session, new DistinctNode(Plan, []));
+
+    /// <summary>One row per distinct value of the columns (which row is unspecified), as Spark's dropDuplicates.</summary>
+    public DataFrame DropDuplicates(params string[] columns)
+    {
+        foreach (var c in columns) Schema.Require(c, "drop_duplicates");
+        return new(Session, new DistinctNode(Plan, [.. columns]));
+    }
+
+    /// <summary>At most <paramref name="partitions"/> tasks for the file splits below, without a shuffle.</summary>
+    public DataFrame Coalesce(int partitions) => partitions >= 1
+        ? new(Session, new CoalesceNode(Plan, partitions))
+        : throw new PlanException($"coalesce: the number of partitions must be at least 1, not {partitions}");
 
     /// <summary>Redistributes rows into <paramref name="partitions"/> partitions: by a hash of the columns, or round-robin without columns.</summary>
     public DataFrame Repartition(int partitions, params string[] columns) =>

@@ -64,6 +64,8 @@ public static class JobPlanner
         if (t.Limit is not null) return input.Limit(t.Limit.Value);
         if (t.GroupBy is not null || t.Agg is not null) return input.GroupBy([.. t.GroupBy ?? []]).Agg([.. t.Agg ?? []]);
         if (t.Distinct is not null) return t.Distinct.Value ? input.Distinct() : input;
+        if (t.DropDuplicates is not null) return input.DropDuplicates([.. t.DropDuplicates]);
+        if (t.Coalesce is not null) return input.Coalesce(t.Coalesce.Value);
         if (t.Repartition is not null) return input.Repartition(t.Repartition.Value, [.. t.RepartitionBy ?? []]);
         if (t.Join is { } join) return input.Join(frames[join.With!], [.. join.On], join.How, join.Broadcast);
         return t.WithColumns!.Aggregate(input, (df, kv) => df.WithColumn(kv.Key, kv.Value));

@@ -35,6 +35,10 @@ public sealed class TransformSpec
     public List<string>? GroupBy { get; set; }
     public List<string>? Agg { get; set; }
     public bool? Distinct { get; set; }
+    /// <summary>Keep one row per distinct value of these columns.</summary>
+    public List<string>? DropDuplicates { get; set; }
+    /// <summary>At most this many tasks for the file splits below, without a shuffle.</summary>
+    public int? Coalesce { get; set; }
     /// <summary>Number of partitions; hashed by <see cref="RepartitionBy"/> when given, else round-robin.</summary>
     public int? Repartition { get; set; }
     public List<string>? RepartitionBy { get; set; }

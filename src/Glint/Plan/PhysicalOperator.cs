@@ -81,10 +81,12 @@ public sealed record AggregateOp(string Step, ImmutableArray<string> Keys, Immut
     public override string Describe() => $"{Step} aggregate by [{string.Join(", ", Keys)}]";
 }
 
-public sealed record DistinctOp : PhysicalOperator
+/// <summary>Removes duplicate rows, or keeps one row per key (DISTINCT ON).</summary>
+public sealed record DistinctOp(ImmutableArray<string> Keys) : PhysicalOperator
 {
-    public override string Render(string input) => $"SELECT DISTINCT * FROM {input}";
-    public override string Describe() => "distinct";
+    public override string Render(string input) =>
+        Keys.IsEmpty ? $"SELECT DISTINCT * FROM {input}" : $"SELECT DISTINCT ON ({Sql.SelectList(Keys)}) * FROM {input}";
+    public override string Describe() => Keys.IsEmpty ? "distinct" : $"one row per [{string.Join(", ", Keys)}]";
 }
 
 /// <summary>Joins each task's rows with the whole of a small side that an earlier stage wrote to scratch.</summary>

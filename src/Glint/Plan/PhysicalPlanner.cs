@@ -57,8 +57,9 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
             : Append(Pipelines(i), new ConformOp(i.Schema, u.Schema))).ToImmutableArray(),
         LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(l.Count)), l.Schema, new LimitOp(l.Count)),
         AggregateNode a => Aggregate(a),
-        DistinctNode d => Shuffle(Append(Pipelines(d.Input), new DistinctOp()), d.Schema,
-            [.. d.Schema.Names.Select(Sql.Ident)], settings.ShufflePartitions, new DistinctOp()),
+        DistinctNode d => Shuffle(Append(Pipelines(d.Input), new DistinctOp(d.Keys)), d.Schema,
+            [.. (d.Keys.IsEmpty ? d.Schema.Names : d.Keys).Select(Sql.Ident)], settings.ShufflePartitions, new DistinctOp(d.Keys)),
+        CoalesceNode c => Coalesce(Pipelines(c.Input), c.Partitions),
         RepartitionNode r => Shuffle(Pipelines(r.Input), r.Schema, [.. r.Keys.Select(Sql.Ident)], r.Partitions),
         JoinNode j => Join(j),
         _ => throw new PlanException($"no physical plan for {node.GetType().Name}"),
@@ -80,6 +81,25 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         stages.Add(stage);
         return [new Pipeline(new ShuffleInput(stage.Id, buckets, schema), [.. then])];
     }
+
+    /// <summary>Merges neighbouring splits of each scan so it runs at most <paramref name="partitions"/> tasks.</summary>
+    private static ImmutableArray<Pipeline> Coalesce(ImmutableArray<Pipeline> pipelines, int partitions) =>
+        pipelines.Select(p => p.Input is ScanInput scan && scan.Splits.Length > partitions
+            ? p with
+            {
+                Input = scan with
+                {
+                    Splits = scan.Splits
+                        .Select((split, i) => (split, group: (int)((long)i * partitions / scan.Splits.Length)))
+                        .GroupBy(x => x.group)
+                        .Select(g => new InputSplit(g.Key, [.. g.SelectMany(x => x.split.Slices)]))
+                        .ToImmutableArray(),
+                },
+            }
+            : p.Input is ScanInput
+                ? p
+                : throw new PlanException("coalesce: only the partitions of a file source can be merged without a shuffle; use repartition after a shuffle"))
+        .ToImmutableArray();
 
     private ImmutableArray<Pipeline> Aggregate(AggregateNode a)
     {

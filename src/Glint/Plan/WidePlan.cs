@@ -18,12 +18,20 @@ public sealed record AggregateNode(LogicalNode Input, ImmutableArray<string> Key
         $"Aggregate by [{string.Join(", ", Keys)}]: {string.Join(", ", Aggregates)}" + (Split is null ? " (full shuffle)" : " (partial, then final)");
 }
 
-/// <summary>Distinct rows.</summary>
-public sealed record DistinctNode(LogicalNode Input) : LogicalNode
+/// <summary>Distinct rows, or one row per distinct value of <paramref name="Keys"/> (Spark's dropDuplicates).</summary>
+public sealed record DistinctNode(LogicalNode Input, ImmutableArray<string> Keys) : LogicalNode
 {
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
-    public override string Describe() => "Distinct";
+    public override string Describe() => Keys.IsEmpty ? "Distinct" : $"DropDuplicates [{string.Join(", ", Keys)}]";
+}
+
+/// <summary>Fewer tasks without a shuffle: neighbouring input splits are read by one task.</summary>
+public sealed record CoalesceNode(LogicalNode Input, int Partitions) : LogicalNode
+{
+    public override Schema Schema => Input.Schema;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"Coalesce to {Partitions}";
 }
 
 /// <summary>Redistributes rows into a number of partitions: by a hash of key columns, or round-robin without keys.</summary>
