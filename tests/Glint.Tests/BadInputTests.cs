@@ -157,6 +157,49 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Join_keys_of_incompatible_types()
+    {
+        var left = session.Read.Parquet(Sales).Select("id", "customer");
+        var right = session.Read.Parquet(Sales).Select("CAST(id AS VARCHAR) AS id", "qty");
+        var e = Assert.Throws<PlanException>(() => left.Join(right, on: ["id"]));
+        Assert.Contains("'id' is BIGINT on the left but VARCHAR on the right", e.Message);
+    }
+
+    [Fact]
+    public void Ambiguous_columns_after_a_join()
+    {
+        var left = session.Read.Parquet(Sales).Select("id", "customer", "qty");
+        var right = session.Read.Parquet(Sales).Select("customer", "qty");
+        var e = Assert.Throws<PlanException>(() => left.Join(right, on: ["customer"]));
+        Assert.Contains("[qty]", e.Message);
+        Assert.Contains("ambiguous", e.Message);
+    }
+
+    [Fact]
+    public void Aggregate_that_does_not_type_check()
+    {
+        var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).GroupBy("customer").Agg("sum(note) AS s"));
+        Assert.Contains("sum", e.Message);
+        Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).GroupBy("custmer").Agg("count(*) AS n"));
+    }
+
+    [Fact]
+    public void Window_without_over_and_window_without_partition_keys()
+    {
+        Assert.Contains("OVER", Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Window("upper(note) AS u")).Message);
+        var global = session.Read.Parquet(Sales).Window("row_number() OVER (ORDER BY id) AS rn");
+        Assert.Contains("WARNING", global.Explain());
+        Assert.Contains("one task", global.Explain());
+    }
+
+    [Fact]
+    public void Unknown_join_type()
+    {
+        var frame = session.Read.Parquet(Sales);
+        Assert.Contains("'sideways'", Assert.Throws<ConfigException>(() => frame.Join(frame.Select("customer"), on: ["customer"], how: "sideways")).Message);
+    }
+
+    [Fact]
     public void Inconsistent_partition_folders()
     {
         using var dir = new TempFolder();

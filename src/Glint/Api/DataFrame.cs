@@ -60,6 +60,9 @@ public sealed class DataFrame
     public DataFrame Join(DataFrame other, string[] on, string how = "inner", bool broadcast = false) =>
         new(Session, WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast));
 
+    /// <summary>Adds window-function columns, e.g. "row_number() OVER (PARTITION BY customer ORDER BY ts) AS rn".</summary>
+    public DataFrame Window(params string[] columns) => new(Session, WideBinder.Window(Plan, [.. columns]));
+
     public DataFrameWriter Write() => new(this);
 
     /// <summary>Number of rows.</summary>

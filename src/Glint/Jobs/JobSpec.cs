@@ -43,6 +43,8 @@ public sealed class TransformSpec
     public int? Repartition { get; set; }
     public List<string>? RepartitionBy { get; set; }
     public JoinSpec? Join { get; set; }
+    /// <summary>Window-function columns ("… OVER (PARTITION BY …) AS name").</summary>
+    public List<string>? Window { get; set; }
 }
 
 /// <summary>The right side and keys of a join whose left side is the transform's <c>from</c>.</summary>

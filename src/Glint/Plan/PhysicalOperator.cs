@@ -107,3 +107,10 @@ public sealed record BucketOp(string Expression) : PhysicalOperator
     public override string Render(string input) => $"SELECT *, CAST({Expression} AS INTEGER) AS {ShuffleSink.BucketColumn} FROM {input}";
     public override string Describe() => $"bucket = {Expression}";
 }
+
+/// <summary>Window functions over the rows of one bucket (whole partitions, thanks to the shuffle before it).</summary>
+public sealed record WindowOp(ImmutableArray<string> Columns) : PhysicalOperator
+{
+    public override string Render(string input) => $"SELECT *, {string.Join(", ", Columns)} FROM {input}";
+    public override string Describe() => $"window {string.Join(", ", Columns)}";
+}

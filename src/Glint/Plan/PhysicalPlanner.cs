@@ -62,6 +62,8 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         CoalesceNode c => Coalesce(Pipelines(c.Input), c.Partitions),
         RepartitionNode r => Shuffle(Pipelines(r.Input), r.Schema, [.. r.Keys.Select(Sql.Ident)], r.Partitions),
         JoinNode j => Join(j),
+        WindowNode w => Shuffle(Pipelines(w.Input), w.Input.Schema, [.. w.Keys.Select(Sql.Ident)],
+            w.Keys.IsEmpty ? 1 : settings.ShufflePartitions, new WindowOp(w.Columns)),
         _ => throw new PlanException($"no physical plan for {node.GetType().Name}"),
     };
 

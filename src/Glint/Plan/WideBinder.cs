@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Glint.Errors;
+using Glint.Execution;
 
 namespace Glint.Plan;
 
@@ -39,6 +41,51 @@ internal static class WideBinder
         if (partitions < 1) throw new PlanException($"repartition: the number of partitions must be at least 1, not {partitions}");
         foreach (var key in keys) input.Schema.Require(key, "repartition");
         return new RepartitionNode(input, partitions, keys);
+    }
+
+    /// <summary>
+    /// Window columns such as "row_number() OVER (PARTITION BY customer ORDER BY ts) AS rn". The shuffle
+    /// keys are the plain columns every window partitions by, so each window sees whole partitions.
+    /// </summary>
+    public static WindowNode Window(LogicalNode input, ImmutableArray<string> columns)
+    {
+        var context = $"window [{string.Join(", ", columns)}]";
+        if (columns.IsEmpty) throw new PlanException("window: give at least one window expression");
+        HashSet<string>? common = null;
+        foreach (var column in columns)
+        {
+            var json = DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal($"SELECT {column} FROM input")})")[0][0]!);
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.GetProperty("error").GetBoolean())
+                throw new PlanException($"{context}: '{column}': {doc.RootElement.GetProperty("error_message").GetString()}", column);
+            var windows = new List<JsonElement>();
+            Collect(doc.RootElement.GetProperty("statements"), windows);
+            if (windows.Count == 0)
+                throw new PlanException($"{context}: '{column}' has no OVER (…) clause; use with_columns for ordinary columns", column);
+            foreach (var window in windows)
+            {
+                var keys = window.GetProperty("partitions").EnumerateArray()
+                    .Where(p => p.GetProperty("class").GetString() == "COLUMN_REF")
+                    .Select(p => p.GetProperty("column_names").EnumerateArray().Last().GetString()!)
+                    .ToHashSet(StringComparer.OrdinalIgnoreCase);
+                if (common is null) common = keys; else common.IntersectWith(keys);
+            }
+        }
+        var shuffleKeys = input.Schema.Names.Where(n => common!.Contains(n)).ToImmutableArray();
+        var output = Binder.Describe($"WITH input AS ({Binder.EmptyRelation(input.Schema)}) SELECT *, {string.Join(", ", columns)} FROM input", context);
+        return new WindowNode(input, columns, shuffleKeys, output);
+    }
+
+    private static void Collect(JsonElement node, List<JsonElement> windows)
+    {
+        if (node.ValueKind == JsonValueKind.Array)
+            foreach (var item in node.EnumerateArray()) Collect(item, windows);
+        else if (node.ValueKind == JsonValueKind.Object)
+        {
+            if (node.TryGetProperty("class", out var c) && c.ValueKind == JsonValueKind.String && c.GetString() == "WINDOW")
+                windows.Add(node.Clone());
+            foreach (var property in node.EnumerateObject()) Collect(property.Value, windows);
+        }
     }
 
     private static string Family(string type)

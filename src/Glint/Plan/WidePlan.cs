@@ -43,6 +43,18 @@ public sealed record RepartitionNode(LogicalNode Input, int Partitions, Immutabl
         $"Repartition into {Partitions}" + (Keys.IsEmpty ? " (round-robin)" : $" by hash of [{string.Join(", ", Keys)}]");
 }
 
+/// <summary>Adds window-function columns; rows are shuffled by the PARTITION BY columns all the windows share.</summary>
+/// <param name="Keys">columns in every window's PARTITION BY; empty means one task sees all rows</param>
+public sealed record WindowNode(LogicalNode Input, ImmutableArray<string> Columns, ImmutableArray<string> Keys, Schema Output) : LogicalNode
+{
+    public override Schema Schema => Output;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() =>
+        $"Window {string.Join(", ", Columns)}" + (Keys.IsEmpty
+            ? " — WARNING: no PARTITION BY column common to every window, so all rows go to one task"
+            : $" (shuffled by [{string.Join(", ", Keys)}])");
+}
+
 /// <summary>The join types Glint plans.</summary>
 public enum JoinType { Inner, Left, Right, Full, Semi, Anti }
 
