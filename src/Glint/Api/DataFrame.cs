@@ -60,6 +60,10 @@ public sealed class DataFrame
     public DataFrame Join(DataFrame other, string[] on, string how = "inner", bool broadcast = false) =>
         new(Session, WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast));
 
+    /// <summary>A shuffle join that spreads the rows of known hot key values over <paramref name="saltBuckets"/> buckets.</summary>
+    public DataFrame Join(DataFrame other, string[] on, string how, int saltBuckets, params string[] hotKeys) =>
+        new(Session, WideBinder.Salted(WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast: false), saltBuckets, [.. hotKeys]));
+
     /// <summary>Adds window-function columns, e.g. "row_number() OVER (PARTITION BY customer ORDER BY ts) AS rn".</summary>
     public DataFrame Window(params string[] columns) => new(Session, WideBinder.Window(Plan, [.. columns]));
 

@@ -54,6 +54,14 @@ public sealed class JoinSpec
     public List<string> On { get; set; } = [];
     public string How { get; set; } = "inner";
     public bool Broadcast { get; set; }
+    public SaltSpec? Salt { get; set; }
+}
+
+/// <summary>Spread the rows of hot key values over several buckets (shuffle joins).</summary>
+public sealed class SaltSpec
+{
+    public int Buckets { get; set; } = 8;
+    public List<string> HotKeys { get; set; } = [];
 }
 
 /// <summary>A folder the job writes.</summary>

@@ -114,3 +114,25 @@ public sealed record WindowOp(ImmutableArray<string> Columns) : PhysicalOperator
     public override string Render(string input) => $"SELECT *, {string.Join(", ", Columns)} FROM {input}";
     public override string Describe() => $"window {string.Join(", ", Columns)}";
 }
+
+/// <summary>Adds the salt column of a salted join: random for the probe side's hot rows, every salt for the copied side's.</summary>
+public sealed record SaltOp(string Key, string KeyType, JoinSalt Salt, bool Replicate) : PhysicalOperator
+{
+    public override string Render(string input)
+    {
+        var hot = $"coalesce({Sql.Ident(Key)} IN ({string.Join(", ", Salt.HotKeys.Select(v => $"CAST({Sql.Literal(v)} AS {KeyType})"))}), false)";
+        return Replicate
+            ? $"SELECT *, 0 AS {JoinSalt.Column} FROM {input} WHERE NOT {hot} " +
+              $"UNION ALL SELECT {input}.*, salts.range::INTEGER AS {JoinSalt.Column} FROM {input}, range({Salt.Buckets}) AS salts WHERE {hot}"
+            : $"SELECT *, CASE WHEN {hot} THEN (random() * {Salt.Buckets})::INTEGER % {Salt.Buckets} ELSE 0 END AS {JoinSalt.Column} FROM {input}";
+    }
+
+    public override string Describe() => Replicate ? $"copy hot keys over {Salt.Buckets} salts" : $"salt hot keys over {Salt.Buckets} buckets";
+}
+
+/// <summary>Drops a helper column after the step that needed it.</summary>
+public sealed record DropColumnOp(string Column) : PhysicalOperator
+{
+    public override string Render(string input) => $"SELECT * EXCLUDE ({Sql.Ident(Column)}) FROM {input}";
+    public override string Describe() => $"drop {Column}";
+}

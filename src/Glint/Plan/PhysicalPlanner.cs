@@ -123,6 +123,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     private ImmutableArray<Pipeline> Join(JoinNode j)
     {
         bool Small(LogicalNode side) => settings.BroadcastThreshold >= 0 && Estimate(side) <= settings.BroadcastThreshold;
+        if (j.Salt is { } salt) return SaltedJoin(j, salt);
         var rightBuildable = j.Type is JoinType.Inner or JoinType.Left or JoinType.Semi or JoinType.Anti;
         var leftBuildable = j.Type is JoinType.Inner or JoinType.Right;
         var preferLeft = leftBuildable && !j.BroadcastHint && Small(j.Left) && Estimate(j.Left) < Estimate(j.Right);
@@ -137,6 +138,20 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var left = Shuffle(Pipelines(j.Left), j.Left.Schema, hash, buckets)[0].Input;
         var right = Shuffle(Pipelines(j.Right), j.Right.Schema, hash, buckets)[0].Input;
         return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, j.Keys), [])];
+    }
+
+    /// <summary>A shuffle join where hot key values are spread over salts, so no single reducer gets all their rows.</summary>
+    private ImmutableArray<Pipeline> SaltedJoin(JoinNode j, JoinSalt salt)
+    {
+        var key = j.Keys[0];
+        var type = j.Output.Require(key, "join").Type;
+        var keys = j.Keys.Add(JoinSalt.Column);
+        var hash = ImmutableArray.Create($"CAST({Sql.Ident(key)} AS {type})", Sql.Ident(JoinSalt.Column));
+        var buckets = settings.ShufflePartitions;
+        Schema Salted(Schema s) => Schema.Of(s.Columns.Append(new Column(JoinSalt.Column, "INTEGER")));
+        var left = Shuffle(Append(Pipelines(j.Left), new SaltOp(key, type, salt, Replicate: false)), Salted(j.Left.Schema), hash, buckets)[0].Input;
+        var right = Shuffle(Append(Pipelines(j.Right), new SaltOp(key, type, salt, Replicate: true)), Salted(j.Right.Schema), hash, buckets)[0].Input;
+        return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, keys), [new DropColumnOp(JoinSalt.Column)])];
     }
 
     /// <summary>A stage that writes a join's small side to scratch for every task of the other side to read whole.</summary>

@@ -36,6 +36,17 @@ internal static class WideBinder
         return new JoinNode(left, right, type, keys, broadcast, Binder.Describe(query, context));
     }
 
+    public static JoinNode Salted(JoinNode join, int buckets, ImmutableArray<string> hotKeys)
+    {
+        var context = $"join salt on [{string.Join(", ", join.Keys)}]";
+        if (join.Keys.Length != 1) throw new PlanException($"{context}: salting needs exactly one join key");
+        if (buckets < 2) throw new PlanException($"{context}: salt buckets must be at least 2, not {buckets}");
+        if (hotKeys.IsEmpty) throw new PlanException($"{context}: name the hot key values to spread");
+        if (join.Type is JoinType.Right or JoinType.Full)
+            throw new PlanException($"{context}: a {join.Type.ToString().ToLowerInvariant()} join cannot be salted (the copied right rows would appear once per salt when unmatched); salt inner, left, semi or anti joins");
+        return join with { Salt = new JoinSalt(buckets, hotKeys) };
+    }
+
     public static RepartitionNode Repartition(LogicalNode input, int partitions, ImmutableArray<string> keys)
     {
         if (partitions < 1) throw new PlanException($"repartition: the number of partitions must be at least 1, not {partitions}");

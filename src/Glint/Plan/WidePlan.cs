@@ -55,6 +55,16 @@ public sealed record WindowNode(LogicalNode Input, ImmutableArray<string> Column
             : $" (shuffled by [{string.Join(", ", Keys)}])");
 }
 
+/// <summary>
+/// Salting for a shuffle join with a hot key: left rows holding a hot value get a random salt in
+/// [0, Buckets), right rows holding it are copied once per salt, and both sides shuffle by (key, salt).
+/// </summary>
+/// <param name="HotKeys">the hot values of the single join key, as text (cast to the key's type)</param>
+public sealed record JoinSalt(int Buckets, ImmutableArray<string> HotKeys)
+{
+    public const string Column = "glint_salt";
+}
+
 /// <summary>The join types Glint plans.</summary>
 public enum JoinType { Inner, Left, Right, Full, Semi, Anti }
 
@@ -76,10 +86,14 @@ public static class JoinTypes
 public sealed record JoinNode(LogicalNode Left, LogicalNode Right, JoinType Type, ImmutableArray<string> Keys, bool BroadcastHint, Schema Output)
     : LogicalNode
 {
+    /// <summary>Spreads rows of known hot key values over several buckets in a shuffle join.</summary>
+    public JoinSalt? Salt { get; init; }
+
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Left, Right];
     public override string Describe() =>
-        $"Join {Type.ToString().ToLowerInvariant()} using [{string.Join(", ", Keys)}]" + (BroadcastHint ? " (broadcast hint)" : "");
+        $"Join {Type.ToString().ToLowerInvariant()} using [{string.Join(", ", Keys)}]" + (BroadcastHint ? " (broadcast hint)" : "") +
+        (Salt is null ? "" : $" (salted: {Salt.HotKeys.Length} hot key value(s) over {Salt.Buckets} buckets)");
 
     /// <summary>The SQL join clause between two relations.</summary>
     public static string Clause(JoinType type, string left, string right, ImmutableArray<string> keys) =>
