@@ -67,6 +67,12 @@ public sealed class DataFrame
     /// <summary>Adds window-function columns, e.g. "row_number() OVER (PARTITION BY customer ORDER BY ts) AS rn".</summary>
     public DataFrame Window(params string[] columns) => new(Session, WideBinder.Window(Plan, [.. columns]));
 
+    /// <summary>A total order across tasks and output files, e.g. OrderBy("amount DESC", "id"); range-partitioned on sampled boundaries.</summary>
+    public DataFrame OrderBy(params string[] keys) => new(Session, WideBinder.Sort(Plan, keys, global: true));
+
+    /// <summary>Sorts the rows of each task only (no shuffle).</summary>
+    public DataFrame SortWithinPartitions(params string[] keys) => new(Session, WideBinder.Sort(Plan, keys, global: false));
+
     public DataFrameWriter Write() => new(this);
 
     /// <summary>Number of rows.</summary>

@@ -14,7 +14,7 @@ internal static class StageTasks
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>();
         void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null)
         {
-            if (stage.Sink is ShuffleSink sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
+            if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
             tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
                 new TaskWork(Compose(input, ops, prelude), output, rows)));
         }
@@ -81,13 +81,12 @@ internal static class StageTasks
             : $"SELECT {Sql.SelectList(schema.Names)} FROM read_parquet(" +
               (known ? Sql.List(files.Select(f => f.FullPath)) : $"[<{placeholder}>]") + ", hive_partitioning=false)";
 
-    /// <summary>CTEs naming the small sides a pipeline's broadcast joins read whole.</summary>
+    /// <summary>CTEs naming what a pipeline's operators read whole from earlier stages (broadcast sides, samples).</summary>
     private static string Broadcasts(Pipeline pipeline, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream) =>
-        string.Concat(pipeline.Operators.OfType<BroadcastJoinOp>().Select(op =>
+        string.Concat(pipeline.Operators.OfType<IReadsStage>().Select(op =>
         {
-            var (known, files) = Written(upstream, op.Build, null);
-            var schema = op.BuildSchema;
-            return $"{op.Relation} AS ({Read(schema, known, files, $"files written by {op.Build}")}),\n     ";
+            var (known, files) = Written(upstream, op.Source, null);
+            return $"{op.Relation} AS ({Read(op.SourceSchema, known, files, $"files written by {op.Source}")}),\n     ";
         }));
 
     /// <summary>Bucket of a row: hash of the keys, or round-robin offset by the task so small tasks do not all fill bucket 0.</summary>

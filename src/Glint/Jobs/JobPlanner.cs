@@ -64,6 +64,8 @@ public static class JobPlanner
         if (t.Limit is not null) return input.Limit(t.Limit.Value);
         if (t.GroupBy is not null || t.Agg is not null) return input.GroupBy([.. t.GroupBy ?? []]).Agg([.. t.Agg ?? []]);
         if (t.Distinct is not null) return t.Distinct.Value ? input.Distinct() : input;
+        if (t.OrderBy is not null) return input.OrderBy([.. t.OrderBy]);
+        if (t.SortWithinPartitions is not null) return input.SortWithinPartitions([.. t.SortWithinPartitions]);
         if (t.Window is not null) return input.Window([.. t.Window]);
         if (t.DropDuplicates is not null) return input.DropDuplicates([.. t.DropDuplicates]);
         if (t.Coalesce is not null) return input.Coalesce(t.Coalesce.Value);

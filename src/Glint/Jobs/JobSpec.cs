@@ -45,6 +45,10 @@ public sealed class TransformSpec
     public JoinSpec? Join { get; set; }
     /// <summary>Window-function columns ("… OVER (PARTITION BY …) AS name").</summary>
     public List<string>? Window { get; set; }
+    /// <summary>Sort keys for a total order ("amount DESC", "id").</summary>
+    public List<string>? OrderBy { get; set; }
+    /// <summary>Sort keys applied within each task only.</summary>
+    public List<string>? SortWithinPartitions { get; set; }
 }
 
 /// <summary>The right side and keys of a join whose left side is the transform's <c>from</c>.</summary>

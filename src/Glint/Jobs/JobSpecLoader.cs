@@ -60,10 +60,10 @@ public static class JobSpecLoader
             if (string.IsNullOrWhiteSpace(t.Name)) throw new SpecException($"{origin}: {label} needs a 'name'");
             if (!known.Add(t.Name)) throw new SpecException($"{origin}: the name '{t.Name}' is used twice");
             var aggregate = t.GroupBy is not null || t.Agg is not null ? (object)true : null;
-            var operations = new object?[] { t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.DropDuplicates, t.Repartition, t.Coalesce, t.Join, t.Window }
+            var operations = new object?[] { t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.DropDuplicates, t.Repartition, t.Coalesce, t.Join, t.Window, t.OrderBy, t.SortWithinPartitions }
                 .Count(o => o is not null);
             if (operations != 1)
-                throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window (it has {operations})");
+                throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window, order_by, sort_within_partitions (it has {operations})");
             if (t.RepartitionBy is not null && t.Repartition is null)
                 throw new SpecException($"{origin}: {label}: repartition_by needs repartition (the number of partitions)");
             if (t.Join is not null && (t.Join.With is null || t.Join.On.Count == 0))

@@ -89,6 +89,7 @@ internal static class Explainer
     {
         TargetSink t => $"Write {t.Target}",
         ScratchSink => "exchange to scratch",
+        ShuffleSink { Ranged: true } s => $"shuffle by sampled ranges into {s.Buckets} buckets",
         ShuffleSink { HashExpressions.IsEmpty: true } s => $"shuffle round-robin into {s.Buckets} buckets",
         ShuffleSink s => $"shuffle by hash({string.Join(", ", s.HashExpressions)}) into {s.Buckets} bucket{(s.Buckets == 1 ? "" : "s")}",
         CollectSink => "Collect",

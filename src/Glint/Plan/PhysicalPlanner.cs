@@ -62,6 +62,8 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         CoalesceNode c => Coalesce(Pipelines(c.Input), c.Partitions),
         RepartitionNode r => Shuffle(Pipelines(r.Input), r.Schema, [.. r.Keys.Select(Sql.Ident)], r.Partitions),
         JoinNode j => Join(j),
+        SortNode { Global: false } s => Append(Pipelines(s.Input), new SortOp(s.Keys)),
+        SortNode s => OrderBy(s),
         WindowNode w => Shuffle(Pipelines(w.Input), w.Input.Schema, [.. w.Keys.Select(Sql.Ident)],
             w.Keys.IsEmpty ? 1 : settings.ShufflePartitions, new WindowOp(w.Columns)),
         _ => throw new PlanException($"no physical plan for {node.GetType().Name}"),
@@ -138,6 +140,26 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var left = Shuffle(Pipelines(j.Left), j.Left.Schema, hash, buckets)[0].Input;
         var right = Shuffle(Pipelines(j.Right), j.Right.Schema, hash, buckets)[0].Input;
         return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, j.Keys), [])];
+    }
+
+    /// <summary>
+    /// A total order: a stage samples the first sort key, map tasks bucket rows by the sampled ranges,
+    /// and reducer i sorts bucket i; buckets (and so tasks and output files) follow the order.
+    /// </summary>
+    private ImmutableArray<Pipeline> OrderBy(SortNode s)
+    {
+        var first = s.Keys[0];
+        var type = s.Input.Schema.Require(first.Column, "order_by").Type;
+        var buckets = settings.ShufflePartitions;
+        var sample = new Stage(new StageId(stages.Count + 1),
+            Append(Pipelines(s.Input), new SampleOp(first.Column, Math.Max(100, 4 * buckets))), new ScratchSink(),
+            Schema.Of([new Column(first.Column, type)]));
+        stages.Add(sample);
+        var map = new Stage(new StageId(stages.Count + 1),
+            Append(Pipelines(s.Input), new RangeBucketOp(sample.Id, first, type, buckets)),
+            new ShuffleSink(buckets, [], Ranged: true), s.Input.Schema);
+        stages.Add(map);
+        return [new Pipeline(new ShuffleInput(map.Id, buckets, s.Input.Schema), [new SortOp(s.Keys)])];
     }
 
     /// <summary>A shuffle join where hot key values are spread over salts, so no single reducer gets all their rows.</summary>

@@ -27,7 +27,8 @@ public abstract record StageSink;
 public sealed record TargetSink(WriteTarget Target) : StageSink;
 public sealed record ScratchSink : StageSink;
 /// <summary>Map side of an exchange: rows go to bucket hash(expressions) % buckets, or round-robin when there are none.</summary>
-public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions) : StageSink
+/// <param name="Ranged">the pipeline computes the bucket column itself (range partitioning)</param>
+public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions, bool Ranged = false) : StageSink
 {
     public const string BucketColumn = "glint_bucket";
 }
@@ -56,7 +57,7 @@ public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, Stage
             case ShuffleInput s: yield return s.Upstream; break;
             case ShuffleJoinInput j: yield return j.Left.Upstream; yield return j.Right.Upstream; break;
         }
-        foreach (var op in pipeline.Operators.OfType<BroadcastJoinOp>()) yield return op.Build;
+        foreach (var op in pipeline.Operators.OfType<IReadsStage>()) yield return op.Source;
     }
 }
 

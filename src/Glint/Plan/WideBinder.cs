@@ -47,6 +47,27 @@ internal static class WideBinder
         return join with { Salt = new JoinSalt(buckets, hotKeys) };
     }
 
+    /// <summary>Sort keys such as "amount DESC", "day", "note ASC NULLS FIRST" (plain columns; compute expressions first).</summary>
+    public static SortNode Sort(LogicalNode input, IEnumerable<string> items, bool global)
+    {
+        var keys = ImmutableArray.CreateBuilder<SortKey>();
+        foreach (var item in items)
+        {
+            var words = item.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (words.Length == 0) throw new PlanException("order_by: an empty sort key");
+            var column = input.Schema.Require(words[0].Trim('"'), "order_by").Name;
+            var rest = string.Join(' ', words.Skip(1)).ToUpperInvariant();
+            var descending = rest.StartsWith("DESC", StringComparison.Ordinal);
+            var direction = rest.StartsWith("DESC", StringComparison.Ordinal) ? "DESC" : rest.StartsWith("ASC", StringComparison.Ordinal) ? "ASC" : "";
+            var nulls = rest[direction.Length..].Trim();
+            if (nulls is not ("" or "NULLS FIRST" or "NULLS LAST"))
+                throw new PlanException($"order_by: '{item}' must be '<column> [ASC|DESC] [NULLS FIRST|NULLS LAST]'", item);
+            keys.Add(new SortKey(column, descending, nulls == "NULLS FIRST"));
+        }
+        if (keys.Count == 0) throw new PlanException("order_by: give at least one column");
+        return new SortNode(input, keys.ToImmutable(), global);
+    }
+
     public static RepartitionNode Repartition(LogicalNode input, int partitions, ImmutableArray<string> keys)
     {
         if (partitions < 1) throw new PlanException($"repartition: the number of partitions must be at least 1, not {partitions}");

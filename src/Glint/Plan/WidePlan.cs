@@ -65,6 +65,21 @@ public sealed record JoinSalt(int Buckets, ImmutableArray<string> HotKeys)
     public const string Column = "glint_salt";
 }
 
+/// <summary>One sort key: a column, its direction and where NULLs go.</summary>
+public sealed record SortKey(string Column, bool Descending, bool NullsFirst)
+{
+    public string Render() => $"{Sql.Ident(Column)} {(Descending ? "DESC" : "ASC")} NULLS {(NullsFirst ? "FIRST" : "LAST")}";
+    public override string ToString() => Render();
+}
+
+/// <summary>A total order across partitions (range-partitioned by sampled boundaries), or within each partition only.</summary>
+public sealed record SortNode(LogicalNode Input, ImmutableArray<SortKey> Keys, bool Global) : LogicalNode
+{
+    public override Schema Schema => Input.Schema;
+    public override IEnumerable<LogicalNode> Children => [Input];
+    public override string Describe() => $"{(Global ? "OrderBy" : "SortWithinPartitions")} {string.Join(", ", Keys)}";
+}
+
 /// <summary>The join types Glint plans.</summary>
 public enum JoinType { Inner, Left, Right, Full, Semi, Anti }
 

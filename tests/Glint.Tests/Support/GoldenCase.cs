@@ -13,7 +13,7 @@ public sealed class GoldenCase
     /// <summary>The transform whose rows are compared; the last one when absent.</summary>
     public string? Result { get; set; }
     public string Reference { get; set; } = "";
-    /// <summary>rows (default) or count (for limits, where which rows is unspecified).</summary>
+    /// <summary>rows (default, as multisets), ordered (row order matters) or count (for limits, where which rows is unspecified).</summary>
     public string Compare { get; set; } = "rows";
     public WriteCase? Write { get; set; }
     /// <summary>Settings for this case (e.g. broadcast_threshold), applied on top of the split settings.</summary>

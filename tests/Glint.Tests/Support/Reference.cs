@@ -27,6 +27,9 @@ public static class Reference
     }
 
     /// <summary>Rows as sorted canonical text, so two results compare as multisets.</summary>
+    /// <summary>Rows as canonical text in their given order.</summary>
+    public static List<string> Ordered(IEnumerable<object?[]> rows) => rows.Select(r => string.Join(" | ", r.Select(Format))).ToList();
+
     public static List<string> Canonical(IEnumerable<object?[]> rows) =>
         rows.Select(r => string.Join(" | ", r.Select(Format))).Order(StringComparer.Ordinal).ToList();
 
