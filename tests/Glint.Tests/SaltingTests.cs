@@ -36,6 +36,17 @@ public sealed class SaltingTests
     }
 
     [Fact]
+    public void Salting_an_aggregate_that_must_see_every_row_is_refused()
+    {
+        var session = Session(Path.GetTempPath());
+        var sales = session.Read.Parquet(Datasets.Path("sales_skewed"));
+        var e = Assert.Throws<PlanException>(() => sales.GroupBy("customer").Agg(4, "count(DISTINCT note) AS notes"));
+        Assert.Contains("must see every row", e.Message);
+        var plan = sales.GroupBy("customer").Agg(4, "count(*) AS n").Explain();
+        Assert.Contains("combine aggregate", plan);
+    }
+
+    [Fact]
     public void Right_and_full_joins_cannot_be_salted()
     {
         var session = Session(Path.GetTempPath());

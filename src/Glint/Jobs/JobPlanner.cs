@@ -62,7 +62,10 @@ public static class JobPlanner
         if (t.Select is not null) return input.Select([.. t.Select]);
         if (t.MapSql is not null) return input.MapSql(t.MapSql);
         if (t.Limit is not null) return input.Limit(t.Limit.Value);
-        if (t.GroupBy is not null || t.Agg is not null) return input.GroupBy([.. t.GroupBy ?? []]).Agg([.. t.Agg ?? []]);
+        if (t.GroupBy is not null || t.Agg is not null)
+            return t.Salt is { } saltBuckets
+                ? input.GroupBy([.. t.GroupBy ?? []]).Agg(saltBuckets, [.. t.Agg ?? []])
+                : input.GroupBy([.. t.GroupBy ?? []]).Agg([.. t.Agg ?? []]);
         if (t.Distinct is not null) return t.Distinct.Value ? input.Distinct() : input;
         if (t.OrderBy is not null) return input.OrderBy([.. t.OrderBy]);
         if (t.SortWithinPartitions is not null) return input.SortWithinPartitions([.. t.SortWithinPartitions]);

@@ -34,6 +34,8 @@ public sealed class TransformSpec
     /// <summary>Key columns; with <see cref="Agg"/> (a global aggregate when only agg is given).</summary>
     public List<string>? GroupBy { get; set; }
     public List<string>? Agg { get; set; }
+    /// <summary>Spread partial aggregates over this many random buckets before the final shuffle (hot keys).</summary>
+    public int? Salt { get; set; }
     public bool? Distinct { get; set; }
     /// <summary>Keep one row per distinct value of these columns.</summary>
     public List<string>? DropDuplicates { get; set; }

@@ -64,6 +64,8 @@ public static class JobSpecLoader
                 .Count(o => o is not null);
             if (operations != 1)
                 throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window, order_by, sort_within_partitions (it has {operations})");
+            if (t.Salt is not null && t.GroupBy is null)
+                throw new SpecException($"{origin}: {label}: salt goes with group_by");
             if (t.RepartitionBy is not null && t.Repartition is null)
                 throw new SpecException($"{origin}: {label}: repartition_by needs repartition (the number of partitions)");
             if (t.Join is not null && (t.Join.With is null || t.Join.On.Count == 0))

@@ -12,7 +12,18 @@ namespace Glint.Plan;
 /// </summary>
 internal static class AggregateBinder
 {
-    private sealed record Parts(ImmutableArray<string> Partials, string Final);
+    /// <param name="Combines">merges partial columns into partial columns (the middle step of a salted, two-step aggregation)</param>
+    private sealed record Parts(ImmutableArray<string> Partials, string Final, ImmutableArray<string> Combines);
+
+    /// <summary>Two-step aggregation for hot keys: partial rows are spread over <paramref name="salt"/> random buckets first.</summary>
+    public static AggregateNode Salted(AggregateNode node, int salt)
+    {
+        if (salt < 2) throw new PlanException($"group_by salt must be at least 2, not {salt}");
+        if (node.Keys.IsEmpty) throw new PlanException("group_by salt needs keys: an aggregate without keys has nothing to spread");
+        if (node.Split is null)
+            throw new PlanException($"group_by salt needs aggregates that combine in steps (count, sum, min, max, avg, bool_and, bool_or, count_if); [{string.Join(", ", node.Aggregates)}] must see every row of a key at once");
+        return node with { Salt = salt };
+    }
 
     public static AggregateNode Bind(LogicalNode input, ImmutableArray<string> keys, ImmutableArray<string> aggregates)
     {
@@ -31,15 +42,17 @@ internal static class AggregateBinder
     {
         var partial = keys.Select(Sql.Ident).ToList();
         var final = keys.Select(Sql.Ident).ToList();
+        var combine = keys.Select(Sql.Ident).ToList();
         for (var i = 0; i < aggregates.Length; i++)
         {
             var parts = Decompose(aggregates[i], partial.Count);
             if (parts is null) return null;
             partial.AddRange(parts.Partials);
+            combine.AddRange(parts.Combines);
             var column = output.Columns[keys.Length + i];
             final.Add($"CAST({parts.Final} AS {column.Type}) AS {Sql.Ident(column.Name)}");
         }
-        return new AggregateSplit([.. partial], [.. final]);
+        return new AggregateSplit([.. partial], [.. final], [.. combine]);
     }
 
     /// <summary>The partial columns (named _p{n}) and final expression of one aggregate, or null if it must see all rows.</summary>
@@ -56,16 +69,17 @@ internal static class AggregateBinder
         var args = node["children"]!.AsArray();
         if (args.Count > 1) return null;
         string P(int k) => $"_p{next + k}";
-        if (name == "count_star") return new(["count(*) AS " + P(0)], $"coalesce(sum({P(0)}), 0)");
+        string Sum(int k) => $"sum({P(k)}) AS {P(k)}";
+        if (name == "count_star") return new(["count(*) AS " + P(0)], $"coalesce(sum({P(0)}), 0)", [Sum(0)]);
         if (args.Count != 1) return null;
         var arg = Render(root, args[0]!);
         return name switch
         {
-            "count" => new([$"count({arg}) AS {P(0)}"], $"coalesce(sum({P(0)}), 0)"),
-            "count_if" or "countif" => new([$"count_if({arg}) AS {P(0)}"], $"coalesce(sum({P(0)}), 0)"),
-            "sum" => new([$"sum({arg}) AS {P(0)}"], $"sum({P(0)})"),
-            "min" or "max" or "bool_and" or "bool_or" => new([$"{name}({arg}) AS {P(0)}"], $"{name}({P(0)})"),
-            "avg" or "mean" => new([$"sum({arg}) AS {P(0)}", $"count({arg}) AS {P(1)}"], $"sum({P(0)}) / sum({P(1)})"),
+            "count" => new([$"count({arg}) AS {P(0)}"], $"coalesce(sum({P(0)}), 0)", [Sum(0)]),
+            "count_if" or "countif" => new([$"count_if({arg}) AS {P(0)}"], $"coalesce(sum({P(0)}), 0)", [Sum(0)]),
+            "sum" => new([$"sum({arg}) AS {P(0)}"], $"sum({P(0)})", [Sum(0)]),
+            "min" or "max" or "bool_and" or "bool_or" => new([$"{name}({arg}) AS {P(0)}"], $"{name}({P(0)})", [$"{name}({P(0)}) AS {P(0)}"]),
+            "avg" or "mean" => new([$"sum({arg}) AS {P(0)}", $"count({arg}) AS {P(1)}"], $"sum({P(0)}) / sum({P(1)})", [Sum(0), Sum(1)]),
             _ => null,
         };
     }

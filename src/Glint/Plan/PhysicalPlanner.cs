@@ -110,6 +110,19 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var keys = a.Keys;
         var buckets = keys.IsEmpty ? 1 : settings.ShufflePartitions;
         var hash = keys.Select(Sql.Ident).ToImmutableArray();
+        if (a.Split is { } saltedSplit && a.Salt is { } salt)
+        {
+            // Two-step: partial rows go to (key, random salt) buckets, are combined there, then meet per key.
+            var partialOp = new AggregateOp("partial", keys, saltedSplit.PartialColumns);
+            var partialSchema = Binder.Bind(a.Input.Schema, partialOp, "partial aggregate");
+            var salted = new WithColumnOp(JoinSalt.Column, $"(random() * {salt})::INTEGER % {salt}", Replaces: false);
+            var combineOp = new AggregateOp("combine", keys, saltedSplit.CombineColumns);
+            var combineSchema = Binder.Bind(partialSchema, combineOp, "combine aggregate");
+            var combined = Shuffle(Append(Append(Pipelines(a.Input), partialOp), salted),
+                Schema.Of(partialSchema.Columns.Append(new Column(JoinSalt.Column, "INTEGER"))),
+                [.. hash, Sql.Ident(JoinSalt.Column)], buckets, combineOp);
+            return Shuffle(combined, combineSchema, hash, buckets, new AggregateOp("final", keys, saltedSplit.FinalColumns));
+        }
         if (a.Split is { } split)
         {
             // Partial aggregation before the shuffle: only one row per key and map task crosses it.

@@ -5,17 +5,22 @@ namespace Glint.Plan;
 /// <summary>How an aggregate splits around the shuffle: partial aggregates per map task, final ones per bucket.</summary>
 /// <param name="PartialColumns">map side: key columns, then each partial aggregate AS its column name</param>
 /// <param name="FinalColumns">reduce side: key columns, then each final expression AS the user's name</param>
-public sealed record AggregateSplit(ImmutableArray<string> PartialColumns, ImmutableArray<string> FinalColumns);
+/// <param name="CombineColumns">middle step of a salted aggregation: key columns, then partial columns merged into partial columns</param>
+public sealed record AggregateSplit(ImmutableArray<string> PartialColumns, ImmutableArray<string> FinalColumns, ImmutableArray<string> CombineColumns);
 
 /// <summary>Groups rows by key columns and computes aggregates; with no keys, one row over everything.</summary>
 /// <param name="Split">the partial/final form when every aggregate is decomposable; null means every row is shuffled</param>
 public sealed record AggregateNode(LogicalNode Input, ImmutableArray<string> Keys, ImmutableArray<string> Aggregates, Schema Output, AggregateSplit? Split)
     : LogicalNode
 {
+    /// <summary>Random buckets a hot key's partial rows are spread over before the final shuffle (two-step aggregation).</summary>
+    public int? Salt { get; init; }
+
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Input];
     public override string Describe() =>
-        $"Aggregate by [{string.Join(", ", Keys)}]: {string.Join(", ", Aggregates)}" + (Split is null ? " (full shuffle)" : " (partial, then final)");
+        $"Aggregate by [{string.Join(", ", Keys)}]: {string.Join(", ", Aggregates)}" + (Split is null ? " (full shuffle)" : " (partial, then final)") +
+        (Salt is null ? "" : $" (salted over {Salt} buckets)");
 }
 
 /// <summary>Distinct rows, or one row per distinct value of <paramref name="Keys"/> (Spark's dropDuplicates).</summary>
