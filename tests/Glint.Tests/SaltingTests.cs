@@ -29,7 +29,7 @@ public sealed class SaltingTests
         }
 
         var plain = LargestLeftBucket(sales.Join(customers, on: ["customer"]));
-        var salted = LargestLeftBucket(sales.Join(customers, ["customer"], "inner", 8, "hot"));
+        var salted = LargestLeftBucket(sales.Join(customers, ["customer"], "inner", 8, ["hot"]));
         var hotRows = Convert.ToInt64(Reference.Query($"SELECT count(*) FROM {Datasets.ReferenceScan("sales_skewed")} WHERE customer = 'hot'")[0][0]);
         Assert.True(plain >= hotRows, $"without salt one bucket holds every hot row ({plain} ≥ {hotRows})");
         Assert.True(salted < hotRows / 3, $"with 8 salts the largest bucket ({salted}) holds well under the {hotRows} hot rows");
@@ -52,7 +52,7 @@ public sealed class SaltingTests
         var session = Session(Path.GetTempPath());
         var sales = session.Read.Parquet(Datasets.Path("sales_skewed")).Select("id", "customer");
         var customers = session.Read.Parquet(Datasets.Path("customers"));
-        var e = Assert.Throws<PlanException>(() => sales.Join(customers, ["customer"], "full", 4, "hot"));
+        var e = Assert.Throws<PlanException>(() => sales.Join(customers, ["customer"], "full", 4, ["hot"]));
         Assert.Contains("cannot be salted", e.Message);
     }
 }

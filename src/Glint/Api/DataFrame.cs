@@ -57,12 +57,13 @@ public sealed class DataFrame
         new(Session, WideBinder.Repartition(Plan, partitions, [.. columns]));
 
     /// <summary>Equi-join on key columns present on both sides; how is inner, left, right, full, semi or anti.</summary>
-    public DataFrame Join(DataFrame other, string[] on, string how = "inner", bool broadcast = false) =>
-        new(Session, WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast));
+    /// <param name="condition">an extra condition on matching rows, e.g. "l.amount > r.credit" (sides aliased l and r)</param>
+    public DataFrame Join(DataFrame other, string[] on, string how = "inner", bool broadcast = false, string? condition = null) =>
+        new(Session, WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast, condition));
 
     /// <summary>A shuffle join that spreads the rows of known hot key values over <paramref name="saltBuckets"/> buckets.</summary>
-    public DataFrame Join(DataFrame other, string[] on, string how, int saltBuckets, params string[] hotKeys) =>
-        new(Session, WideBinder.Salted(WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast: false), saltBuckets, [.. hotKeys]));
+    public DataFrame Join(DataFrame other, string[] on, string how, int saltBuckets, string[] hotKeys, string? condition = null) =>
+        new(Session, WideBinder.Salted(WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast: false, condition), saltBuckets, [.. hotKeys]));
 
     /// <summary>Adds window-function columns, e.g. "row_number() OVER (PARTITION BY customer ORDER BY ts) AS rn".</summary>
     public DataFrame Window(params string[] columns) => new(Session, WideBinder.Window(Plan, [.. columns]));

@@ -52,9 +52,9 @@ internal static class StageTasks
                         var (knownLeft, left) = Written(upstream, join.Left.Upstream, bucket);
                         var (knownRight, right) = Written(upstream, join.Right.Upstream, bucket);
                         if (knownLeft && knownRight && left.Count + right.Count == 0) continue;
-                        var sql = "SELECT * FROM " + JoinNode.Clause(join.Type,
-                            $"({Read(join.Left.Schema, knownLeft, left, $"bucket {bucket} of {join.Left.Upstream}")}) AS l",
-                            $"({Read(join.Right.Schema, knownRight, right, $"bucket {bucket} of {join.Right.Upstream}")}) AS r", join.Keys);
+                        var sql = JoinNode.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema,
+                            $"({Read(join.Left.Schema, knownLeft, left, $"bucket {bucket} of {join.Left.Upstream}")})",
+                            $"({Read(join.Right.Schema, knownRight, right, $"bucket {bucket} of {join.Right.Upstream}")})");
                         Add($"bucket {bucket} of {join.Left.Upstream} ⋈ {join.Right.Upstream}", left.Concat(right).Sum(x => x.Bytes),
                             left.Count + right.Count, sql, ops, prelude);
                     }

@@ -74,8 +74,8 @@ public static class JobPlanner
         if (t.Coalesce is not null) return input.Coalesce(t.Coalesce.Value);
         if (t.Repartition is not null) return input.Repartition(t.Repartition.Value, [.. t.RepartitionBy ?? []]);
         if (t.Join is { Salt: { } salt } salted)
-            return input.Join(frames[salted.With!], [.. salted.On], salted.How, salt.Buckets, [.. salt.HotKeys]);
-        if (t.Join is { } join) return input.Join(frames[join.With!], [.. join.On], join.How, join.Broadcast);
+            return input.Join(frames[salted.With!], [.. salted.On], salted.How, salt.Buckets, [.. salt.HotKeys], salted.Condition);
+        if (t.Join is { } join) return input.Join(frames[join.With!], [.. join.On], join.How, join.Broadcast, join.Condition);
         return t.WithColumns!.Aggregate(input, (df, kv) => df.WithColumn(kv.Key, kv.Value));
     }
 }

@@ -60,6 +60,8 @@ public sealed class JoinSpec
     public List<string> On { get; set; } = [];
     public string How { get; set; } = "inner";
     public bool Broadcast { get; set; }
+    /// <summary>An extra condition on matching rows; the sides are aliased l and r.</summary>
+    public string? Condition { get; set; }
     public SaltSpec? Salt { get; set; }
 }
 

@@ -99,16 +99,17 @@ public interface IReadsStage
 
 /// <summary>Joins each task's rows with the whole of a small side that an earlier stage wrote to scratch.</summary>
 /// <param name="BuildIsLeft">the broadcast side is the join's left input (for right joins)</param>
-public sealed record BroadcastJoinOp(StageId Build, Schema BuildSchema, JoinType Type, ImmutableArray<string> Keys, bool BuildIsLeft)
+public sealed record BroadcastJoinOp(StageId Build, Schema BuildSchema, Schema ProbeSchema, JoinType Type, ImmutableArray<string> Keys,
+    string? Residual, bool BuildIsLeft)
     : PhysicalOperator, IReadsStage
 {
     public string Relation => $"broadcast_{Build}";
     public StageId Source => Build;
     public Schema SourceSchema => BuildSchema;
 
-    public override string Render(string input) => "SELECT * FROM " + (BuildIsLeft
-        ? JoinNode.Clause(Type, Relation, input, Keys)
-        : JoinNode.Clause(Type, input, Relation, Keys));
+    public override string Render(string input) => BuildIsLeft
+        ? JoinNode.Render(Type, Keys, Residual, BuildSchema, ProbeSchema, Relation, input)
+        : JoinNode.Render(Type, Keys, Residual, ProbeSchema, BuildSchema, input, Relation);
     public override string Describe() => $"broadcast {Type.ToString().ToLowerInvariant()} join with {Build} using [{string.Join(", ", Keys)}]";
 }
 

@@ -143,16 +143,16 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var leftBuildable = j.Type is JoinType.Inner or JoinType.Right;
         var preferLeft = leftBuildable && !j.BroadcastHint && Small(j.Left) && Estimate(j.Left) < Estimate(j.Right);
         if (rightBuildable && (j.BroadcastHint || Small(j.Right)) && !preferLeft)
-            return Append(Pipelines(j.Left), new BroadcastJoinOp(Build(j.Right), j.Right.Schema, j.Type, j.Keys, BuildIsLeft: false));
+            return Append(Pipelines(j.Left), new BroadcastJoinOp(Build(j.Right), j.Right.Schema, j.Left.Schema, j.Type, j.Keys, j.Residual, BuildIsLeft: false));
         if (leftBuildable && Small(j.Left))
-            return Append(Pipelines(j.Right), new BroadcastJoinOp(Build(j.Left), j.Left.Schema, j.Type, j.Keys, BuildIsLeft: true));
+            return Append(Pipelines(j.Right), new BroadcastJoinOp(Build(j.Left), j.Left.Schema, j.Right.Schema, j.Type, j.Keys, j.Residual, BuildIsLeft: true));
 
         // Shuffle hash join: both sides bucketed by the keys cast to one type, so equal keys meet in one bucket.
         var hash = j.Keys.Select(k => $"CAST({Sql.Ident(k)} AS {j.Output.Require(k, "join").Type})").ToImmutableArray();
         var buckets = settings.ShufflePartitions;
         var left = Shuffle(Pipelines(j.Left), j.Left.Schema, hash, buckets)[0].Input;
         var right = Shuffle(Pipelines(j.Right), j.Right.Schema, hash, buckets)[0].Input;
-        return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, j.Keys), [])];
+        return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, j.Keys, j.Residual), [])];
     }
 
     /// <summary>
@@ -186,7 +186,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         Schema Salted(Schema s) => Schema.Of(s.Columns.Append(new Column(JoinSalt.Column, "INTEGER")));
         var left = Shuffle(Append(Pipelines(j.Left), new SaltOp(key, type, salt, Replicate: false)), Salted(j.Left.Schema), hash, buckets)[0].Input;
         var right = Shuffle(Append(Pipelines(j.Right), new SaltOp(key, type, salt, Replicate: true)), Salted(j.Right.Schema), hash, buckets)[0].Input;
-        return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, keys), [new DropColumnOp(JoinSalt.Column)])];
+        return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, keys, j.Residual), [new DropColumnOp(JoinSalt.Column)])];
     }
 
     /// <summary>A stage that writes a join's small side to scratch for every task of the other side to read whole.</summary>

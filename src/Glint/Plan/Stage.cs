@@ -17,7 +17,7 @@ public sealed record GatherInput(StageId Upstream, Schema Schema) : StageInput;
 public sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema) : StageInput;
 
 /// <summary>Bucket i of two upstream stages shuffled alike, joined by reducer task i (a shuffle hash join).</summary>
-public sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys) : StageInput;
+public sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys, string? Residual = null) : StageInput;
 
 /// <summary>One chain of operators over one input; a stage has several when it computes a union.</summary>
 public sealed record Pipeline(StageInput Input, ImmutableArray<PhysicalOperator> Operators);

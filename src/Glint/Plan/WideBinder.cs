@@ -11,7 +11,7 @@ internal static class WideBinder
     private static readonly string[] Numeric =
         ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE"];
 
-    public static JoinNode Join(LogicalNode left, LogicalNode right, ImmutableArray<string> keys, JoinType type, bool broadcast)
+    public static JoinNode Join(LogicalNode left, LogicalNode right, ImmutableArray<string> keys, JoinType type, bool broadcast, string? residual = null)
     {
         var context = $"join {type.ToString().ToLowerInvariant()} on [{string.Join(", ", keys)}]";
         if (keys.IsEmpty) throw new PlanException($"{context}: give at least one key column present on both sides");
@@ -31,9 +31,14 @@ internal static class WideBinder
                     $"{context}: columns [{string.Join(", ", clash)}] are on both sides and would be ambiguous after the join; rename or drop them on one side first",
                     clash[0]);
         }
-        var query = "SELECT * FROM " + JoinNode.Clause(type,
-            $"({Binder.EmptyRelation(left.Schema)}) AS l", $"({Binder.EmptyRelation(right.Schema)}) AS r", keys);
-        return new JoinNode(left, right, type, keys, broadcast, Binder.Describe(query, context));
+        if (residual is not null)
+        {
+            context += $" and '{residual}'";
+            SqlInspector.CheckNarrow($"SELECT * FROM input WHERE ({residual})", context, expression: true);
+        }
+        var query = JoinNode.Render(type, keys, residual, left.Schema, right.Schema,
+            $"({Binder.EmptyRelation(left.Schema)})", $"({Binder.EmptyRelation(right.Schema)})");
+        return new JoinNode(left, right, type, keys, broadcast, Binder.Describe(query, context)) { Residual = residual };
     }
 
     public static JoinNode Salted(JoinNode join, int buckets, ImmutableArray<string> hotKeys)

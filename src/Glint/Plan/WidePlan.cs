@@ -102,20 +102,43 @@ public static class JoinTypes
     };
 }
 
-/// <summary>An equi-join on key columns present on both sides (output has each key once, as SQL's USING).</summary>
+/// <summary>An equi-join on key columns present on both sides (output has each key once, as SQL's USING), with an optional residual condition.</summary>
 public sealed record JoinNode(LogicalNode Left, LogicalNode Right, JoinType Type, ImmutableArray<string> Keys, bool BroadcastHint, Schema Output)
     : LogicalNode
 {
     /// <summary>Spreads rows of known hot key values over several buckets in a shuffle join.</summary>
     public JoinSalt? Salt { get; init; }
 
+    /// <summary>An extra condition on matching rows (columns of the sides as l.col and r.col, or unqualified when unique).</summary>
+    public string? Residual { get; init; }
+
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Left, Right];
     public override string Describe() =>
-        $"Join {Type.ToString().ToLowerInvariant()} using [{string.Join(", ", Keys)}]" + (BroadcastHint ? " (broadcast hint)" : "") +
+        $"Join {Type.ToString().ToLowerInvariant()} using [{string.Join(", ", Keys)}]" + (Residual is null ? "" : $" and {Residual}") +
+        (BroadcastHint ? " (broadcast hint)" : "") +
         (Salt is null ? "" : $" (salted: {Salt.HotKeys.Length} hot key value(s) over {Salt.Buckets} buckets)");
 
-    /// <summary>The SQL join clause between two relations.</summary>
-    public static string Clause(JoinType type, string left, string right, ImmutableArray<string> keys) =>
-        $"{left} {type.ToString().ToUpperInvariant()} JOIN {right} USING ({Sql.SelectList(keys)})";
+    /// <summary>
+    /// The SELECT joining two relations (aliased l and r). Without a residual it is SQL's USING; with one,
+    /// an ON clause and an explicit list: keys first (from the preserved side, coalesced for full joins),
+    /// then the left columns, then the right ones.
+    /// </summary>
+    public static string Render(JoinType type, ImmutableArray<string> keys, string? residual, Schema left, Schema right, string leftRelation, string rightRelation)
+    {
+        var join = $"{leftRelation} AS l {type.ToString().ToUpperInvariant()} JOIN {rightRelation} AS r";
+        if (residual is null) return $"SELECT * FROM {join} USING ({Sql.SelectList(keys)})";
+        var on = string.Join(" AND ", keys.Select(k => $"l.{Sql.Ident(k)} = r.{Sql.Ident(k)}")) + $" AND ({residual})";
+        if (type is JoinType.Semi or JoinType.Anti) return $"SELECT l.* FROM {join} ON {on}";
+        bool IsKey(string c) => keys.Contains(c, StringComparer.OrdinalIgnoreCase);
+        var columns = keys.Select(k => type switch
+            {
+                JoinType.Right => $"r.{Sql.Ident(k)} AS {Sql.Ident(k)}",
+                JoinType.Full => $"coalesce(l.{Sql.Ident(k)}, r.{Sql.Ident(k)}) AS {Sql.Ident(k)}",
+                _ => $"l.{Sql.Ident(k)} AS {Sql.Ident(k)}",
+            })
+            .Concat(left.Names.Where(c => !IsKey(c)).Select(c => $"l.{Sql.Ident(c)}"))
+            .Concat(right.Names.Where(c => !IsKey(c)).Select(c => $"r.{Sql.Ident(c)}"));
+        return $"SELECT {string.Join(", ", columns)} FROM {join} ON {on}";
+    }
 }
