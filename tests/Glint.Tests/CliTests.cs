@@ -10,6 +10,7 @@ public sealed class CliTests
     private static string DemoSpec(TempFolder dir, long rows = 200_000)
     {
         SalesDataGenerator.Sales(dir["data/sales"], rows, days: 14, filesPerDay: 6);
+        SalesDataGenerator.Customers(dir["data/customers.parquet"]);
         using var resource = typeof(Glint.Cli.Commands.DemoCommand).Assembly.GetManifestResourceStream("daily_sales.yaml")!;
         using var reader = new StreamReader(resource);
         File.WriteAllText(dir["daily_sales.yaml"], reader.ReadToEnd());
@@ -22,7 +23,9 @@ public sealed class CliTests
         using var dir = new TempFolder("cli-explain");
         var result = GlintCli.Run(dir["home"], "explain", DemoSpec(dir));
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("== Physical plan: 2 stages", result.Output);
+        Assert.Matches(new Regex(@"== Physical plan: \d+ stages"), result.Output);
+        Assert.Matches(new Regex(@"Stage s\d+: \d+ tasks? → exchange to scratch"), result.Output);          // the broadcast side
+        Assert.Matches(new Regex(@"→ shuffle by hash\(""country"", ""day""\) into 4 buckets"), result.Output);
         Assert.Matches(new Regex(@"Stage s1: \d+ tasks? → Write parquet .*shipped_sales"), result.Output);
         Assert.Matches(new Regex(@"\d+ splits from 84 files \([\d.]+ MB\): bytes per split min"), result.Output);
         Assert.Contains("split 0:", result.Output);
@@ -41,6 +44,11 @@ public sealed class CliTests
         Assert.Contains("15.0", result.Output); // 1 worker × 0.25 DPU × 60 s minimum
         Assert.True(File.Exists(dir["output/shipped_sales/_SUCCESS"]));
         Assert.True(File.Exists(dir["output/returns/_SUCCESS"]));
+        Assert.Contains("shuffle s", result.Output);
+        var revenue = Reference.Query($"SELECT sum(orders)::BIGINT, sum(revenue) FROM read_parquet('{dir["output/revenue_by_country"]}/*.parquet')")[0];
+        var expectedRevenue = Reference.Query($"SELECT count(*)::BIGINT, sum(round(amount * quantity, 2)) FROM read_parquet('{dir["data/sales"]}/**/*.parquet') WHERE status = 'shipped' AND quantity > 0")[0];
+        Assert.Equal(expectedRevenue[0], revenue[0]);
+        Assert.Equal((double)expectedRevenue[1]!, (double)revenue[1]!, 1e-3); // summed in another order
         var written = Convert.ToInt64(Reference.Query($"SELECT count(*) FROM read_parquet('{dir["output/shipped_sales"]}/**/*.parquet')")[0][0]);
         var expected = Convert.ToInt64(Reference.Query($"SELECT count(*) FROM read_parquet('{dir["data/sales"]}/**/*.parquet') WHERE status = 'shipped' AND quantity > 0")[0][0]);
         Assert.Equal(expected, written);

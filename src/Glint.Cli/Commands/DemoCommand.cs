@@ -32,6 +32,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"Generating {settings.Rows:N0} sample sales rows in {sales} …");
             if (Directory.Exists(Path.Combine(folder, "data"))) Directory.Delete(Path.Combine(folder, "data"), recursive: true);
             SalesDataGenerator.Sales(sales, settings.Rows, days: 14, filesPerDay: 6);
+            SalesDataGenerator.Customers(Path.Combine(folder, "data", "customers.parquet"));
             File.WriteAllText(marker, "");
         }
         var specPath = Path.Combine(folder, "daily_sales.yaml");
