@@ -29,32 +29,37 @@ internal sealed class RunDriver(SessionOptions options)
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var slots = CreateSlots(scratch);
-        var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector);
+        var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, cancellation);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
         var stageSummaries = new List<StageSummary>();
         var succeeded = false;
         try
         {
+            // Each stage is submitted the moment every stage it reads has committed; the slots are shared.
             var pending = plan.Stages.ToList();
-            while (pending.Count > 0)
+            var running = new Dictionary<Task<IReadOnlyDictionary<TaskId, TaskResult>>, (Stage Stage, Stopwatch Clock)>();
+            while (pending.Count > 0 || running.Count > 0)
             {
-                var ready = pending.Where(s => s.DependsOn.All(results.ContainsKey)).ToList();
-                var stageClock = Stopwatch.StartNew();
-                var upstream = results.ToDictionary(r => r.Key, r => (IReadOnlyList<WrittenFile>)Files(r.Value));
-                var tasks = ready.ToDictionary(s => s.Id, s => StageTasks.Tasks(s, run, upstream));
-                foreach (var stage in ready) listener.StageStarted(stage.Id, Name(stage), tasks[stage.Id].Length);
-                var done = scheduler.Run(tasks.Values.SelectMany(t => t).ToList(), cancellation);
-                foreach (var stage in ready)
+                foreach (var stage in pending.Where(s => s.DependsOn.All(results.ContainsKey)).ToList())
                 {
-                    var mine = tasks[stage.Id].ToDictionary(t => t.Id, t => done[t.Id]);
-                    results[stage.Id] = mine;
-                    stageSummaries.Add(new StageSummary(stage.Id, Name(stage), mine.Count,
-                        scheduler.Attempts.Count(a => a.Id.Task.Stage == stage.Id),
-                        SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed,
-                        stage.Sink is ShuffleSink ? BucketsOf(Files(mine)) : []));
-                    listener.StageFinished(stage.Id);
+                    var upstream = results.ToDictionary(r => r.Key, r => (IReadOnlyList<WrittenFile>)Files(r.Value));
+                    var tasks = StageTasks.Tasks(stage, run, upstream);
+                    listener.StageStarted(stage.Id, Name(stage), tasks.Length);
+                    running[scheduler.Submit(tasks)] = (stage, Stopwatch.StartNew());
                     pending.Remove(stage);
                 }
+                if (running.Count == 0)
+                    throw new InvalidOperationException("stages wait on each other: " + string.Join(", ", pending.Select(p => p.Id)));
+                var finished = running.Keys.ToArray()[Task.WaitAny(running.Keys.ToArray())];
+                var (done, stageClock) = running[finished];
+                running.Remove(finished);
+                var mine = finished.GetAwaiter().GetResult(); // throws the run's failure or cancellation
+                results[done.Id] = mine;
+                stageSummaries.Add(new StageSummary(done.Id, Name(done), mine.Count,
+                    scheduler.Attempts.Count(a => a.Id.Task.Stage == done.Id),
+                    SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed,
+                    done.Sink is ShuffleSink ? BucketsOf(Files(mine)) : []));
+                listener.StageFinished(done.Id);
             }
             cancellation.ThrowIfCancellationRequested();
             var committed = committers.Select(c => c.Value.Commit(Files(results[c.Key]))).ToImmutableArray();
@@ -76,6 +81,7 @@ internal sealed class RunDriver(SessionOptions options)
         }
         finally
         {
+            scheduler.Dispose(); // joins the workers: no task still runs on a slot or writes under a target
             if (!succeeded)
                 foreach (var committer in committers.Values) committer.Abort();
             foreach (var slot in slots) slot.Dispose();

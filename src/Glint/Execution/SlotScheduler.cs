@@ -4,82 +4,133 @@ using Glint.Errors;
 namespace Glint.Execution;
 
 /// <summary>
-/// Runs a set of tasks on the pool's slots, largest first, retrying failed attempts up to the limit.
-/// It sees tasks as opaque work: the runner decides what a task does.
+/// Runs tasks on the pool's slots. Stages are submitted as their inputs become ready and share one
+/// queue, so a stage starts as soon as it can while others still run. Within a submission the
+/// largest tasks go first; failed attempts are retried up to the limit. The scheduler sees tasks as
+/// opaque work: the runner decides what a task does.
 /// </summary>
-public sealed class SlotScheduler(
-    IReadOnlyList<Slot> slots, ITaskRunner runner, int maxAttempts, IRunListener listener, TaskFaultInjector? faults = null)
+public sealed class SlotScheduler : IDisposable
 {
+    private sealed class Batch(int count)
+    {
+        public int Remaining = count;
+        public readonly ConcurrentDictionary<TaskId, TaskResult> Results = new();
+        public readonly TaskCompletionSource<IReadOnlyDictionary<TaskId, TaskResult>> Done =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly IReadOnlyList<Slot> slots;
+    private readonly ITaskRunner runner;
+    private readonly int maxAttempts;
+    private readonly IRunListener listener;
+    private readonly TaskFaultInjector? faults;
+    private readonly CancellationTokenSource stop;
+    private readonly BlockingCollection<(TaskSpec Task, int Attempt, Batch Batch)> queue = new();
     private readonly ConcurrentQueue<TaskAttemptRecord> attempts = new();
+    private readonly ConcurrentDictionary<Batch, byte> open = new();
+    private readonly Task[] workers;
+    private Exception? failure;
+
+    public SlotScheduler(IReadOnlyList<Slot> slots, ITaskRunner runner, int maxAttempts, IRunListener listener,
+        TaskFaultInjector? faults, CancellationToken cancellation)
+    {
+        this.slots = slots;
+        this.runner = runner;
+        this.maxAttempts = maxAttempts;
+        this.listener = listener;
+        this.faults = faults;
+        stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        stop.Token.Register(() =>
+        {
+            foreach (var batch in open.Keys) Finish(batch);
+        });
+        workers = slots.Select(slot => Task.Factory.StartNew(() => Work(slot), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+    }
 
     /// <summary>Every attempt run so far, in completion order.</summary>
     public IReadOnlyCollection<TaskAttemptRecord> Attempts => attempts;
 
-    public IReadOnlyDictionary<TaskId, TaskResult> Run(IReadOnlyList<TaskSpec> tasks, CancellationToken cancellation)
+    /// <summary>Queues a stage's tasks; the result completes when all succeeded, or fails with the run's first failure.</summary>
+    public Task<IReadOnlyDictionary<TaskId, TaskResult>> Submit(IReadOnlyList<TaskSpec> tasks)
     {
-        var results = new ConcurrentDictionary<TaskId, TaskResult>();
-        if (tasks.Count == 0) return results;
-
-        var queue = new ConcurrentQueue<(TaskSpec Task, int Attempt)>(
-            tasks.OrderByDescending(t => t.InputBytes).Select(t => (t, 1)));
-        using var ready = new SemaphoreSlim(queue.Count);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var remaining = tasks.Count;
-        Exception? failure = null;
-
-        void Worker(Slot slot)
+        var batch = new Batch(tasks.Count);
+        if (tasks.Count == 0)
         {
-            while (true)
-            {
-                try { ready.Wait(stop.Token); }
-                catch (OperationCanceledException) { return; }
-                if (Volatile.Read(ref remaining) == 0 || !queue.TryDequeue(out var item)) return;
+            batch.Done.SetResult(batch.Results);
+            return batch.Done.Task;
+        }
+        open[batch] = 0;
+        if (stop.IsCancellationRequested) Finish(batch);
+        else
+            foreach (var task in tasks.OrderByDescending(t => t.InputBytes))
+                queue.Add((task, 1, batch));
+        return batch.Done.Task;
+    }
 
-                var attemptId = new TaskAttemptId(item.Task.Id, item.Attempt);
-                var started = DateTime.UtcNow;
-                try
-                {
-                    var result = runner.Run(item.Task, attemptId, slot, stop.Token);
-                    faults?.Invoke(attemptId, result);
-                    Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result));
-                    results[item.Task.Id] = result;
-                    if (Interlocked.Decrement(ref remaining) == 0) ready.Release(slots.Count);
-                }
-                catch (Exception error)
-                {
-                    var cancelled = stop.IsCancellationRequested;
-                    Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false,
-                        cancelled ? "cancelled" : Describe(error), null));
-                    if (cancelled) return;
-                    if (ErrorClassifier.IsRetryable(error) && item.Attempt < maxAttempts)
-                    {
-                        queue.Enqueue((item.Task, item.Attempt + 1));
-                        ready.Release();
-                        continue;
-                    }
-                    var tries = item.Attempt;
-                    Interlocked.CompareExchange(ref failure, new TaskFailedException(item.Task.Id.ToString(), tries,
-                        $"task {item.Task.Id} ({item.Task.Description}) failed after {tries} attempt{(tries == 1 ? "" : "s")}: {Describe(error)}",
-                        error), null);
-                    stop.Cancel();
-                    return;
-                }
+    private void Work(Slot slot)
+    {
+        try
+        {
+            foreach (var (task, attempt, batch) in queue.GetConsumingEnumerable(stop.Token))
+                RunAttempt(slot, task, attempt, batch);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private void RunAttempt(Slot slot, TaskSpec task, int attempt, Batch batch)
+    {
+        var attemptId = new TaskAttemptId(task.Id, attempt);
+        var started = DateTime.UtcNow;
+        try
+        {
+            var result = runner.Run(task, attemptId, slot, stop.Token);
+            faults?.Invoke(attemptId, result);
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result));
+            batch.Results[task.Id] = result;
+            if (Interlocked.Decrement(ref batch.Remaining) == 0)
+            {
+                open.TryRemove(batch, out _);
+                batch.Done.TrySetResult(batch.Results);
             }
         }
+        catch (Exception error)
+        {
+            var cancelled = stop.IsCancellationRequested;
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null));
+            if (cancelled) return;
+            if (ErrorClassifier.IsRetryable(error) && attempt < maxAttempts)
+            {
+                queue.Add((task, attempt + 1, batch));
+                return;
+            }
+            Interlocked.CompareExchange(ref failure, new TaskFailedException(task.Id.ToString(), attempt,
+                $"task {task.Id} ({task.Description}) failed after {attempt} attempt{(attempt == 1 ? "" : "s")}: {Describe(error)}",
+                error), null);
+            stop.Cancel();
+        }
+    }
 
-        var workers = slots.Select(slot => Task.Factory.StartNew(() => Worker(slot), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-        Task.WaitAll(workers);
-
-        if (failure is not null) throw failure;
-        if (cancellation.IsCancellationRequested) throw new RunCancelledException("run cancelled; no target was changed");
-        return results;
+    /// <summary>Ends a batch that cannot complete: with the run's failure, or as cancelled.</summary>
+    private void Finish(Batch batch)
+    {
+        open.TryRemove(batch, out _);
+        batch.Done.TrySetException(failure ?? new RunCancelledException("run cancelled; no target was changed"));
     }
 
     private void Record(TaskAttemptRecord record)
     {
         attempts.Enqueue(record);
         listener.TaskAttemptFinished(record);
+    }
+
+    public void Dispose()
+    {
+        queue.CompleteAdding();
+        stop.Cancel();
+        Task.WaitAll(workers);
+        stop.Dispose();
+        queue.Dispose();
     }
 
     internal static string Describe(Exception error)
