@@ -13,6 +13,7 @@ public sealed class ExplainGoldenTests
     [Theory]
     [InlineData("filter_limit_write")]
     [InlineData("join_aggregate")]
+    [InlineData("join_aggregate_broadcast")]
     public void Explain_matches_the_golden_file(string name)
     {
         var data = Path.GetDirectoryName(Datasets.Path("sales_parquet"))!;
