@@ -21,7 +21,7 @@ internal static class StageTasks
 
         foreach (var pipeline in stage.Pipelines)
         {
-            var prelude = Broadcasts(pipeline, upstream);
+            var prelude = StageReads(pipeline, upstream);
             var ops = pipeline.Operators;
             switch (pipeline.Input)
             {
@@ -82,7 +82,7 @@ internal static class StageTasks
               (known ? Sql.List(files.Select(f => f.FullPath)) : $"[<{placeholder}>]") + ", hive_partitioning=false)";
 
     /// <summary>CTEs naming what a pipeline's operators read whole from earlier stages (broadcast sides, samples).</summary>
-    private static string Broadcasts(Pipeline pipeline, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream) =>
+    private static string StageReads(Pipeline pipeline, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream) =>
         string.Concat(pipeline.Operators.OfType<IReadsStage>().Select(op =>
         {
             var (known, files) = Written(upstream, op.Source, null);
