@@ -31,6 +31,7 @@ internal sealed class RunDriver(SessionOptions options)
         var slots = CreateSlots(scratch);
         var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, cancellation);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
+        var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
         var stageSummaries = new List<StageSummary>();
         var succeeded = false;
         try
@@ -42,8 +43,7 @@ internal sealed class RunDriver(SessionOptions options)
             {
                 foreach (var stage in pending.Where(s => s.DependsOn.All(results.ContainsKey)).ToList())
                 {
-                    var upstream = results.ToDictionary(r => r.Key, r => (IReadOnlyList<WrittenFile>)Files(r.Value));
-                    var tasks = StageTasks.Tasks(stage, run, upstream);
+                    var tasks = StageTasks.Tasks(stage, run, written);
                     listener.StageStarted(stage.Id, Name(stage), tasks.Length);
                     running[scheduler.Submit(tasks)] = (stage, Stopwatch.StartNew());
                     pending.Remove(stage);
@@ -55,14 +55,15 @@ internal sealed class RunDriver(SessionOptions options)
                 running.Remove(finished);
                 var mine = finished.GetAwaiter().GetResult(); // throws the run's failure or cancellation
                 results[done.Id] = mine;
+                written[done.Id] = Files(mine);
                 stageSummaries.Add(new StageSummary(done.Id, Name(done), mine.Count,
                     scheduler.Attempts.Count(a => a.Id.Task.Stage == done.Id),
                     SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed,
-                    done.Sink is ShuffleSink ? BucketsOf(Files(mine)) : []));
+                    done.Sink is ShuffleSink ? BucketsOf(written[done.Id]) : []));
                 listener.StageFinished(done.Id);
             }
             cancellation.ThrowIfCancellationRequested();
-            var committed = committers.Select(c => c.Value.Commit(Files(results[c.Key]))).ToImmutableArray();
+            var committed = committers.Select(c => c.Value.Commit(written[c.Key])).ToImmutableArray();
             succeeded = true;
 
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
@@ -101,8 +102,8 @@ internal sealed class RunDriver(SessionOptions options)
     }
 
     /// <summary>Rows and bytes per bucket, from the bucket folder each map output file sits in.</summary>
-    private static ImmutableArray<BucketStats> BucketsOf(List<WrittenFile> files) =>
-        files.GroupBy(f => int.Parse(f.RelativePath.Split('/')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture))
+    private static ImmutableArray<BucketStats> BucketsOf(IReadOnlyList<WrittenFile> files) =>
+        files.GroupBy(f => ShuffleSink.BucketOf(f.RelativePath))
             .Select(g => new BucketStats(g.Key, g.Sum(f => f.Rows ?? 0), g.Sum(f => f.Bytes)))
             .OrderBy(b => b.Bucket)
             .ToImmutableArray();

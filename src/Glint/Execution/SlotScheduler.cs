@@ -19,7 +19,6 @@ public sealed class SlotScheduler : IDisposable
             new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private readonly IReadOnlyList<Slot> slots;
     private readonly ITaskRunner runner;
     private readonly int maxAttempts;
     private readonly IRunListener listener;
@@ -34,7 +33,6 @@ public sealed class SlotScheduler : IDisposable
     public SlotScheduler(IReadOnlyList<Slot> slots, ITaskRunner runner, int maxAttempts, IRunListener listener,
         TaskFaultInjector? faults, CancellationToken cancellation)
     {
-        this.slots = slots;
         this.runner = runner;
         this.maxAttempts = maxAttempts;
         this.listener = listener;

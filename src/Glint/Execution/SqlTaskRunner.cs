@@ -44,13 +44,11 @@ internal sealed class SqlTaskRunner : ITaskRunner
 
     private static TaskResult Write(string query, WriteFilesOutput output, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
     {
-        var folder = Path.Combine(output.StagingFolder, attempt.ToString());
+        var (folder, target, format) = Destination(output, attempt);
+        var viaParquet = format != output.Format;
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(ViaParquet(output) ? folder : output.StagingFolder);
-        var viaParquet = ViaParquet(output);
-        var format = viaParquet ? FileFormat.Parquet : output.Format;
-        var target = viaParquet ? Path.Combine(folder, "_parquet") : folder;
-        var copy = CopyStatement(query, output, attempt, target);
+        Directory.CreateDirectory(viaParquet ? folder : output.StagingFolder);
+        var copy = CopyStatement(query, output, attempt, target, format);
         var files = new List<WrittenFile>();
         long rowsOut = 0;
         if (format == FileFormat.Parquet)
@@ -82,16 +80,25 @@ internal sealed class SqlTaskRunner : ITaskRunner
     /// <summary>The statement an attempt runs, as Explain shows it.</summary>
     internal static string Statement(TaskSpec task, TaskAttemptId attempt) => task.Work.Output switch
     {
-        WriteFilesOutput w => CopyStatement(task.Work.Query, w, attempt,
-            ViaParquet(w) ? Path.Combine(w.StagingFolder, attempt.ToString(), "_parquet") : Path.Combine(w.StagingFolder, attempt.ToString())),
+        WriteFilesOutput w => CopyStatement(task.Work.Query, w, attempt, Destination(w, attempt).Target, Destination(w, attempt).Format),
         CollectOutput c => $"{task.Work.Query} LIMIT {c.MaxRows + 1}",
         _ => $"SELECT count(*)::BIGINT FROM ({task.Work.Query})",
     };
 
-    private static string CopyStatement(string query, WriteFilesOutput output, TaskAttemptId attempt, string target)
+    /// <summary>
+    /// The attempt's own folder, where COPY writes and in which format. DuckDB cannot partition JSON output:
+    /// such tasks write partitioned Parquet into a subfolder, then turn each file into JSON lines.
+    /// </summary>
+    private static (string Folder, string Target, FileFormat Format) Destination(WriteFilesOutput output, TaskAttemptId attempt)
     {
-        // DuckDB cannot partition JSON output: such tasks write partitioned Parquet, then turn each file into JSON lines.
-        var format = ViaParquet(output) ? FileFormat.Parquet : output.Format;
+        var folder = Path.Combine(output.StagingFolder, attempt.ToString());
+        return output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty
+            ? (folder, Path.Combine(folder, "_parquet"), FileFormat.Parquet)
+            : (folder, folder, output.Format);
+    }
+
+    private static string CopyStatement(string query, WriteFilesOutput output, TaskAttemptId attempt, string target, FileFormat format)
+    {
         var options = new List<string> { "FORMAT " + format.ToString().ToUpperInvariant(), "FILENAME_PATTERN " + Sql.Literal(output.FilePrefix + attempt + "-{i}") };
         if (format == FileFormat.Csv) options.Add("HEADER true");
         if (output.PartitionBy.IsEmpty) options.Add($"FILE_SIZE_BYTES {output.TargetFileSize}");
@@ -99,8 +106,6 @@ internal sealed class SqlTaskRunner : ITaskRunner
         options.Add(format == FileFormat.Parquet ? "RETURN_STATS" : "RETURN_FILES");
         return $"COPY ({query}) TO {Sql.Literal(target)} ({string.Join(", ", options)})";
     }
-
-    private static bool ViaParquet(WriteFilesOutput output) => output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty;
 
     private static WrittenFile ToJsonLines(WrittenFile parquet, string folder, Slot slot, CancellationToken cancellation)
     {

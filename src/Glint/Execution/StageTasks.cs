@@ -12,6 +12,15 @@ internal static class StageTasks
     {
         var output = Output(stage, run);
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>();
+        // A shuffle's map files are sorted into buckets once, not scanned again for every reducer.
+        var buckets = new Dictionary<StageId, ILookup<int, WrittenFile>>();
+        (bool Known, IReadOnlyList<WrittenFile> Files) Bucket(StageId stage, int bucket)
+        {
+            if (!upstream.TryGetValue(stage, out var files)) return (false, []);
+            if (!buckets.TryGetValue(stage, out var lookup))
+                buckets[stage] = lookup = files.ToLookup(f => ShuffleSink.BucketOf(f.RelativePath));
+            return (true, lookup[bucket].ToList());
+        }
         void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null)
         {
             if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
@@ -32,7 +41,7 @@ internal static class StageTasks
                     break;
                 case GatherInput gather:
                 {
-                    var (known, files) = Written(upstream, gather.Upstream, null);
+                    var (known, files) = Written(upstream, gather.Upstream);
                     Add($"gather of stage {gather.Upstream}", files.Sum(x => x.Bytes), files.Count,
                         Read(gather.Schema, known, files, $"files written by {gather.Upstream}"), ops, prelude);
                     break;
@@ -40,7 +49,7 @@ internal static class StageTasks
                 case ShuffleInput shuffle:
                     for (var bucket = 0; bucket < shuffle.Buckets; bucket++)
                     {
-                        var (known, files) = Written(upstream, shuffle.Upstream, bucket);
+                        var (known, files) = Bucket(shuffle.Upstream, bucket);
                         if (known && files.Count == 0 && shuffle.Buckets > 1) continue; // nothing to reduce
                         Add($"bucket {bucket} of {shuffle.Upstream}", files.Sum(x => x.Bytes), files.Count,
                             Read(shuffle.Schema, known, files, $"bucket {bucket} of {shuffle.Upstream}"), ops, prelude);
@@ -49,8 +58,8 @@ internal static class StageTasks
                 case ShuffleJoinInput join:
                     for (var bucket = 0; bucket < join.Left.Buckets; bucket++)
                     {
-                        var (knownLeft, left) = Written(upstream, join.Left.Upstream, bucket);
-                        var (knownRight, right) = Written(upstream, join.Right.Upstream, bucket);
+                        var (knownLeft, left) = Bucket(join.Left.Upstream, bucket);
+                        var (knownRight, right) = Bucket(join.Right.Upstream, bucket);
                         if (knownLeft && knownRight && left.Count + right.Count == 0) continue;
                         var sql = JoinNode.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema,
                             $"({Read(join.Left.Schema, knownLeft, left, $"bucket {bucket} of {join.Left.Upstream}")})",
@@ -64,15 +73,10 @@ internal static class StageTasks
         return tasks.ToImmutable();
     }
 
-    /// <summary>Files an upstream stage wrote (all, or one bucket's); unknown before it ran, as when explaining.</summary>
+    /// <summary>Files an upstream stage wrote; unknown before it ran, as when explaining.</summary>
     private static (bool Known, IReadOnlyList<WrittenFile> Files) Written(
-        IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream, StageId stage, int? bucket)
-    {
-        if (!upstream.TryGetValue(stage, out var files)) return (false, []);
-        if (bucket is null) return (true, files);
-        var prefix = $"{ShuffleSink.BucketColumn}={bucket}/";
-        return (true, files.Where(f => f.RelativePath.StartsWith(prefix, StringComparison.Ordinal)).ToList());
-    }
+        IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream, StageId stage) =>
+        upstream.TryGetValue(stage, out var files) ? (true, files) : (false, []);
 
     /// <summary>A relation over exchange files with the given schema; empty when there are none.</summary>
     private static string Read(Schema schema, bool known, IReadOnlyList<WrittenFile> files, string placeholder) =>
@@ -85,7 +89,7 @@ internal static class StageTasks
     private static string StageReads(Pipeline pipeline, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream) =>
         string.Concat(pipeline.Operators.OfType<IReadsStage>().Select(op =>
         {
-            var (known, files) = Written(upstream, op.Source, null);
+            var (known, files) = Written(upstream, op.Source);
             return $"{op.Relation} AS ({Read(op.SourceSchema, known, files, $"files written by {op.Source}")}),\n     ";
         }));
 

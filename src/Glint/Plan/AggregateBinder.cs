@@ -58,7 +58,7 @@ internal static class AggregateBinder
     /// <summary>The partial columns (named _p{n}) and final expression of one aggregate, or null if it must see all rows.</summary>
     private static Parts? Decompose(string aggregate, int next)
     {
-        var json = DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal($"SELECT {aggregate} FROM input")})")[0][0]!);
+        var json = SqlInspector.Serialize($"SELECT {aggregate} FROM input");
         var root = JsonNode.Parse(json)!;
         if (root["error"]!.GetValue<bool>()) return null;
         var node = root["statements"]![0]!["node"]!["select_list"]![0]!;

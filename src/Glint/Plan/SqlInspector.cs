@@ -18,9 +18,13 @@ internal static class SqlInspector
             .Select(r => ((string)r[0]!).ToLowerInvariant())
             .ToFrozenSet());
 
+    /// <summary>DuckDB's parse tree of a statement, as JSON (with "error" and "error_message" when it does not parse).</summary>
+    public static string Serialize(string query) =>
+        DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal(query)})")[0][0]!);
+
     public static void CheckNarrow(string query, string context, bool expression)
     {
-        var json = DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal(query)})")[0][0]!);
+        var json = Serialize(query);
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         if (root.GetProperty("error").GetBoolean())

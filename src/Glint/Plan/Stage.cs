@@ -31,6 +31,13 @@ public sealed record ScratchSink : StageSink;
 public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions, bool Ranged = false) : StageSink
 {
     public const string BucketColumn = "glint_bucket";
+
+    /// <summary>The bucket of a map output file, from the <c>glint_bucket=i/</c> folder it was written under.</summary>
+    public static int BucketOf(string relativePath)
+    {
+        var folder = relativePath[..relativePath.IndexOf('/')];
+        return int.Parse(folder[(BucketColumn.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 public sealed record CollectSink : StageSink;
 public sealed record CountSink : StageSink;

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Glint.Errors;
-using Glint.Execution;
 
 namespace Glint.Plan;
 
@@ -91,7 +90,7 @@ internal static class WideBinder
         HashSet<string>? common = null;
         foreach (var column in columns)
         {
-            var json = DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal($"SELECT {column} FROM input")})")[0][0]!);
+            var json = SqlInspector.Serialize($"SELECT {column} FROM input");
             using var doc = JsonDocument.Parse(json);
             if (doc.RootElement.GetProperty("error").GetBoolean())
                 throw new PlanException($"{context}: '{column}': {doc.RootElement.GetProperty("error_message").GetString()}", column);
