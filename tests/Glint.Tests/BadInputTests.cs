@@ -95,7 +95,7 @@ public sealed class BadInputTests
     public void Sql_injection_through_an_expression_is_refused()
     {
         var e = Assert.Throws<PlanException>(() => session.Read.Parquet(Sales).Filter("true); DROP TABLE x; SELECT (1"));
-        Assert.IsType<PlanException>(e);
+        Assert.Contains("must be a single expression", e.Message);
     }
 
     [Fact]
