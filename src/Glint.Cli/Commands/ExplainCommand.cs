@@ -1,13 +1,24 @@
 using System.ComponentModel;
+using Glint.Api;
+using Glint.Errors;
 using Glint.Jobs;
+using Glint.Plan;
 using Spectre.Console.Cli;
 
 namespace Glint.Cli.Commands;
 
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
-    public sealed class Settings : JobSettings
+    public sealed class Settings : SqlSettings
     {
+        [CommandArgument(0, "[spec]")]
+        [Description("Path of the YAML job spec (or give --sql).")]
+        public string? Spec { get; init; }
+
+        [CommandOption("--sql <STATEMENT>")]
+        [Description("Explain a SELECT over the --source inputs instead of a job spec.")]
+        public string? Sql { get; init; }
+
         [CommandOption("--all-splits")]
         [Description("List every split, not only the first few.")]
         public bool AllSplits { get; init; }
@@ -15,9 +26,20 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var (spec, session) = settings.Load();
+        if (settings.Sql is { } statement)
+        {
+            if (settings.Spec is not null) throw new ConfigException("--sql", "give either a job spec or --sql, not both");
+            var session = new GlintSession(settings.Options());
+            var frame = session.Sql(statement, settings.Inputs(session));
+            Console.WriteLine("SQL");
+            Console.Write(frame.Explain(settings.AllSplits));
+            return 0;
+        }
+        if (settings.Spec is null) throw new ConfigException("spec", "give a job spec to explain, or --sql \"SELECT …\" with --source inputs");
+        var job = new JobSettings { Spec = settings.Spec, Workers = settings.Workers, WorkerType = settings.WorkerType, Set = settings.Set };
+        var (spec, jobSession) = job.Load();
         Console.WriteLine($"Job {spec.Name}");
-        Console.Write(session.Explain(JobPlanner.Actions(spec, session), settings.AllSplits));
+        Console.Write(jobSession.Explain(JobPlanner.Actions(spec, jobSession), settings.AllSplits));
         return 0;
     }
 }

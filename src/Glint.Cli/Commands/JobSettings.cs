@@ -7,12 +7,23 @@ using Spectre.Console.Cli;
 namespace Glint.Cli.Commands;
 
 /// <summary>Options shared by the commands that take a job spec.</summary>
-public class JobSettings : CommandSettings
+public class JobSettings : PoolSettings
 {
     [CommandArgument(0, "<spec>")]
     [Description("Path of the YAML job spec.")]
     public string Spec { get; init; } = "";
 
+    public (JobSpec Spec, GlintSession Session) Load(SessionOptions? defaults = null)
+    {
+        var spec = JobSpecLoader.Load(Spec);
+        var options = JobPlanner.Options(spec, defaults ?? new SessionOptions(), WorkerType, Workers, Overrides());
+        return (spec, new GlintSession(options));
+    }
+}
+
+/// <summary>The worker pool and settings options of every command that runs or plans work.</summary>
+public class PoolSettings : CommandSettings
+{
     [CommandOption("--workers <N>")]
     [Description("Number of workers (overrides number_of_workers).")]
     public int? Workers { get; init; }
@@ -25,16 +36,13 @@ public class JobSettings : CommandSettings
     [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat.")]
     public string[] Set { get; init; } = [];
 
-    public (JobSpec Spec, GlintSession Session) Load(SessionOptions? defaults = null)
+    public IEnumerable<KeyValuePair<string, string>> Overrides() => Set.Select(s =>
     {
-        var spec = JobSpecLoader.Load(Spec);
-        var overrides = Set.Select(s =>
-        {
-            var eq = s.IndexOf('=');
-            return eq > 0 ? new KeyValuePair<string, string>(s[..eq].Trim(), s[(eq + 1)..].Trim())
-                : throw new ConfigException(s, $"--set takes key=value, not '{s}'");
-        });
-        var options = JobPlanner.Options(spec, defaults ?? new SessionOptions(), WorkerType, Workers, overrides);
-        return (spec, new GlintSession(options));
-    }
+        var eq = s.IndexOf('=');
+        return eq > 0 ? new KeyValuePair<string, string>(s[..eq].Trim(), s[(eq + 1)..].Trim())
+            : throw new ConfigException(s, $"--set takes key=value, not '{s}'");
+    });
+
+    /// <summary>Session options for work without a job spec.</summary>
+    public SessionOptions Options() => JobPlanner.Options(new JobSpec(), new SessionOptions(), WorkerType, Workers, Overrides());
 }

@@ -76,6 +76,9 @@ public sealed class DataFrame
 
     public DataFrameWriter Write() => new(this);
 
+    /// <summary>Names this DataFrame for the session's SQL (Spark's createOrReplaceTempView).</summary>
+    public void CreateOrReplaceTempView(string name) => Session.RegisterTable(name, this);
+
     /// <summary>Number of rows.</summary>
     public long Count(CancellationToken cancellation = default)
     {

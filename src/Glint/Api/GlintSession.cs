@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using Glint.Errors;
 using Glint.Execution;
 using Glint.Plan;
+using Glint.SqlFrontend;
 
 namespace Glint.Api;
 
@@ -8,8 +11,24 @@ public sealed class GlintSession(SessionOptions? options = null)
 {
     public SessionOptions Options { get; } = options ?? new SessionOptions();
 
+    private readonly ConcurrentDictionary<string, DataFrame> tables = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Starts reading a file source.</summary>
     public DataFrameReader Read => new(this);
+
+    /// <summary>Names a DataFrame for <see cref="Sql(string)"/> (as Spark's createOrReplaceTempView).</summary>
+    public void RegisterTable(string name, DataFrame frame)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new PlanException("a table needs a name", "name");
+        tables[name] = frame;
+    }
+
+    /// <summary>A SELECT over the tables registered with <see cref="RegisterTable"/>, planned into distributed stages.</summary>
+    public DataFrame Sql(string query) => Sql(query, tables);
+
+    /// <summary>A SELECT whose FROM names the given DataFrames; it may read nothing else.</summary>
+    public DataFrame Sql(string query, IReadOnlyDictionary<string, DataFrame> inputs) =>
+        new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase)));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)

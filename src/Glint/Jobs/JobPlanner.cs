@@ -47,14 +47,15 @@ public static class JobPlanner
         }
         foreach (var t in spec.Transforms)
         {
-            try { frames[t.Name!] = Apply(t, frames); }
+            try { frames[t.Name!] = Apply(t, frames, session); }
             catch (PlanException e) { throw new PlanException($"transform '{t.Name}': {e.Message}", e.Subject, e); }
         }
         return frames;
     }
 
-    private static DataFrame Apply(TransformSpec t, Dictionary<string, DataFrame> frames)
+    private static DataFrame Apply(TransformSpec t, Dictionary<string, DataFrame> frames, GlintSession session)
     {
+        if (t.Sql is not null) return session.Sql(t.Sql, frames);
         if (t.Union is not null)
             return frames[t.Union[0]].Union([.. t.Union.Skip(1).Select(n => frames[n])]);
         var input = frames[t.From!];

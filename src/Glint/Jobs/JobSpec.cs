@@ -25,6 +25,8 @@ public sealed class TransformSpec
 {
     public string? Name { get; set; }
     public string? From { get; set; }
+    /// <summary>A SELECT whose FROM names the job's sources and earlier transforms.</summary>
+    public string? Sql { get; set; }
     public string? Filter { get; set; }
     public List<string>? Select { get; set; }
     public Dictionary<string, string>? WithColumns { get; set; }

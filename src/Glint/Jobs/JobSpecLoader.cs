@@ -60,10 +60,10 @@ public static class JobSpecLoader
             if (string.IsNullOrWhiteSpace(t.Name)) throw new SpecException($"{origin}: {label} needs a 'name'");
             if (!known.Add(t.Name)) throw new SpecException($"{origin}: the name '{t.Name}' is used twice");
             var aggregate = t.GroupBy is not null || t.Agg is not null ? (object)true : null;
-            var operations = new object?[] { t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.DropDuplicates, t.Repartition, t.Coalesce, t.Join, t.Window, t.OrderBy, t.SortWithinPartitions }
+            var operations = new object?[] { t.Sql, t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.DropDuplicates, t.Repartition, t.Coalesce, t.Join, t.Window, t.OrderBy, t.SortWithinPartitions }
                 .Count(o => o is not null);
             if (operations != 1)
-                throw new SpecException($"{origin}: {label} must have exactly one of filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window, order_by, sort_within_partitions (it has {operations})");
+                throw new SpecException($"{origin}: {label} must have exactly one of sql, filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window, order_by, sort_within_partitions (it has {operations})");
             if (t.Salt is not null && t.GroupBy is null)
                 throw new SpecException($"{origin}: {label}: salt goes with group_by");
             if (t.RepartitionBy is not null && t.Repartition is null)
@@ -72,7 +72,9 @@ public static class JobSpecLoader
                 throw new SpecException($"{origin}: {label}: join needs 'with' (the right side) and 'on' (key columns)");
             var inputs = t.Union ?? (t.From is null ? [] : [t.From]);
             if (t.Join?.With is { } right) inputs = [.. inputs, right];
-            if (t.Union is null && t.From is null) throw new SpecException($"{origin}: {label} needs 'from'");
+            if (t.Sql is not null && (t.From is not null || t.Union is not null))
+                throw new SpecException($"{origin}: {label}: a sql transform names its inputs in its FROM clause; remove 'from'");
+            if (t.Union is null && t.From is null && t.Sql is null) throw new SpecException($"{origin}: {label} needs 'from'");
             if (t.Union is not null && t.Union.Count < 2) throw new SpecException($"{origin}: {label}: union needs at least two inputs");
             foreach (var input in inputs.Where(x => !known.Contains(x) || string.Equals(x, t.Name, StringComparison.OrdinalIgnoreCase)))
                 throw new SpecException($"{origin}: {label} reads '{input}', which is not a source or an earlier transform");

@@ -62,10 +62,11 @@ public sealed record UnionNode(ImmutableArray<LogicalNode> Inputs, Schema Output
     public override string Describe() => $"Union ({Inputs.Length} inputs)";
 }
 
-/// <summary>At most <paramref name="Count"/> rows.</summary>
+/// <summary>At most <paramref name="Count"/> rows, after skipping <see cref="Offset"/> rows.</summary>
 public sealed record LimitNode(LogicalNode Input, long Count) : LogicalNode
 {
+    public long Offset { get; init; }
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
-    public override string Describe() => $"Limit {Count}";
+    public override string Describe() => $"Limit {Count}" + (Offset == 0 ? "" : $" offset {Offset}");
 }

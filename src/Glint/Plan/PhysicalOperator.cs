@@ -48,10 +48,10 @@ public sealed record ConformOp(Schema From, Schema To) : PhysicalOperator
     public override string Describe() => "conform to union schema";
 }
 
-public sealed record LimitOp(long Count) : PhysicalOperator
+public sealed record LimitOp(long Count, long Offset = 0) : PhysicalOperator
 {
-    public override string Render(string input) => $"SELECT * FROM {input} LIMIT {Count}";
-    public override string Describe() => $"limit {Count}";
+    public override string Render(string input) => $"SELECT * FROM {input} LIMIT {Count}" + (Offset == 0 ? "" : $" OFFSET {Offset}");
+    public override string Describe() => $"limit {Count}" + (Offset == 0 ? "" : $" offset {Offset}");
 }
 
 /// <summary>Fails the task when a partition column's value could not name a folder safely.</summary>

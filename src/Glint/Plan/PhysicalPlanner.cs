@@ -55,7 +55,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         UnionNode u => u.Inputs.SelectMany(i => i.Schema.Equals(u.Schema)
             ? Pipelines(i)
             : Append(Pipelines(i), new ConformOp(i.Schema, u.Schema))).ToImmutableArray(),
-        LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(l.Count)), l.Schema, new LimitOp(l.Count)),
+        LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(checked(l.Count + l.Offset))), l.Schema, new LimitOp(l.Count, l.Offset)),
         AggregateNode a => Aggregate(a),
         DistinctNode d => Shuffle(Append(Pipelines(d.Input), new DistinctOp(d.Keys)), d.Schema,
             [.. (d.Keys.IsEmpty ? d.Schema.Names : d.Keys).Select(Sql.Ident)], settings.ShufflePartitions, new DistinctOp(d.Keys)),
@@ -164,13 +164,12 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var first = s.Keys[0];
         var type = s.Input.Schema.Require(first.Column, "order_by").Type;
         var buckets = settings.ShufflePartitions;
-        var sample = new Stage(new StageId(stages.Count + 1),
-            Append(Pipelines(s.Input), new SampleOp(first.Column, Math.Max(100, 4 * buckets))), new ScratchSink(),
-            Schema.Of([new Column(first.Column, type)]));
+        // Each stage's id is taken after its input's stages are planned, so ids follow the order stages are added.
+        var sampled = Append(Pipelines(s.Input), new SampleOp(first.Column, Math.Max(100, 4 * buckets)));
+        var sample = new Stage(new StageId(stages.Count + 1), sampled, new ScratchSink(), Schema.Of([new Column(first.Column, type)]));
         stages.Add(sample);
-        var map = new Stage(new StageId(stages.Count + 1),
-            Append(Pipelines(s.Input), new RangeBucketOp(sample.Id, first, type, buckets)),
-            new ShuffleSink(buckets, [], Ranged: true), s.Input.Schema);
+        var bucketed = Append(Pipelines(s.Input), new RangeBucketOp(sample.Id, first, type, buckets));
+        var map = new Stage(new StageId(stages.Count + 1), bucketed, new ShuffleSink(buckets, [], Ranged: true), s.Input.Schema);
         stages.Add(map);
         return [new Pipeline(new ShuffleInput(map.Id, buckets, s.Input.Schema), [new SortOp(s.Keys)])];
     }
@@ -192,7 +191,8 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     /// <summary>A stage that writes a join's small side to scratch for every task of the other side to read whole.</summary>
     private StageId Build(LogicalNode side)
     {
-        var stage = new Stage(new StageId(stages.Count + 1), Pipelines(side), new ScratchSink(), side.Schema);
+        var pipelines = Pipelines(side);
+        var stage = new Stage(new StageId(stages.Count + 1), pipelines, new ScratchSink(), side.Schema);
         stages.Add(stage);
         return stage.Id;
     }
@@ -201,6 +201,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     private static long Estimate(LogicalNode node) => node switch
     {
         ScanNode s => s.Source.TotalBytes,
+        AggregateNode { Keys.IsEmpty: true } => 0,
         _ => node.Children.Sum(Estimate),
     };
 

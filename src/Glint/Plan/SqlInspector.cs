@@ -18,6 +18,9 @@ internal static class SqlInspector
             .Select(r => ((string)r[0]!).ToLowerInvariant())
             .ToFrozenSet());
 
+    /// <summary>Whether DuckDB knows <paramref name="function"/> only as an aggregate.</summary>
+    public static bool IsAggregate(string function) => AggregateFunctions.Value.Contains(function.ToLowerInvariant());
+
     /// <summary>DuckDB's parse tree of a statement, as JSON (with "error" and "error_message" when it does not parse).</summary>
     public static string Serialize(string query) =>
         DuckDbInstances.OnDriver(c => (string)c.Query($"SELECT json_serialize_sql({Sql.Literal(query)})")[0][0]!);

@@ -124,7 +124,7 @@ internal static class WideBinder
         }
     }
 
-    private static string Family(string type)
+    internal static string Family(string type)
     {
         if (Numeric.Contains(type) || type.StartsWith("DECIMAL", StringComparison.Ordinal)) return "number";
         if (type.StartsWith("TIMESTAMP", StringComparison.Ordinal) || type == "DATE") return "time";

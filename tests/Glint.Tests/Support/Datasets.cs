@@ -17,7 +17,7 @@ public static class Datasets
     public static string ReferenceScan(string name) => name switch
     {
         "sales_parquet" or "sales_multilevel" or "sales_empty" or "sales_skewed" => $"read_parquet('{Path(name)}/**/*.parquet', hive_partitioning=true)",
-        "customers" => $"read_parquet('{Path(name)}/*.parquet')",
+        "customers" or "segments" => $"read_parquet('{Path(name)}/*.parquet')",
         "sales_csv" => $"read_csv('{Path(name)}/*.csv', header=true)",
         "sales_json" => $"read_json('{Path(name)}/*.json', format='newline_delimited')",
         _ => throw new ArgumentException($"unknown dataset {name}"),
@@ -42,6 +42,12 @@ public static class Datasets
         UNION ALL SELECT CASE {file} WHEN 0 THEN NULL WHEN 1 THEN 'c3' ELSE 'hot' END, 'none', -1 WHERE {file} <= 2
         """;
 
+    /// <summary>Segment attributes: gold, silver, bronze, none and platinum (no customer has it), a NULL segment in file 3, tiers 0–16.</summary>
+    private static string Segments(int file) => $"""
+        SELECT CASE WHEN {file} = 3 THEN NULL ELSE ['gold', 'silver', 'bronze', 'none', 'platinum'][{file} % 5 + 1] END AS segment,
+               {file} AS tier, ({file} % 4) * 0.05 AS discount
+        """;
+
     private static string Generate()
     {
         var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "glint-test-datasets", Guid.NewGuid().ToString("N")[..8]);
@@ -59,6 +65,7 @@ public static class Datasets
             Write($"SELECT * EXCLUDE (day) REPLACE (CASE WHEN id % 10 < 9 THEN 'hot' ELSE customer END AS customer) FROM ({rows})",
                 $"{root}/sales_skewed/day={day}/part-{f:D2}.parquet", "PARQUET");
             Write(Customers(f), $"{root}/customers/part-{f:D2}.parquet", "PARQUET");
+            Write(Segments(f), $"{root}/segments/part-{f:D2}.parquet", "PARQUET");
         }
         return root;
     }

@@ -26,12 +26,39 @@ public static class Reference
         lock (Gate) return Connection.Value.Query(sql);
     }
 
-    /// <summary>Rows as sorted canonical text, so two results compare as multisets.</summary>
+    /// <summary>
+    /// A query over named datasets, as views in a schema of their own (so a query's own WITH still
+    /// works) made current only for this query.
+    /// </summary>
+    public static List<object?[]> QueryOver(IReadOnlyDictionary<string, string> sources, string sql)
+    {
+        var schema = "v_" + string.Join("_", sources.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}_{kv.Value}"));
+        lock (Gate)
+        {
+            var c = Connection.Value;
+            c.Execute($"CREATE SCHEMA IF NOT EXISTS {schema}");
+            foreach (var (name, dataset) in sources)
+                c.Execute($"CREATE OR REPLACE VIEW {schema}.{name} AS SELECT * FROM {Datasets.ReferenceScan(dataset)}");
+            c.Execute($"SET search_path = '{schema}'");
+            try { return c.Query(sql); }
+            finally { c.Execute("RESET search_path"); }
+        }
+    }
+
     /// <summary>Rows as canonical text in their given order.</summary>
     public static List<string> Ordered(IEnumerable<object?[]> rows) => rows.Select(r => string.Join(" | ", r.Select(Format))).ToList();
 
+    /// <summary>Rows as sorted canonical text, so two results compare as multisets.</summary>
     public static List<string> Canonical(IEnumerable<object?[]> rows) =>
         rows.Select(r => string.Join(" | ", r.Select(Format))).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Like <see cref="Format"/>, with doubles to 12 significant digits (an average summed in parts may differ in its last bits).</summary>
+    public static string Rounded(object? value) => value switch
+    {
+        double d => d.ToString("G12", CultureInfo.InvariantCulture),
+        float f => ((double)f).ToString("G6", CultureInfo.InvariantCulture),
+        _ => Format(value),
+    };
 
     public static string Format(object? value) => value switch
     {

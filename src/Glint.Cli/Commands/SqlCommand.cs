@@ -1,0 +1,64 @@
+using System.ComponentModel;
+using System.Globalization;
+using Glint.Api;
+using Glint.Cli.Terminal;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Glint.Cli.Commands;
+
+/// <summary><c>glint sql "&lt;SELECT …&gt;" --source name=path…</c>: runs a statement and prints its rows, or writes them.</summary>
+public sealed class SqlCommand : Command<SqlCommand.Settings>
+{
+    public sealed class Settings : SqlSettings
+    {
+        [CommandArgument(0, "<statement>")]
+        [Description("A SELECT statement whose FROM names the --source inputs.")]
+        public string Statement { get; init; } = "";
+
+        [CommandOption("--output <PATH>")]
+        [Description("Write the result to this folder instead of printing it.")]
+        public string? Output { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("Format of --output: parquet (default), csv or json.")]
+        public string Format { get; init; } = "parquet";
+
+        [CommandOption("--mode <MODE>")]
+        [Description("Write mode of --output: error_if_exists (default), overwrite, append or overwrite_partitions.")]
+        public string Mode { get; init; } = "error_if_exists";
+
+        [CommandOption("--partition-by <COLUMN>")]
+        [Description("Partition column of --output; may repeat.")]
+        public string[] PartitionBy { get; init; } = [];
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var session = new GlintSession(settings.Options());
+        var frame = session.Sql(settings.Statement, settings.Inputs(session));
+        if (settings.Output is { } output)
+        {
+            var summary = frame.Write().Format(settings.Format).Mode(settings.Mode).PartitionBy(settings.PartitionBy).Save(output, cancellation);
+            JobConsole.Print(summary);
+            return 0;
+        }
+        var rows = frame.Collect(cancellation);
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in frame.Schema.Columns) table.AddColumn(new TableColumn(Markup.Escape(column.Name)));
+        foreach (var row in rows)
+            table.AddRow(row.Select(v => new Text(Format(v))).ToArray());
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{rows.Count:N0} row{(rows.Count == 1 ? "" : "s")}");
+        return 0;
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "NULL",
+        DateTime t => t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

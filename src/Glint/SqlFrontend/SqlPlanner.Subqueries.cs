@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Glint.Errors;
+using Glint.Plan;
+
+namespace Glint.SqlFrontend;
+
+/// <summary>What a subquery is used for, which decides what it must hand back.</summary>
+internal enum SubqueryMode { Scalar, Exists, In }
+
+/// <summary>
+/// A subquery's conditions on the enclosing query, pulled out of its WHERE: equalities become join
+/// keys (the subquery computes <c>Key</c>, the enclosing query <c>OuterSql</c>); other conditions
+/// become the join's residual, reading the inner columns in <c>Carried</c>.
+/// </summary>
+internal sealed class Correlation(SubqueryMode mode)
+{
+    public SubqueryMode Mode => mode;
+    public List<(string Key, string OuterSql)> Keys { get; } = [];
+    public List<string> Residuals { get; } = [];
+    public HashSet<string> Carried { get; } = [];
+}
+
+internal sealed partial class SqlPlanner
+{
+    /// <summary>A WHERE condition that is [NOT] EXISTS (…) or x [NOT] IN (…).</summary>
+    private sealed record SemiCondition(JsonObject Query, bool Exists, bool Negated, JsonNode? Child, JsonNode At);
+
+    private static SemiCondition? AsSemiCondition(JsonNode conjunct)
+    {
+        var node = conjunct;
+        var negated = false;
+        if (SqlTree.Class(node) == "OPERATOR" && SqlTree.Type(node) == "OPERATOR_NOT" && node["children"]!.AsArray() is [var only])
+        {
+            node = only!;
+            negated = true;
+        }
+        if (SqlTree.Class(node) != "SUBQUERY") return null;
+        var kind = SqlTree.Str(node, "subquery_type");
+        if (kind == "SCALAR") return null;
+        if (kind == "ANY" && SqlTree.Str(node, "comparison_type") != "COMPARE_EQUAL")
+            throw new PlanException($"SQL: comparisons with ANY/ALL (subquery){SqlTree.At(node)} are not supported; use IN, or compare with min()/max() of the subquery", "ANY");
+        if (kind is not ("EXISTS" or "ANY"))
+            throw new PlanException($"SQL: {kind} subqueries{SqlTree.At(node)} are not supported", kind);
+        return new SemiCondition(node["subquery"]!["node"]!.AsObject(), kind == "EXISTS", negated, node["child"], node);
+    }
+
+    /// <summary>Splits a subquery's correlated conditions into join keys (computed on its side) and residuals.</summary>
+    private SqlRelation Correlate(SqlRelation relation, List<(JsonNode Bound, HashSet<string> Outer)> conditions, Correlation correlation)
+    {
+        var inner = relation.Columns.Select(c => c.Internal).ToHashSet();
+        foreach (var (bound, outerRefs) in conditions)
+        {
+            if (EquiSides(bound, inner, outerRefs) is { } sides)
+            {
+                var key = Fresh("_corr");
+                relation = WithColumn(relation, key, sides.Left);
+                correlation.Keys.Add((key, sides.Right));
+            }
+            else if (correlation.Mode != SubqueryMode.Scalar)
+            {
+                correlation.Residuals.Add(SqlTree.Render(bound));
+                correlation.Carried.UnionWith(ExpressionBinder.References(bound).Where(inner.Contains));
+            }
+            else
+                throw new PlanException(
+                    $"SQL: the correlated condition '{SqlTree.Render(bound)}' in a scalar subquery must be an equality between an expression of the subquery and one of the enclosing query",
+                    "WHERE");
+        }
+        return relation;
+    }
+
+    /// <summary>[NOT] EXISTS and [NOT] IN as semi and anti joins (decorrelated when the subquery names the enclosing query).</summary>
+    private SqlRelation ApplySemi(SqlRelation relation, SemiCondition semi, SqlScope scope)
+    {
+        var correlation = new Correlation(semi.Exists ? SubqueryMode.Exists : SubqueryMode.In);
+        var sub = PlanQuery(semi.Query, scope, correlation).Relation;
+        var keys = new List<string>();
+        foreach (var (key, outerSql) in correlation.Keys)
+        {
+            relation = WithColumn(relation, key, outerSql);
+            keys.Add(key);
+        }
+        string? probe = null;
+        if (!semi.Exists)
+        {
+            var visible = sub.Columns.Where(c => !c.Hidden).ToList();
+            if (visible.Count != 1)
+                throw new PlanException($"SQL: the subquery of IN{SqlTree.At(semi.At)} must return one column, not {visible.Count}", "IN");
+            var binder = new ExpressionBinder(scope, "WHERE", Fresh);
+            var child = binder.Bind(semi.Child!);
+            if (binder.Subqueries.Count > 0) throw new PlanException($"SQL: a subquery on the left of IN{SqlTree.At(semi.At)} is not supported", "IN");
+            probe = Fresh("_in");
+            relation = WithColumn(relation, probe, SqlTree.Render(child));
+            sub = WithColumn(sub, probe, Sql.Ident(visible[0].Internal));
+            keys.Add(probe);
+        }
+        if (keys.Count == 0)
+        {
+            var constant = Fresh("_key");
+            relation = WithColumn(relation, constant, "1");
+            sub = WithColumn(sub, constant, "1");
+            keys.Add(constant);
+        }
+        var residual = correlation.Residuals.Count == 0 ? null : string.Join(" AND ", correlation.Residuals.Select(r => $"({r})"));
+        var joined = JoinOn(relation, sub, semi.Negated ? JoinType.Anti : JoinType.Semi, keys, residual, broadcast: false);
+        if (!semi.Negated || semi.Exists) return joined;
+
+        // NOT IN is unknown (so false) when the subquery holds a NULL, or when x is NULL and the subquery is not empty.
+        if (correlation.Keys.Count > 0 || residual is not null)
+            throw new PlanException($"SQL: NOT IN with a correlated subquery{SqlTree.At(semi.At)} is not supported; write NOT EXISTS", "NOT IN");
+        var (rows, nulls, one) = (Fresh("_rows"), Fresh("_nulls"), Fresh("_key"));
+        var stats = new SqlRelation(AggregateBinder.Bind(sub.Plan, [], [$"count(*) AS {Sql.Ident(rows)}", $"count_if({Sql.Ident(probe!)} IS NULL) AS {Sql.Ident(nulls)}"]),
+            [new BoundColumn(null, rows, rows, "BIGINT") { Hidden = true }, new BoundColumn(null, nulls, nulls, "BIGINT") { Hidden = true }]);
+        var withStats = JoinOn(WithColumn(joined, one, "1"), WithColumn(stats, one, "1"), JoinType.Inner, [one], null, broadcast: true);
+        return Filter(withStats, $"{Sql.Ident(rows)} = 0 OR ({Sql.Ident(probe!)} IS NOT NULL AND {Sql.Ident(nulls)} = 0)");
+    }
+
+    /// <summary>Scalar subqueries as left joins with their (one-row, or one-row-per-key) results.</summary>
+    private SqlRelation JoinScalars(SqlRelation relation, List<PendingSubquery> subqueries, SqlScope scope)
+    {
+        foreach (var p in subqueries)
+        {
+            var correlation = new Correlation(SubqueryMode.Scalar);
+            var result = PlanQuery(p.Query, scope, correlation);
+            var sub = result.Relation;
+            var visible = sub.Columns.Where(c => !c.Hidden).ToList();
+            if (visible.Count != 1)
+                throw new PlanException($"SQL: the scalar subquery in {p.Clause}{SqlTree.At(p.At)} must return one column, not {visible.Count}", "subquery");
+            if (!result.SingleRow)
+                throw new PlanException(
+                    $"SQL: the scalar subquery in {p.Clause}{SqlTree.At(p.At)} may return more than one row; use an aggregate without GROUP BY, or LIMIT 1", "subquery");
+            var keys = new List<string>();
+            foreach (var (key, outerSql) in correlation.Keys)
+            {
+                relation = WithColumn(relation, key, outerSql);
+                keys.Add(key);
+            }
+            if (keys.Count == 0)
+            {
+                var constant = Fresh("_key");
+                relation = WithColumn(relation, constant, "1");
+                sub = WithColumn(sub, constant, "1");
+                keys.Add(constant);
+            }
+            var joined = JoinOn(relation, sub, JoinType.Left, keys, null, broadcast: correlation.Keys.Count == 0);
+            relation = WithColumn(joined, p.Placeholder, Sql.Ident(visible[0].Internal));
+            relation = relation with { Columns = [.. relation.Columns.Select(c => c == visible[0] ? c with { Hidden = true } : c)] };
+        }
+        return relation;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Glint.Api;
+using Glint.Plan;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>
+/// Every query of the SQL golden files (Golden/sql/*.sql), planned by Glint into stages with 1, 3 and 17
+/// input splits and 1, 7 and 64 shuffle partitions, must return exactly what plain DuckDB returns for
+/// the same SQL on the same files: in order for ordered queries, as multisets otherwise.
+/// </summary>
+public sealed class SqlDifferentialTests
+{
+    public static IEnumerable<object[]> Cases =>
+        from q in SqlGolden.All()
+        from splits in new[] { 1, 3, 17 }
+        from buckets in new[] { 1, 7, 64 }
+        select new object[] { q.File, q.Name, splits, buckets };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Glint_equals_plain_DuckDB(string file, string query, int splits, int shufflePartitions) =>
+        Check(SqlGolden.Find(file, query), splits, shufflePartitions);
+
+    internal static void Check(SqlGolden golden, int splits, int shufflePartitions)
+    {
+        using var home = new TempFolder("sql");
+        var partitions = new Dictionary<string, string> { ["shuffle_partitions"] = shufflePartitions.ToString(CultureInfo.InvariantCulture) };
+        DataFrame Frame(GlintSettings settings)
+        {
+            var session = new GlintSession(new SessionOptions { Home = home.Path, Settings = settings.With(partitions) });
+            var inputs = golden.Sources.ToDictionary(kv => kv.Key,
+                kv => session.Read.Format(GoldenCase.FormatOf(kv.Value)).Load(Datasets.Path(kv.Value)), StringComparer.OrdinalIgnoreCase);
+            return session.Sql(golden.Sql, inputs);
+        }
+        PhysicalPlan Plan(DataFrame frame) => frame.Session.Plan([new PlannedAction(frame.Plan, new CollectSink())]);
+
+        var first = Frame(new GlintSettings());
+        var total = SplitSearch.Scans(Plan(first)).Max(s => s.Source.TotalBytes);
+        var frame = Frame(SplitSearch.For(s => Plan(Frame(s)), splits, total));
+        Assert.All(SplitSearch.Scans(Plan(frame)), s => Assert.Equal(SplitSearch.Expected(s, splits), s.Splits.Length));
+
+        var expected = Reference.QueryOver(golden.Sources, golden.Sql);
+        var actual = frame.Collect();
+        if (golden.Compare == "ordered")
+            AssertRows.Equal(Text(expected), Text(actual));
+        else
+            AssertRows.Equal([.. Text(expected).Order(StringComparer.Ordinal)], [.. Text(actual).Order(StringComparer.Ordinal)]);
+    }
+
+    private static List<string> Text(IEnumerable<object?[]> rows) => rows.Select(r => string.Join(" | ", r.Select(Reference.Rounded))).ToList();
+}
