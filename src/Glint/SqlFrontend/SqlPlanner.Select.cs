@@ -31,7 +31,7 @@ internal sealed partial class SqlPlanner
         var semis = new List<SemiCondition>();
         var late = new List<(JsonNode Bound, List<PendingSubquery> Subqueries)>();
         var correlated = new List<(JsonNode Bound, HashSet<string> Outer)>();
-        foreach (var conjunct in SqlTree.Conjuncts(node["where_clause"]))
+        foreach (var conjunct in SqlTree.Conjuncts(node["where_clause"]).SelectMany(FactorOr))
         {
             if (AsSemiCondition(conjunct) is { } semi)
             {
@@ -147,6 +147,33 @@ internal sealed partial class SqlPlanner
         var singleRow = single || (aggregated && groupExpressions.Count == 0);
         return new QueryResult(relation, singleRow);
     }
+
+    /// <summary>
+    /// (a AND b) OR (a AND c) as a AND (b OR c): a join condition repeated in every branch of an OR
+    /// (TPC-H Q19) becomes a join key instead of a condition over the cross product.
+    /// </summary>
+    private static IEnumerable<JsonNode> FactorOr(JsonNode conjunct)
+    {
+        if (SqlTree.Class(conjunct) != "CONJUNCTION" || SqlTree.Type(conjunct) != "CONJUNCTION_OR")
+            return [conjunct];
+        var branches = conjunct["children"]!.AsArray().Select(b => SqlTree.Conjuncts(b).ToList()).ToList();
+        var common = branches[0].Where(c => branches.All(b => b.Any(x => SqlTree.Canonical(x) == SqlTree.Canonical(c)))).ToList();
+        if (common.Count == 0) return [conjunct];
+        var keys = common.Select(SqlTree.Canonical).ToHashSet();
+        var rests = branches.Select(b => b.Where(x => !keys.Contains(SqlTree.Canonical(x))).ToList()).ToList();
+        if (rests.Any(r => r.Count == 0)) return common;
+        JsonNode All(List<JsonNode> parts) => parts.Count == 1 ? parts[0].DeepClone() : Conjunction("CONJUNCTION_AND", parts);
+        return [.. common, Conjunction("CONJUNCTION_OR", [.. rests.Select(All)])];
+    }
+
+    private static JsonObject Conjunction(string type, IEnumerable<JsonNode> children) => new()
+    {
+        ["class"] = "CONJUNCTION",
+        ["type"] = type,
+        ["alias"] = "",
+        ["query_location"] = 0,
+        ["children"] = new JsonArray([.. children.Select(c => c.DeepClone())]),
+    };
 
     private List<SelectItem> SelectItems(JsonObject node, SqlRelation relation, SqlScope scope, List<PendingSubquery> pending)
     {

@@ -30,15 +30,19 @@ public static class Reference
     /// A query over named datasets, as views in a schema of their own (so a query's own WITH still
     /// works) made current only for this query.
     /// </summary>
-    public static List<object?[]> QueryOver(IReadOnlyDictionary<string, string> sources, string sql)
+    public static List<object?[]> QueryOver(IReadOnlyDictionary<string, string> sources, string sql) =>
+        QueryOverViews("v_" + string.Join("_", sources.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}_{kv.Value}")),
+            sources.ToDictionary(kv => kv.Key, kv => Datasets.ReferenceScan(kv.Value)), sql);
+
+    /// <summary>A query over views (name → a FROM item such as read_parquet(…)) created in <paramref name="schema"/>.</summary>
+    public static List<object?[]> QueryOverViews(string schema, IReadOnlyDictionary<string, string> views, string sql)
     {
-        var schema = "v_" + string.Join("_", sources.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}_{kv.Value}"));
         lock (Gate)
         {
             var c = Connection.Value;
             c.Execute($"CREATE SCHEMA IF NOT EXISTS {schema}");
-            foreach (var (name, dataset) in sources)
-                c.Execute($"CREATE OR REPLACE VIEW {schema}.{name} AS SELECT * FROM {Datasets.ReferenceScan(dataset)}");
+            foreach (var (name, scan) in views)
+                c.Execute($"CREATE OR REPLACE VIEW {schema}.{name} AS SELECT * FROM {scan}");
             c.Execute($"SET search_path = '{schema}'");
             try { return c.Query(sql); }
             finally { c.Execute("RESET search_path"); }
