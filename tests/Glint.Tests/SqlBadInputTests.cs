@@ -1,0 +1,157 @@
+using Glint.Api;
+using Glint.Errors;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>
+/// SQL that is not a SELECT, or that reaches outside the declared inputs, is refused; unknown tables
+/// and columns, ambiguous and ungrouped columns are named with where they appear — all at planning,
+/// before any task runs.
+/// </summary>
+public sealed class SqlBadInputTests
+{
+    private readonly GlintSession session = new(new SessionOptions { Home = Path.Combine(Path.GetTempPath(), "glint-tests", "sql-bad-input-home") });
+
+    private Dictionary<string, DataFrame> Inputs() => new()
+    {
+        ["sales"] = session.Read.Parquet(Datasets.Path("sales_parquet")),
+        ["customers"] = session.Read.Parquet(Datasets.Path("customers")),
+    };
+
+    private PlanException Refused(string sql) => Assert.Throws<PlanException>(() => session.Sql(sql, Inputs()));
+
+    [Theory]
+    [InlineData("CREATE TABLE t (a INTEGER)", "CREATE")]
+    [InlineData("INSERT INTO sales SELECT * FROM sales", "INSERT")]
+    [InlineData("COPY sales TO '/tmp/glint-stolen.csv'", "COPY")]
+    [InlineData("PRAGMA database_list", "PRAGMA")]
+    [InlineData("ATTACH '/tmp/other.db' AS other", "ATTACH")]
+    [InlineData("DELETE FROM sales", "DELETE")]
+    [InlineData("SET threads = 64", "SET")]
+    public void Statements_other_than_SELECT_are_refused(string sql, string keyword)
+    {
+        var e = Refused(sql);
+        Assert.Contains("only a SELECT statement", e.Message);
+        Assert.Contains($"'{keyword}'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("SELECT * FROM read_csv('/etc/passwd')", "read_csv")]
+    [InlineData("SELECT * FROM sales WHERE customer IN (SELECT column0 FROM read_csv('/etc/passwd'))", "read_csv")]
+    [InlineData("SELECT * FROM read_parquet('/tmp/*.parquet')", "read_parquet")]
+    [InlineData("SELECT * FROM sales, glob('/home/*') g", "glob")]
+    public void Table_functions_that_read_outside_the_inputs_are_refused(string sql, string function)
+    {
+        var e = Refused(sql);
+        Assert.Contains($"the table function {function}(…)", e.Message);
+        Assert.Contains("may read only the declared inputs (sales, customers)", e.Message);
+    }
+
+    [Fact]
+    public void Schema_qualified_tables_are_refused()
+    {
+        var e = Refused("SELECT * FROM information_schema.tables");
+        Assert.Contains("'information_schema.tables'", e.Message);
+        Assert.Contains("may read only the declared inputs", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_table_is_named_with_its_position_and_the_inputs()
+    {
+        var e = Refused("SELECT * FROM salez");
+        Assert.Equal("salez", e.Subject);
+        Assert.Contains("unknown table 'salez' in FROM at character 15", e.Message);
+        Assert.Contains("the declared inputs are: sales, customers", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_column_is_named_with_its_clause_and_position()
+    {
+        var e = Refused("SELECT id FROM sales WHERE amont > 5");
+        Assert.Equal("amont", e.Subject);
+        Assert.Contains("column 'amont' not found in WHERE at character 28", e.Message);
+        Assert.Contains("available: sales.id", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_qualified_column_in_a_join()
+    {
+        var e = Refused("SELECT s.id, c.segmnt FROM sales s JOIN customers c ON s.customer = c.customer");
+        Assert.Equal("c.segmnt", e.Subject);
+        Assert.Contains("column 'c.segmnt' not found in SELECT", e.Message);
+    }
+
+    [Fact]
+    public void Ambiguous_column_names_both_candidates()
+    {
+        var e = Refused("SELECT customer FROM sales s JOIN customers c ON s.customer = c.customer");
+        Assert.Contains("column reference 'customer' is ambiguous in SELECT at character 8", e.Message);
+        Assert.Contains("s.customer or c.customer", e.Message);
+    }
+
+    [Fact]
+    public void Column_neither_grouped_nor_aggregated()
+    {
+        var e = Refused("SELECT customer, amount, sum(qty) FROM sales GROUP BY customer");
+        Assert.Contains("column 'sales.amount' in SELECT must appear in GROUP BY or be used in an aggregate function", e.Message);
+    }
+
+    [Fact]
+    public void Expression_that_does_not_type_check()
+    {
+        var e = Refused("SELECT id FROM sales WHERE ts + 'x'");
+        Assert.Contains("ts", e.Message);
+    }
+
+    [Fact]
+    public void Join_keys_of_different_types()
+    {
+        var e = Refused("SELECT * FROM sales s JOIN customers c ON s.ts = c.credit");
+        Assert.Contains("cannot compare", e.Message);
+        Assert.Contains("TIMESTAMP", e.Message);
+    }
+
+    [Fact]
+    public void Correlated_condition_a_scalar_subquery_cannot_decorrelate()
+    {
+        var e = Refused("SELECT c.customer FROM customers c WHERE c.credit < (SELECT max(s.amount) FROM sales s WHERE s.amount > c.credit)");
+        Assert.Contains("correlated condition", e.Message);
+        Assert.Contains("must be an equality", e.Message);
+    }
+
+    [Fact]
+    public void Correlated_reference_outside_WHERE()
+    {
+        var e = Refused("SELECT c.customer, (SELECT max(s.amount) + c.credit FROM sales s WHERE s.customer = c.customer) AS m FROM customers c");
+        Assert.Contains("correlated reference to 'c.credit' in SELECT at character 44", e.Message);
+    }
+
+    [Fact]
+    public void Scalar_subquery_that_may_return_several_rows()
+    {
+        var e = Refused("SELECT id FROM sales WHERE amount > (SELECT credit FROM customers)");
+        Assert.Contains("may return more than one row", e.Message);
+    }
+
+    [Fact]
+    public void Several_statements()
+    {
+        var e = Refused("SELECT 1 FROM sales; SELECT 2 FROM sales");
+        Assert.Contains("exactly one SELECT statement, not 2", e.Message);
+    }
+
+    [Fact]
+    public void Syntax_error()
+    {
+        var e = Refused("SELEC id FROM sales");
+        Assert.Contains("syntax error", e.Message);
+    }
+
+    [Fact]
+    public void Recursive_CTE_is_refused_by_name()
+    {
+        var e = Refused("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r");
+        Assert.Contains("RECURSIVE", e.Message);
+    }
+}
