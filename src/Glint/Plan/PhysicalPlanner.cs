@@ -164,11 +164,16 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var first = s.Keys[0];
         var type = s.Input.Schema.Require(first.Column, "order_by").Type;
         var buckets = settings.ShufflePartitions;
+        // The input is read twice (to sample, then to bucket). A scan is cheap to read again; anything
+        // computed after an exchange is computed once and handed to both through a round-robin exchange.
+        var input = Pipelines(s.Input);
+        if (input.Any(p => p.Input is not ScanInput))
+            input = Shuffle(input, s.Input.Schema, [], buckets);
         // Each stage's id is taken after its input's stages are planned, so ids follow the order stages are added.
-        var sampled = Append(Pipelines(s.Input), new SampleOp(first.Column, Math.Max(100, 4 * buckets)));
+        var sampled = Append(input, new SampleOp(first.Column, Math.Max(100, 4 * buckets)));
         var sample = new Stage(new StageId(stages.Count + 1), sampled, new ScratchSink(), Schema.Of([new Column(first.Column, type)]));
         stages.Add(sample);
-        var bucketed = Append(Pipelines(s.Input), new RangeBucketOp(sample.Id, first, type, buckets));
+        var bucketed = Append(input, new RangeBucketOp(sample.Id, first, type, buckets));
         var map = new Stage(new StageId(stages.Count + 1), bucketed, new ShuffleSink(buckets, [], Ranged: true), s.Input.Schema);
         stages.Add(map);
         return [new Pipeline(new ShuffleInput(map.Id, buckets, s.Input.Schema), [new SortOp(s.Keys)])];
