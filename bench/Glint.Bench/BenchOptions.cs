@@ -5,6 +5,17 @@ namespace Glint.Bench;
 /// <summary>Command line of the bench: which scenarios, how much data, how many repeats.</summary>
 internal sealed record BenchOptions(string Data, long Rows, int SmallFiles, int Repeat, HashSet<string> Scenarios)
 {
+    /// <summary>TPC-H scale factor of the tpch scenario.</summary>
+    public double Scale { get; init; } = 1;
+    /// <summary>Shuffle partitions of Glint's runs in the tpch scenario.</summary>
+    public int ShufflePartitions { get; init; } = 8;
+    /// <summary>TPC-H query numbers to run (all 22 when empty).</summary>
+    public HashSet<int> Queries { get; init; } = [];
+}
+
+/// <summary>Reads the bench's command line.</summary>
+internal static class BenchArguments
+{
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions(Path.GetFullPath(Path.Combine("bench", "data")), 50_000_000, 20_000, 3, ["a", "b"]);
@@ -18,7 +29,10 @@ internal sealed record BenchOptions(string Data, long Rows, int SmallFiles, int 
                 "--small-files" => o with { SmallFiles = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--repeat" => o with { Repeat = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--scenario" => o with { Scenarios = [.. value.Split(',')] },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b"),
+                "--scale" => o with { Scale = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--shuffle-partitions" => o with { ShufflePartitions = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--queries" => o with { Queries = [.. value.Split(',').Select(q => int.Parse(q, CultureInfo.InvariantCulture))] },
+                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,tpch --scale SF --shuffle-partitions N --queries 1,2"),
             };
             i++;
         }

@@ -7,7 +7,7 @@ using Glint.Samples;
 
 // Glint's benchmark harness: times Glint jobs against one plain DuckDB instance running the same
 // SQL with all its threads over the same files, in this same process, and prints the ratios.
-var options = BenchOptions.Parse(args);
+var options = BenchArguments.Parse(args);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GB, {Environment.OSVersion}, .NET {Environment.Version}");
 Console.WriteLine($"data: {options.Data}; repeats: {options.Repeat} (median reported)");
 
@@ -18,6 +18,7 @@ duckdb.Open();
 if (options.Scenarios.Contains("a")) NarrowEtl(options, duckdb);
 if (options.Scenarios.Contains("b")) SmallFiles(options, duckdb);
 if (options.Scenarios.Contains("c")) JoinAggregate(options, duckdb);
+if (options.Scenarios.Contains("tpch")) TpchBench.Run(options, duckdb);
 return 0;
 
 static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Glint.Api;
+using Glint.Samples;
+
+namespace Glint.Bench;
+
+/// <summary>
+/// The 22 TPC-H queries through Glint's SQL planner against plain DuckDB (all threads, one query) on
+/// the same Parquet files, at equal cores: Glint's local pool has as many slots as the machine has cores.
+/// </summary>
+internal static class TpchBench
+{
+    public static void Run(BenchOptions o, DuckDBConnection duckdb)
+    {
+        var folder = Path.Combine(o.Data, $"tpch-sf{o.Scale.ToString(CultureInfo.InvariantCulture)}");
+        var marker = Path.Combine(folder, "_complete");
+        if (!File.Exists(marker))
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            var clock = Stopwatch.StartNew();
+            Console.WriteLine($"generating TPC-H scale {o.Scale} in {folder} …");
+            TpchGenerator.Generate(folder, o.Scale);
+            File.WriteAllText(marker, "");
+            Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+        var tables = TpchGenerator.Tables.ToDictionary(t => t, t => Path.Combine(folder, t));
+        foreach (var (name, path) in tables)
+            Execute(duckdb, $"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{path}/*.parquet')");
+        var session = new GlintSession(new SessionOptions
+        {
+            Home = Path.Combine(o.Data, "home"),
+            Settings = new GlintSettings { ShufflePartitions = o.ShufflePartitions },
+        });
+        Console.WriteLine($"\n(tpch) 22 TPC-H queries, scale {o.Scale}: lineitem {Bytes(tables["lineitem"])}, orders {Bytes(tables["orders"])}; " +
+                          $"glint on {session.Options.Slots} slots, shuffle_partitions {o.ShufflePartitions}; duckdb threads = {Environment.ProcessorCount}");
+        Console.WriteLine($"  {"query",-6} {"duckdb s",10} {"glint s",10} {"ratio",7}  stages  tasks");
+        double totalDuck = 0, totalGlint = 0;
+        var ratios = new List<double>();
+        foreach (var (number, sql) in TpchQueries.All.Where(q => o.Queries.Count == 0 || o.Queries.Contains(q.Number)))
+        {
+            var inputs = tables.ToDictionary(kv => kv.Key, kv => session.Read.Parquet(kv.Value));
+            var frame = session.Sql(sql, inputs);
+            var plan = session.Plan([new Glint.Plan.PlannedAction(frame.Plan, new Glint.Plan.CollectSink())]);
+            int rowsGlint = 0, rowsDuck = 0;
+            var times = Interleaved(o.Repeat,
+                () => rowsDuck = Query(duckdb, sql),
+                () => rowsGlint = frame.Collect().Count);
+            if (rowsDuck != rowsGlint) throw new InvalidOperationException($"Q{number}: duckdb returned {rowsDuck} rows, glint {rowsGlint}");
+            totalDuck += times[0];
+            totalGlint += times[1];
+            ratios.Add(times[1] / times[0]);
+            Console.WriteLine($"  Q{number,-5} {F(times[0]),10} {F(times[1]),10} {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture),7}  {plan.Stages.Length,6}  {plan.Stages.Sum(s => s.Pipelines.Length)}");
+        }
+        var geomean = Math.Exp(ratios.Average(Math.Log));
+        Console.WriteLine($"  total  {F(totalDuck),10} {F(totalGlint),10} {(totalGlint / totalDuck).ToString("0.00", CultureInfo.InvariantCulture),7}");
+        Console.WriteLine($"ratio glint/duckdb: total {(totalGlint / totalDuck).ToString("0.00", CultureInfo.InvariantCulture)}, geometric mean per query {geomean.ToString("0.00", CultureInfo.InvariantCulture)}");
+    }
+
+    private static int Query(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = 0;
+        var values = new object[reader.FieldCount];
+        while (reader.Read())
+        {
+            reader.GetValues(values);
+            rows++;
+        }
+        return rows;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    // Runs the two in turns after one warm-up each, so drift in the machine's speed affects both alike; medians.
+    private static double[] Interleaved(int repeat, params Action[] actions)
+    {
+        foreach (var action in actions) action();
+        var times = actions.Select(_ => new List<double>()).ToArray();
+        for (var i = 0; i < repeat; i++)
+            for (var a = 0; a < actions.Length; a++)
+            {
+                var clock = Stopwatch.StartNew();
+                actions[a]();
+                times[a].Add(clock.Elapsed.TotalSeconds);
+            }
+        return times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
+    }
+
+    private static string F(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Bytes(string folder) =>
+        Glint.Plan.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*.parquet").Sum(f => f.Length));
+}
