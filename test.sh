@@ -15,6 +15,16 @@ if ! dotnet build Glint.sln -c Release -nologo -v quiet >"$log" 2>&1; then
 fi
 
 export GLINT_HOME="$(mktemp -d)/glint-home"
+
+# A private PostgreSQL for the metastore tests, stopped (and its folder removed) when the tests end.
+pgdir=$(mktemp -d)
+if ! GLINT_TEST_POSTGRES=$(scripts/postgres.sh start "$pgdir"); then
+  echo "could not start PostgreSQL (see $pgdir/log)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GLINT_TEST_POSTGRES
+trap 'scripts/postgres.sh stop "$pgdir"; rm -f "$log"' EXIT
 dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

@@ -68,3 +68,20 @@ public sealed class TransientException(string message, Exception? inner = null) 
     public override string Category => "transient error";
     public override bool IsRetryable => true;
 }
+
+/// <summary>The catalog cannot do what was asked: unknown database or table, a name taken, a bad partition predicate.</summary>
+public sealed class CatalogException(string name, string message, Exception? inner = null) : GlintException(message, inner)
+{
+    /// <summary>The database, table, column or predicate at fault.</summary>
+    public string Name { get; } = name;
+    public override string Category => "catalog error";
+}
+
+/// <summary>Another process changed a catalog table since it was read (optimistic versioning); read it again and retry.</summary>
+public sealed class ConcurrentUpdateException(string table, long expected, string message) : GlintException(message)
+{
+    public string Table { get; } = table;
+    public long ExpectedVersion { get; } = expected;
+    public override string Category => "concurrent update";
+    public override bool IsRetryable => true;
+}

@@ -1,0 +1,48 @@
+namespace Glint.Catalog;
+
+/// <summary>
+/// The metastore's schema as numbered migrations, applied in order on open and recorded in
+/// glint_schema_migrations. Never edit a migration that has shipped; add the next one.
+/// The SQL is the subset SQLite and PostgreSQL share.
+/// </summary>
+internal static class MetastoreMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> All =
+    [
+        (1, """
+            CREATE TABLE glint_databases (
+                name TEXT PRIMARY KEY,
+                description TEXT NOT NULL,
+                created_ms BIGINT NOT NULL);
+            CREATE TABLE glint_tables (
+                database_name TEXT NOT NULL REFERENCES glint_databases (name) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                definition TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                PRIMARY KEY (database_name, name));
+            CREATE TABLE glint_table_versions (
+                database_name TEXT NOT NULL,
+                table_name TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                definition TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                PRIMARY KEY (database_name, table_name, version),
+                FOREIGN KEY (database_name, table_name) REFERENCES glint_tables (database_name, name) ON DELETE CASCADE);
+            CREATE TABLE glint_partitions (
+                database_name TEXT NOT NULL,
+                table_name TEXT NOT NULL,
+                values_key TEXT NOT NULL,
+                location TEXT NOT NULL,
+                file_count BIGINT NOT NULL,
+                bytes BIGINT NOT NULL,
+                row_count BIGINT NULL,
+                fingerprint TEXT NOT NULL,
+                state TEXT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                PRIMARY KEY (database_name, table_name, values_key),
+                FOREIGN KEY (database_name, table_name) REFERENCES glint_tables (database_name, name) ON DELETE CASCADE);
+            """),
+    ];
+}

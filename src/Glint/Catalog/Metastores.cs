@@ -1,0 +1,32 @@
+using Glint.Errors;
+
+namespace Glint.Catalog;
+
+/// <summary>Opens the metastore a setting names: a PostgreSQL connection string, or a SQLite file (default $GLINT_HOME/metastore.db).</summary>
+public static class Metastores
+{
+    /// <summary>The environment variable that names the metastore when no option does.</summary>
+    public const string Variable = "GLINT_METASTORE";
+
+    public static IMetastore Open(string? location, string home)
+    {
+        location ??= Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(location)) location = Path.Combine(home, "metastore.db");
+        try
+        {
+            if (location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+                return new SqlMetastore(new PostgresDialect(location));
+            var path = location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? location["sqlite:".Length..] : location;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return new SqlMetastore(new SqliteDialect(Path.GetFullPath(path)));
+        }
+        catch (Exception e) when (e is not GlintException)
+        {
+            throw new CatalogException("metastore", $"cannot open the metastore '{Redact(location)}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>A connection string without its password, for messages.</summary>
+    public static string Redact(string location) =>
+        System.Text.RegularExpressions.Regex.Replace(location, "(?i)(password|pwd)=[^;]*", "$1=***");
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using Glint.Catalog;
+using Glint.Errors;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>The metastore's contract, run against both backends: SQLite (a file) and PostgreSQL (started by ./test.sh).</summary>
+public abstract class MetastoreTests : IDisposable
+{
+    /// <summary>Where a fresh metastore lives: a SQLite path or a PostgreSQL connection string.</summary>
+    protected abstract string Location { get; }
+    private readonly List<IMetastore> opened = [];
+
+    protected IMetastore Open()
+    {
+        var store = Metastores.Open(Location, Path.GetTempPath());
+        opened.Add(store);
+        return store;
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in opened) s.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private static TableDefinition Sales(params string[] extraColumns) => TableDefinition.Create("/data/sales", "parquet",
+        [new CatalogColumn("id", "BIGINT"), new CatalogColumn("amount", "DOUBLE", "in euros"), .. extraColumns.Select(c => new CatalogColumn(c, "VARCHAR"))],
+        [new CatalogColumn("day", "DATE")]);
+
+    [Fact]
+    public void Migrations_are_applied_once_and_reopening_keeps_the_data()
+    {
+        var store = Open();
+        store.CreateDatabase("sales_db", "daily sales");
+        var again = Open();
+        Assert.Equal(MetastoreMigrations.All.Max(m => m.Version), ((SqlMetastore)again).SchemaVersion);
+        var db = Assert.Single(again.Databases());
+        Assert.Equal(("sales_db", "daily sales"), (db.Name, db.Description));
+    }
+
+    [Fact]
+    public void Databases_are_created_once_and_named_in_errors()
+    {
+        var store = Open();
+        store.CreateDatabase("a");
+        Assert.Equal("a", store.EnsureDatabase("a").Name);
+        store.EnsureDatabase("b");
+        Assert.Equal(["a", "b"], store.Databases().Select(d => d.Name));
+        Assert.Contains("database 'a' already exists", Assert.Throws<CatalogException>(() => store.CreateDatabase("a")).Message);
+        Assert.Contains("database 'nope' does not exist", Assert.Throws<CatalogException>(() => store.Tables("nope")).Message);
+        Assert.Contains("may hold only letters", Assert.Throws<CatalogException>(() => store.CreateDatabase("x; DROP TABLE y")).Message);
+    }
+
+    [Fact]
+    public void Tables_keep_every_definition_as_a_version()
+    {
+        var store = Open();
+        store.CreateDatabase("db");
+        var v1 = store.CreateTable("db", "sales", Sales());
+        Assert.Equal(1, v1.Version);
+        var v2 = store.UpdateTable(v1, Sales("region"));
+        Assert.Equal(2, v2.Version);
+        var read = store.FindTable("db", "sales")!;
+        Assert.Equal(2, read.Version);
+        Assert.Equal(["id", "amount", "region"], read.Definition.Columns.Select(c => c.Name));
+        Assert.Equal("in euros", read.Definition.Columns[1].Comment);
+        Assert.Equal("DATE", read.Definition.PartitionKeys.Single().Type);
+        var versions = store.Versions("db", "sales");
+        Assert.Equal([1L, 2L], versions.Select(v => v.Version));
+        Assert.Equal(2, versions[0].Definition.Columns.Length);
+        Assert.Contains("already exists", Assert.Throws<CatalogException>(() => store.CreateTable("db", "sales", Sales())).Message);
+    }
+
+    [Fact]
+    public void An_update_based_on_a_stale_read_is_refused_and_changes_nothing()
+    {
+        var store = Open();
+        store.CreateDatabase("db");
+        var read = store.CreateTable("db", "sales", Sales());
+        var other = Open();
+        other.UpdateTable(other.FindTable("db", "sales")!, Sales("by_other"));
+        var e = Assert.Throws<ConcurrentUpdateException>(() => store.UpdateTable(read, Sales("lost")));
+        Assert.True(e.IsRetryable);
+        var now = store.FindTable("db", "sales")!;
+        Assert.Equal(2, now.Version);
+        Assert.Equal("by_other", now.Definition.Columns[^1].Name);
+        Assert.Equal(2, store.Versions("db", "sales").Count);
+    }
+
+    [Fact]
+    public void Concurrent_writers_with_retries_lose_no_update()
+    {
+        var store = Open();
+        store.CreateDatabase("db");
+        store.CreateTable("db", "t", Sales());
+        const int each = 25;
+        void Writer(string prefix)
+        {
+            var mine = Open();
+            for (var i = 0; i < each; i++)
+                while (true)
+                {
+                    var t = mine.FindTable("db", "t")!;
+                    var definition = t.Definition with { Parameters = t.Definition.Parameters.SetItem($"{prefix}{i}", "x") };
+                    try { mine.UpdateTable(t, definition); break; }
+                    catch (ConcurrentUpdateException) { }
+                }
+        }
+        Parallel.Invoke(() => Writer("a"), () => Writer("b"));
+        var final = store.FindTable("db", "t")!;
+        Assert.Equal(2 * each, final.Definition.Parameters.Count);
+        Assert.Equal(2 * each + 1, final.Version);
+        Assert.Equal(2 * each + 1, store.Versions("db", "t").Count);
+    }
+
+    [Fact]
+    public void Partitions_are_added_replaced_deprecated_and_deleted()
+    {
+        var store = Open();
+        store.CreateDatabase("db");
+        store.CreateTable("db", "sales", Sales());
+        ImmutableArray<string?> d1 = ["2024-01-01"], d2 = ["2024-01-02"], none = [null];
+        store.PutPartitions("db", "sales", [
+            new CatalogPartition(d1, "/data/sales/day=2024-01-01", 2, 100, 10, "f1"),
+            new CatalogPartition(d2, "/data/sales/day=2024-01-02", 1, 50, null, "f2"),
+            new CatalogPartition(none, "/data/sales/day=__HIVE_DEFAULT_PARTITION__", 1, 5, 1, "f3"),
+        ]);
+        store.PutPartitions("db", "sales", [new CatalogPartition(d2, "/data/sales/day=2024-01-02", 3, 150, 30, "f2b", PartitionState.Deprecated)]);
+        var partitions = store.Partitions("db", "sales").ToDictionary(p => p.Values[0] ?? "NULL");
+        Assert.Equal(3, partitions.Count);
+        Assert.Equal((3L, 150L, (long?)30, PartitionState.Deprecated), (partitions["2024-01-02"].FileCount, partitions["2024-01-02"].Bytes, partitions["2024-01-02"].Rows, partitions["2024-01-02"].State));
+        Assert.Null(partitions["2024-01-01"].Rows is null ? "x" : null);
+        Assert.Null(partitions["NULL"].Values[0]);
+        store.DeletePartitions("db", "sales", [d1, none]);
+        Assert.Equal(["2024-01-02"], store.Partitions("db", "sales").Select(p => p.Values[0]));
+        store.DropTable("db", "sales");
+        Assert.Null(store.FindTable("db", "sales"));
+        Assert.Empty(store.Partitions("db", "sales"));
+        Assert.Contains("does not exist", Assert.Throws<CatalogException>(() => store.DropTable("db", "sales")).Message);
+    }
+}
+
+public sealed class SqliteMetastoreTests : MetastoreTests
+{
+    private readonly TempFolder folder = new("metastore-sqlite");
+    protected override string Location => folder["metastore.db"];
+}
+
+public sealed class PostgresMetastoreTests : MetastoreTests
+{
+    private readonly string database = Postgres.NewDatabase();
+    protected override string Location => database;
+}
