@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Glint.Catalog;
 using Glint.Errors;
 using Glint.Execution;
 using Glint.Plan;
@@ -12,6 +13,17 @@ public sealed class GlintSession(SessionOptions? options = null)
     public SessionOptions Options { get; } = options ?? new SessionOptions();
 
     private readonly ConcurrentDictionary<string, DataFrame> tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<IMetastore> catalog = new(() => Metastores.Open((options ?? new SessionOptions()).Metastore, (options ?? new SessionOptions()).Home));
+
+    /// <summary>The data catalog (opened on first use).</summary>
+    public IMetastore Catalog => catalog.Value;
+
+    /// <summary>
+    /// A catalog table by name ("db.table"). A push-down predicate on partition columns prunes
+    /// partitions in the metastore, so only the kept partitions' folders are listed.
+    /// </summary>
+    public DataFrame Table(string name, string? pushDownPredicate = null) =>
+        new(this, new ScanNode(CatalogSource.Resolve(Catalog, name, pushDownPredicate)));
 
     /// <summary>Starts reading a file source.</summary>
     public DataFrameReader Read => new(this);
@@ -27,8 +39,10 @@ public sealed class GlintSession(SessionOptions? options = null)
     public DataFrame Sql(string query) => Sql(query, tables);
 
     /// <summary>A SELECT whose FROM names the given DataFrames; it may read nothing else.</summary>
+    /// <remarks>Qualified names (db.table) read catalog tables.</remarks>
     public DataFrame Sql(string query, IReadOnlyDictionary<string, DataFrame> inputs) =>
-        new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase)));
+        new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase),
+            (database, table) => Catalog.FindTable(database, table) is null ? null : Table($"{database}.{table}").Plan));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)

@@ -10,6 +10,8 @@ public sealed record SessionOptions
     public GlintSettings Settings { get; init; } = new();
     /// <summary>Folder for scratch data; GLINT_HOME, else ~/.glint.</summary>
     public string Home { get; init; } = DefaultHome();
+    /// <summary>The catalog's metastore: a PostgreSQL connection string or a SQLite file; GLINT_METASTORE, else &lt;Home&gt;/metastore.db.</summary>
+    public string? Metastore { get; init; }
     public IRunListener? Listener { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
     public TaskFaultInjector? FaultInjector { get; init; }

@@ -41,6 +41,11 @@ public static class JobPlanner
         var frames = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
         {
+            if (source.Table is { } table)
+            {
+                frames[name] = session.Table(table, source.PushDownPredicate);
+                continue;
+            }
             var reader = session.Read.Format(source.Format);
             foreach (var (k, v) in source.Options) reader.Option(k, v);
             frames[name] = reader.Load(source.Path!);

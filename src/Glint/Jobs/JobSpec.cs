@@ -12,10 +12,14 @@ public sealed class JobSpec
     public List<TargetSpec> Targets { get; set; } = [];
 }
 
-/// <summary>A named file source.</summary>
+/// <summary>A named source: files at a path, or a catalog table.</summary>
 public sealed class SourceSpec
 {
     public string? Path { get; set; }
+    /// <summary>A catalog table, "database.table" (instead of path).</summary>
+    public string? Table { get; set; }
+    /// <summary>With table: a condition on partition columns that prunes partitions in the metastore before any listing.</summary>
+    public string? PushDownPredicate { get; set; }
     public string Format { get; set; } = "parquet";
     public Dictionary<string, string> Options { get; set; } = [];
 }

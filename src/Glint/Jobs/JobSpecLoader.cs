@@ -30,7 +30,7 @@ public static class JobSpecLoader
         }
         if (spec is null) throw new SpecException($"{origin} is empty");
         Check(spec, origin);
-        foreach (var source in spec.Sources.Values)
+        foreach (var source in spec.Sources.Values.Where(s => s.Path is not null))
             source.Path = Resolve(baseFolder, source.Path!);
         foreach (var target in spec.Targets)
             target.Path = Resolve(baseFolder, target.Path!);
@@ -51,7 +51,10 @@ public static class JobSpecLoader
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
         {
-            if (string.IsNullOrWhiteSpace(source.Path)) throw new SpecException($"{origin}: source '{name}' needs a 'path'");
+            if (string.IsNullOrWhiteSpace(source.Path) == string.IsNullOrWhiteSpace(source.Table))
+                throw new SpecException($"{origin}: source '{name}' needs either a 'path' or a catalog 'table' (database.table)");
+            if (source.PushDownPredicate is not null && source.Table is null)
+                throw new SpecException($"{origin}: source '{name}': push_down_predicate goes with a catalog 'table'");
             known.Add(name);
         }
         foreach (var (t, i) in spec.Transforms.Select((t, i) => (t, i)))

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Glint.Execution;
 using Glint.Plan;
 using Glint.Storage;
 
@@ -17,20 +16,13 @@ internal static class PartitionPruner
     public static FileSource Prune(FileSource source, string condition, ImmutableDictionary<string, string> partitionColumnOf)
     {
         var columns = partitionColumnOf.ToList();
-        var tuples = source.Files
-            .Select(f => columns.Select(c => f.PartitionValues.First(kv => string.Equals(kv.Key, c.Value, StringComparison.OrdinalIgnoreCase)).Value).ToImmutableArray())
-            .Distinct(new TupleComparer())
-            .ToList();
+        ImmutableArray<string?> Tuple(SourceFile f) =>
+            [.. columns.Select(c => f.PartitionValues.First(kv => string.Equals(kv.Key, c.Value, StringComparison.OrdinalIgnoreCase)).Value)];
+        var tuples = source.Files.Select(Tuple).Distinct(new TupleComparer()).ToList();
         if (tuples.Count == 0) return source;
-        string Value(string? text, string column) =>
-            text is null ? "NULL" : $"CAST({Sql.Literal(text)} AS {source.Schema.Require(column, "partition").Type})";
-        var rows = tuples.Select((t, i) => $"({i}{string.Concat(t.Select((v, k) => ", " + Value(v, columns[k].Value)))})");
-        var names = string.Join(", ", columns.Select(c => Sql.Ident(c.Key)));
-        var query = $"SELECT i FROM (VALUES {string.Join(", ", rows)}) AS t(i, {names}) WHERE ({condition})";
-        var keep = DuckDbInstances.OnDriver(c => c.Query(query)).Select(r => tuples[Convert.ToInt32(r[0])]).ToHashSet(new TupleComparer());
-        var files = source.Files.Where(f => keep.Contains(
-            columns.Select(c => f.PartitionValues.First(kv => string.Equals(kv.Key, c.Value, StringComparison.OrdinalIgnoreCase)).Value).ToImmutableArray()));
-        return source with { Files = [.. files] };
+        var types = columns.Select(c => new Column(c.Key, source.Schema.Require(c.Value, "partition").Type)).ToList();
+        var keep = PartitionFilter.Keep(tuples, types, condition).Select(i => tuples[i]).ToHashSet(new TupleComparer());
+        return source with { Files = [.. source.Files.Where(f => keep.Contains(Tuple(f)))] };
     }
 
     private sealed class TupleComparer : IEqualityComparer<ImmutableArray<string?>>

@@ -91,12 +91,19 @@ internal sealed partial class SqlPlanner
     {
         var name = SqlTree.Str(item, "table_name");
         var at = SqlTree.At(item);
-        if (!string.IsNullOrEmpty(SqlTree.Str(item, "schema_name")) || !string.IsNullOrEmpty(SqlTree.Str(item, "catalog_name")))
-            throw new PlanException($"SQL: table '{SqlTree.Str(item, "schema_name")}.{name}'{at} is refused: SQL in Glint may read only the declared inputs ({string.Join(", ", tables.Keys)})", name);
+        var schema = SqlTree.Str(item, "schema_name");
+        LogicalNode? fromCatalog = null;
+        if (!string.IsNullOrEmpty(schema) || !string.IsNullOrEmpty(SqlTree.Str(item, "catalog_name")))
+        {
+            if (string.IsNullOrEmpty(SqlTree.Str(item, "catalog_name")) && catalog?.Invoke(schema, name) is { } table) fromCatalog = table;
+            else
+                throw new PlanException(
+                    $"SQL: table '{schema}.{name}'{at} is refused: SQL in Glint may read only the declared inputs ({string.Join(", ", tables.Keys)}) and catalog tables (database.table)", name);
+        }
         var alias = NullIfEmpty(SqlTree.Str(item, "alias")) ?? name;
         var columnAliases = Aliases(item["column_name_alias"]);
 
-        var cte = ctes.LastOrDefault(c => SqlScope.Same(c.Name, name));
+        var cte = fromCatalog is null ? ctes.LastOrDefault(c => SqlScope.Same(c.Name, name)) : null;
         if (cte is not null)
         {
             var saved = ctes;
@@ -112,7 +119,8 @@ internal sealed partial class SqlPlanner
             }
         }
 
-        if (!tables.TryGetValue(name, out var input))
+        var input = fromCatalog;
+        if (input is null && !tables.TryGetValue(name, out input))
             throw new PlanException(
                 $"SQL: unknown table '{name}' in FROM{at}; the declared inputs are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables.Keys))}", name);
         var keep = input.Schema.Columns.Where(c => referenced is null || referenced.Contains(c.Name)).ToList();

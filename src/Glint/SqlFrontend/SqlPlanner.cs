@@ -18,23 +18,25 @@ internal sealed partial class SqlPlanner
     private sealed record QueryResult(SqlRelation Relation, bool SingleRow);
 
     private readonly IReadOnlyDictionary<string, LogicalNode> tables;
+    private readonly Func<string, string, LogicalNode?>? catalog;
     private readonly HashSet<string>? referenced;
     private readonly Dictionary<SqlRelation, ScanColumns> scans = new(ReferenceEqualityComparer.Instance);
     private ImmutableList<CteDefinition> ctes = [];
     private int counter;
 
-    private SqlPlanner(IReadOnlyDictionary<string, LogicalNode> tables, HashSet<string>? referenced)
+    private SqlPlanner(IReadOnlyDictionary<string, LogicalNode> tables, HashSet<string>? referenced, Func<string, string, LogicalNode?>? catalog)
     {
         this.tables = tables;
+        this.catalog = catalog;
         this.referenced = referenced;
     }
 
-    /// <summary>The logical plan of <paramref name="sql"/>, reading only <paramref name="tables"/>; its columns carry the query's output names.</summary>
-    public static LogicalNode Plan(string sql, IReadOnlyDictionary<string, LogicalNode> tables)
+    /// <summary>The logical plan of <paramref name="sql"/>, reading only <paramref name="tables"/> (and catalog tables by db.table); its columns carry the query's output names.</summary>
+    public static LogicalNode Plan(string sql, IReadOnlyDictionary<string, LogicalNode> tables, Func<string, string, LogicalNode?>? catalog = null)
     {
         var root = SqlTree.ParseQuery(sql);
         var byName = new Dictionary<string, LogicalNode>(tables, StringComparer.OrdinalIgnoreCase);
-        var planner = new SqlPlanner(byName, ColumnUse.Referenced(root));
+        var planner = new SqlPlanner(byName, ColumnUse.Referenced(root), catalog);
         var result = planner.PlanQuery(root, outer: null, correlation: null, top: true).Relation;
         return planner.Output(result);
     }

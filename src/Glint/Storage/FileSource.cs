@@ -17,5 +17,8 @@ public sealed record FileSource(
 
     public long TotalBytes => Files.Sum(f => f.Length);
 
-    public override string ToString() => $"{Format.ToString().ToLowerInvariant()} {Path}";
+    /// <summary>Set when the source is a catalog table read by name.</summary>
+    public Catalog.CatalogScan? Catalog { get; init; }
+
+    public override string ToString() => $"{Format.ToString().ToLowerInvariant()} {Path}" + (Catalog is null ? "" : $" ({Catalog})");
 }

@@ -13,11 +13,20 @@ public static class ScanSql
         var hive = HiveArgs(source.PartitionColumns);
         var function = source.Format switch
         {
-            FileFormat.Parquet => $"read_parquet({list}{hive}{(rows is null ? "" : ", file_row_number=true")})",
+            FileFormat.Parquet => $"read_parquet({list}{hive}{(source.Options.MergeSchema ? ", union_by_name=true" : "")}{(rows is null ? "" : ", file_row_number=true")})",
             FileFormat.Csv => $"read_csv({list}, {CsvArgs(source.Options)}, auto_detect=false, columns={Sql.TypeStruct(source.FileColumns)}{hive})",
             _ => $"read_json({list}, format='newline_delimited', columns={Sql.TypeStruct(source.FileColumns)}{hive})",
         };
         var where = rows is null ? "" : $" WHERE file_row_number BETWEEN {rows.First} AND {rows.Last}";
+        if (source.Format == FileFormat.Parquet && source.Options.MergeSchema)
+        {
+            // A task's files may lack columns that other files of the source have (a schema that grew):
+            // a union by name with an empty relation of the whole schema gives them as NULL, in the source's types.
+            var empty = "SELECT " + string.Join(", ", source.Schema.Columns.Select(c => $"CAST(NULL AS {c.Type}) AS {Sql.Ident(c.Name)}")) + " LIMIT 0";
+            var casts = string.Join(", ", source.Schema.Columns.Select(c => $"CAST({Sql.Ident(c.Name)} AS {c.Type}) AS {Sql.Ident(c.Name)}"));
+            var exclude = rows is null ? "" : " EXCLUDE (file_row_number)";
+            return $"SELECT {casts} FROM (({empty}) UNION ALL BY NAME (SELECT *{exclude} FROM {function}{where}))";
+        }
         return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM {function}{where}";
     }
 

@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Glint.Errors;
+using Glint.Plan;
+using Glint.Storage;
+
+namespace Glint.Catalog;
+
+/// <summary>How a scan came from the catalog: which table, the pushed-down predicate, and partitions kept of the total.</summary>
+public sealed record CatalogScan(string Table, string? Predicate, int PartitionsKept, int PartitionsTotal)
+{
+    public override string ToString() =>
+        $"table {Table}: {PartitionsKept} of {PartitionsTotal} partitions" + (Predicate is null ? "" : $" kept by {Predicate}");
+}
+
+/// <summary>
+/// Reads a catalog table: its partitions are pruned in the metastore by a predicate on partition
+/// columns, and only the kept partitions' folders are listed — the schema comes from the catalog.
+/// </summary>
+public static class CatalogSource
+{
+    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate)
+    {
+        var dot = qualifiedName.IndexOf('.');
+        if (dot <= 0 || dot == qualifiedName.Length - 1)
+            throw new CatalogException(qualifiedName, $"name a catalog table as database.table, not '{qualifiedName}'");
+        var (database, name) = (qualifiedName[..dot], qualifiedName[(dot + 1)..]);
+        var table = store.FindTable(database, name)
+            ?? throw new CatalogException(qualifiedName,
+                $"table '{qualifiedName}' does not exist in the catalog ({store.Description}); tables in '{database}': " +
+                (store.Databases().Any(d => d.Name == database) ? string.Join(", ", store.Tables(database).Select(t => t.Name)) : "(no such database)"));
+        var definition = table.Definition;
+        if (definition.Parameters.TryGetValue("partitioning", out var style) && style == "folders")
+            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is partitioned by plain folder names (partition_0 …); reading such tables by name is not supported yet — read its location '{definition.Location}' as a path");
+        var keys = definition.PartitionKeys.Select(k => new Column(k.Name, k.Type)).ToList();
+        var partitions = store.Partitions(database, name).Where(p => p.State == PartitionState.Active).ToList();
+        var kept = partitions;
+        if (predicate is not null)
+        {
+            PartitionPredicate.Check(predicate, keys, qualifiedName);
+            HashSet<int> indices;
+            try { indices = PartitionFilter.Keep(partitions.Select(p => p.Values).ToList(), keys, predicate); }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw new CatalogException(predicate, $"push_down_predicate '{predicate}' of table '{qualifiedName}': {Binder.Explain(e)}", e);
+            }
+            kept = [.. partitions.Where((_, i) => indices.Contains(i))];
+        }
+        var files = kept.SelectMany(p => Files(p, keys)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        var format = FileFormats.Parse(definition.Format);
+        var options = ReadOptions.From(definition.FormatOptions.Where(kv => ReadOptions.Keys.Contains(kv.Key)).ToDictionary())
+            with { MergeSchema = format == FileFormat.Parquet };
+        var fileColumns = definition.Columns.Select(c => new Column(c.Name, c.Type)).ToImmutableArray();
+        return new FileSource(definition.Location, definition.Location, format, options, files, fileColumns, [.. keys])
+        {
+            Catalog = new CatalogScan(qualifiedName, predicate, kept.Count, partitions.Count),
+        };
+    }
+
+    private static IEnumerable<SourceFile> Files(CatalogPartition partition, List<Column> keys)
+    {
+        if (!Directory.Exists(partition.Location))
+            throw new SourceException(partition.Location, $"partition folder '{partition.Location}' is gone since the last crawl; crawl again, or prune it with a push-down predicate");
+        var values = keys.Select((k, i) => new KeyValuePair<string, string?>(k.Name, partition.Values[i])).ToImmutableArray();
+        foreach (var file in new DirectoryInfo(partition.Location).EnumerateFiles())
+            if (!FolderLayout.IsIgnored(file.Name))
+                yield return new SourceFile(file.FullName, file.Length, file.LastWriteTimeUtc, values);
+    }
+}
+
+/// <summary>A push-down predicate: one SQL condition on partition columns only, checked before it touches the metastore's partitions.</summary>
+public static class PartitionPredicate
+{
+    public static void Check(string predicate, IReadOnlyList<Column> keys, string table)
+    {
+        var context = $"push_down_predicate '{predicate}' of table '{table}'";
+        if (keys.Count == 0) throw new CatalogException(predicate, $"{context}: the table has no partition columns");
+        SqlInspector.CheckNarrow($"SELECT * FROM input WHERE ({predicate})", context, expression: true);
+        var json = SqlInspector.Serialize($"SELECT * FROM input WHERE ({predicate})");
+        if (json.Contains("\"class\":\"SUBQUERY\"", StringComparison.Ordinal))
+            throw new CatalogException(predicate, $"{context}: a subquery is not allowed in a push-down predicate");
+        using var doc = JsonDocument.Parse(json);
+        foreach (var name in ColumnNames(doc.RootElement))
+            if (!keys.Any(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw new CatalogException(name,
+                    $"{context}: '{name}' is not a partition column; a push-down predicate may use only {string.Join(", ", keys.Select(k => k.Name))} (filter other columns after reading)");
+    }
+
+    private static IEnumerable<string> ColumnNames(JsonElement node)
+    {
+        if (node.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in node.EnumerateArray())
+                foreach (var n in ColumnNames(item)) yield return n;
+        }
+        else if (node.ValueKind == JsonValueKind.Object)
+        {
+            if (node.TryGetProperty("class", out var c) && c.ValueKind == JsonValueKind.String && c.GetString() == "COLUMN_REF")
+                yield return node.GetProperty("column_names").EnumerateArray().Last().GetString()!;
+            foreach (var property in node.EnumerateObject())
+                foreach (var n in ColumnNames(property.Value)) yield return n;
+        }
+    }
+}
