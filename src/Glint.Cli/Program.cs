@@ -15,6 +15,20 @@ app.Configure(config =>
         .WithExample("explain", "--sql", "SELECT day, sum(amount) FROM sales GROUP BY day", "--source", "sales=data/sales");
     config.AddCommand<SqlCommand>("sql").WithDescription("Run a SELECT over named inputs on the local worker pool; print the rows or write them with --output.")
         .WithExample("sql", "SELECT day, sum(amount) AS total FROM sales GROUP BY day ORDER BY day", "--source", "sales=data/sales");
+    config.AddCommand<CrawlCommand>("crawl").WithDescription("Discover tables, schemas and partitions under a folder into the catalog.")
+        .WithExample("crawl", "data/lake", "--database", "lake");
+    config.AddBranch("catalog", catalog =>
+    {
+        catalog.SetDescription("Look at and change the data catalog.");
+        catalog.AddCommand<CatalogDatabasesCommand>("databases").WithDescription("List databases.");
+        catalog.AddCommand<CatalogTablesCommand>("tables").WithDescription("List the tables of a database.").WithExample("catalog", "tables", "lake");
+        catalog.AddCommand<CatalogShowCommand>("show").WithDescription("Columns, partition keys and parameters of a table.").WithExample("catalog", "show", "lake.sales");
+        catalog.AddCommand<CatalogPartitionsCommand>("partitions").WithDescription("Partitions of a table.");
+        catalog.AddCommand<CatalogVersionsCommand>("versions").WithDescription("Schema versions of a table.");
+        catalog.AddCommand<CatalogDropCommand>("drop").WithDescription("Remove a table from the catalog (its files stay).");
+        catalog.AddCommand<CatalogSetParameterCommand>("set-parameter").WithDescription("Set table parameters, each in its own optimistic update.")
+            .WithExample("catalog", "set-parameter", "lake.sales", "owner=finance");
+    });
     config.AddCommand<DemoCommand>("demo").WithDescription("Generate a sample dataset and run the sample job end to end.")
         .WithExample("demo");
 });
