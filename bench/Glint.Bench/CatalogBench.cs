@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Glint.Api;
+using Glint.Catalog;
+using Glint.Plan;
+
+namespace Glint.Bench;
+
+/// <summary>
+/// Planning a read of one of 10,000 partitions: through the catalog (partitions pruned in the
+/// metastore, one folder listed) against reading the folder (every folder listed, then pruned).
+/// </summary>
+internal static class CatalogBench
+{
+    private const int Partitions = 10_000;
+
+    public static void Run(BenchOptions o, DuckDBConnection duckdb)
+    {
+        var folder = Path.Combine(o.Data, "partitions-10000");
+        var metastore = Path.Combine(o.Data, "partitions-10000.metastore.db");
+        var marker = Path.Combine(folder, "_complete");
+        if (!File.Exists(marker))
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+            if (File.Exists(metastore)) File.Delete(metastore);
+            Console.WriteLine($"generating {Partitions:N0} partitions in {folder} …");
+            var clock = Stopwatch.StartNew();
+            using (var command = duckdb.CreateCommand())
+            {
+                command.CommandText = $"COPY (SELECT range % {Partitions} AS k, range AS id, range * 0.5 AS amount FROM range({Partitions * 10})) " +
+                                      $"TO '{folder}' (FORMAT PARQUET, PARTITION_BY (k))";
+                command.ExecuteNonQuery();
+            }
+            Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s; crawling …");
+            clock.Restart();
+            using var store = Metastores.Open(metastore, o.Data);
+            var result = new FolderCrawler(store, new CrawlerOptions("bench")).Crawl(folder);
+            Console.WriteLine($"crawled {result.PartitionsAdded:N0} partitions in {clock.Elapsed.TotalSeconds:0.0} s");
+            File.WriteAllText(marker, "");
+        }
+
+        var session = new GlintSession(new SessionOptions { Home = Path.Combine(o.Data, "home"), Metastore = metastore });
+        PhysicalPlan Plan(DataFrame frame) => session.Plan([new PlannedAction(frame.Plan, new CollectSink())]);
+        int viaCatalog = 0, viaListing = 0;
+        var times = Interleave(o.Repeat,
+            () => viaCatalog = Files(Plan(session.Table("bench.partitions_10000", "k = 4242"))),
+            () => viaListing = Files(Plan(session.Sql("SELECT * FROM parts WHERE k = 4242",
+                new Dictionary<string, DataFrame> { ["parts"] = session.Read.Parquet(folder) }))));
+        if (viaCatalog != viaListing) throw new InvalidOperationException($"catalog planned {viaCatalog} files, listing {viaListing}");
+        Console.WriteLine($"\n(catalog) plan a read of 1 of {Partitions:N0} partitions ({viaCatalog} file)");
+        Console.WriteLine($"  {"through the catalog (pruned in the metastore, one folder listed)",-70} {F(times[0])} s");
+        Console.WriteLine($"  {"reading the folder (10,000 folders listed, then pruned)",-70} {F(times[1])} s");
+        Console.WriteLine($"ratio listing/catalog = {(times[1] / times[0]).ToString("0.0", CultureInfo.InvariantCulture)}");
+    }
+
+    private static int Files(PhysicalPlan plan) =>
+        plan.Stages.SelectMany(s => s.Pipelines).Select(p => p.Input).OfType<ScanInput>().Sum(s => s.Source.Files.Length);
+
+    private static double[] Interleave(int repeat, params Action[] actions)
+    {
+        foreach (var action in actions) action();
+        var times = actions.Select(_ => new List<double>()).ToArray();
+        for (var i = 0; i < repeat; i++)
+            for (var a = 0; a < actions.Length; a++)
+            {
+                var clock = Stopwatch.StartNew();
+                actions[a]();
+                times[a].Add(clock.Elapsed.TotalSeconds);
+            }
+        return times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
+    }
+
+    private static string F(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
+}
