@@ -11,7 +11,7 @@ public sealed class CrawlCommand : Command<CrawlCommand.Settings>
     public sealed class Settings : CatalogSettings
     {
         [CommandArgument(0, "<path>")]
-        [Description("The folder to crawl.")]
+        [Description("The folder to crawl, a SQLite database file, or a PostgreSQL connection string (Host=…;Database=…).")]
         public string Path { get; init; } = "";
 
         [CommandOption("--database <NAME>")]
@@ -40,8 +40,10 @@ public sealed class CrawlCommand : Command<CrawlCommand.Settings>
             DeletePolicy = CrawlerOptions.ParseDeletePolicy(settings.DeletePolicy),
             CombineCompatibleSchemas = settings.Combine,
         };
-        var result = new FolderCrawler(store, options).Crawl(settings.Path);
-        AnsiConsole.MarkupLineInterpolated($"Crawled {Path.GetFullPath(settings.Path)} into database [bold]{settings.Database}[/] ({store.Description})");
+        var relational = RelationalCrawler.Handles(settings.Path);
+        var result = relational ? new RelationalCrawler(store, options).Crawl(settings.Path) : new FolderCrawler(store, options).Crawl(settings.Path);
+        var what = relational ? Metastores.Redact(settings.Path) : Path.GetFullPath(settings.Path);
+        AnsiConsole.MarkupLineInterpolated($"Crawled {what} into database [bold]{settings.Database}[/] ({store.Description})");
         AnsiConsole.MarkupLineInterpolated($"  tables: {result.TablesCreated.Count} created, {result.TablesUpdated.Count} updated, {result.TablesUnchanged.Count} unchanged");
         AnsiConsole.MarkupLineInterpolated($"  partitions: {result.PartitionsAdded} added, {result.PartitionsUpdated} updated, {result.PartitionsUnchanged} unchanged, {result.PartitionsDeprecated} deprecated, {result.PartitionsRemoved} removed");
         foreach (var t in result.TablesCreated) AnsiConsole.MarkupLineInterpolated($"  + {t}");

@@ -30,6 +30,8 @@ public static class CatalogSource
                 $"table '{qualifiedName}' does not exist in the catalog ({store.Description}); tables in '{database}': " +
                 (store.Databases().Any(d => d.Name == database) ? string.Join(", ", store.Tables(database).Select(t => t.Name)) : "(no such database)"));
         var definition = table.Definition;
+        if (definition.Format is not ("parquet" or "csv" or "json"))
+            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table; reading relational tables by name is not supported yet");
         if (definition.Parameters.TryGetValue("partitioning", out var style) && style == "folders")
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is partitioned by plain folder names (partition_0 …); reading such tables by name is not supported yet — read its location '{definition.Location}' as a path");
         var keys = definition.PartitionKeys.Select(k => new Column(k.Name, k.Type)).ToList();
