@@ -8,8 +8,8 @@ namespace Glint.Api;
 /// <summary>Writes a DataFrame to a folder: format, mode and partition columns.</summary>
 public sealed class DataFrameWriter(DataFrame frame)
 {
-    private FileFormat format = FileFormat.Parquet;
-    private WriteMode mode = WriteMode.ErrorIfExists;
+    private FileFormat? format;
+    private WriteMode? mode;
     private ImmutableArray<string> partitionBy = [];
 
     public DataFrameWriter Format(string name) { format = FileFormats.Parse(name); return this; }
@@ -19,7 +19,19 @@ public sealed class DataFrameWriter(DataFrame frame)
 
     /// <summary>The action this writer describes, for running together with others.</summary>
     public PlannedAction ToAction(string path) =>
-        new(frame.Plan, new TargetSink(new WriteTarget(Path.GetFullPath(path), format, mode, partitionBy)));
+        new(frame.Plan, new TargetSink(new WriteTarget(Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
+
+    /// <summary>
+    /// The action writing into catalog table <paramref name="table"/> ("db.table"): an existing table's
+    /// location, format and partition keys, or a new table at <paramref name="path"/> (default
+    /// $GLINT_HOME/warehouse/db/table). Mode defaults to append. The catalog changes only after the run commits.
+    /// </summary>
+    public PlannedAction ToTableAction(string table, string? path = null) =>
+        new(frame.Plan, new TargetSink(Catalog.TableWrites.Resolve(frame.Session.Catalog, table, path, format, mode, partitionBy, frame.Schema, frame.Session.Options.Home)));
+
+    /// <summary>Writes into a catalog table (see <see cref="ToTableAction"/>) and registers its new partitions.</summary>
+    public RunSummary SaveAsTable(string table, string? path = null, CancellationToken cancellation = default) =>
+        frame.Session.Run([ToTableAction(table, path)], cancellation).Summary;
 
     /// <summary>Runs the write; nothing is visible at the target until every task succeeded and the commit ran.</summary>
     public RunSummary Save(string path, CancellationToken cancellation = default) =>

@@ -48,7 +48,12 @@ public sealed class GlintSession(SessionOptions? options = null)
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)
     {
         var plan = Plan(actions);
-        return new RunDriver(Options).Execute(plan, cancellation);
+        var outcome = new RunDriver(Options).Execute(plan, cancellation);
+        // Catalog tables learn of their new files and partitions only once the run has committed.
+        foreach (var action in actions)
+            if (action.Sink is TargetSink { Target.Table: not null } sink)
+                TableWrites.Register(Catalog, sink.Target, action.Root.Schema);
+        return outcome;
     }
 
     /// <summary>The physical plan of some actions, checked but not run.</summary>

@@ -30,8 +30,10 @@ public static class JobPlanner
         var frames = Frames(spec, session);
         return spec.Targets.Select(target =>
         {
-            var writer = frames[target.From!].Write().Format(target.Format).Mode(target.Mode).PartitionBy([.. target.PartitionBy]);
-            return writer.ToAction(target.Path!);
+            var writer = frames[target.From!].Write().PartitionBy([.. target.PartitionBy]);
+            if (target.Format is not null) writer.Format(target.Format);
+            if (target.Mode is not null) writer.Mode(target.Mode);
+            return target.Table is { } table ? writer.ToTableAction(table, target.Path) : writer.ToAction(target.Path!);
         }).ToList();
     }
 

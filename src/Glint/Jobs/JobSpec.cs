@@ -78,12 +78,14 @@ public sealed class SaltSpec
     public List<string> HotKeys { get; set; } = [];
 }
 
-/// <summary>A folder the job writes.</summary>
+/// <summary>A folder the job writes, or a catalog table.</summary>
 public sealed class TargetSpec
 {
     public string? From { get; set; }
     public string? Path { get; set; }
-    public string Format { get; set; } = "parquet";
+    /// <summary>A catalog table, "database.table": created on the first write, its partitions registered after the run commits.</summary>
+    public string? Table { get; set; }
+    public string? Format { get; set; }
     public List<string> PartitionBy { get; set; } = [];
-    public string Mode { get; set; } = "error_if_exists";
+    public string? Mode { get; set; }
 }

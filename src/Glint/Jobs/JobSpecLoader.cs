@@ -32,7 +32,7 @@ public static class JobSpecLoader
         Check(spec, origin);
         foreach (var source in spec.Sources.Values.Where(s => s.Path is not null))
             source.Path = Resolve(baseFolder, source.Path!);
-        foreach (var target in spec.Targets)
+        foreach (var target in spec.Targets.Where(t => t.Path is not null))
             target.Path = Resolve(baseFolder, target.Path!);
         return spec;
     }
@@ -84,7 +84,8 @@ public static class JobSpecLoader
         }
         foreach (var (target, i) in spec.Targets.Select((t, i) => (t, i)))
         {
-            if (string.IsNullOrWhiteSpace(target.Path)) throw new SpecException($"{origin}: target #{i + 1} needs a 'path'");
+            if (string.IsNullOrWhiteSpace(target.Path) && string.IsNullOrWhiteSpace(target.Table))
+                throw new SpecException($"{origin}: target #{i + 1} needs a 'path' or a catalog 'table'");
             if (target.From is null || !known.Contains(target.From))
                 throw new SpecException($"{origin}: target '{target.Path}' reads '{target.From}', which is not a source or transform");
         }
