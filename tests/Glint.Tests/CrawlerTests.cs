@@ -112,6 +112,22 @@ public sealed class CrawlerTests : IDisposable
     }
 
     [Fact]
+    public void A_column_dropped_from_every_partition_is_logged_or_removed_by_policy()
+    {
+        var data = Layout();
+        Crawl(data);
+        Directory.Delete($"{data}/sales", recursive: true);
+        foreach (var day in new[] { "05", "06" })
+            Parquet($"{data}/sales/year=2024/month=01/day={day}/part-0.parquet", "SELECT range AS id FROM range(3)");
+        var logged = Crawl(data, new CrawlerOptions("lake") { DeletePolicy = DeletePolicy.DeleteFromDatabase });
+        Assert.Contains(logged.Warnings, w => w.Contains("column 'amount' was dropped") && w.Contains("LOG"));
+        Assert.Contains("amount", store.FindTable("lake", "sales")!.Definition.Columns.Select(c => c.Name));
+        var updated = Crawl(data, new CrawlerOptions("lake") { SchemaPolicy = SchemaChangePolicy.UpdateInDatabase });
+        Assert.Equal(["id"], store.FindTable("lake", "sales")!.Definition.Columns.Select(c => c.Name));
+        Assert.Equal(["lake.sales"], updated.TablesUpdated);
+    }
+
+    [Fact]
     public void Delete_policies_delete_or_only_log_vanished_partitions()
     {
         var data = Layout();

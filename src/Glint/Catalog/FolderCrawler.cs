@@ -44,6 +44,7 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options)
         var incompatible = new List<string>();
         var csv = existing?.Definition.FormatOptions ?? ImmutableDictionary<string, string>.Empty;
         var unchanged = 0;
+        var seenColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var partition in found.Partitions)
         {
             if (!ValidValues(partition, keyTypes, found, result.Warnings)) continue;
@@ -63,6 +64,7 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options)
             }
             if (found.Format == FileFormat.Csv && csv.IsEmpty) csv = SniffCsv(files[0]);
             schema = [.. schema.Where(c => !found.PartitionKeys.Contains(c.Name, StringComparer.OrdinalIgnoreCase))];
+            seenColumns.UnionWith(schema.Select(c => c.Name));
             if (columns is null) columns = schema;
             else
             {
@@ -73,6 +75,16 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options)
                 columns = merged.Columns;
             }
             changed.Add(entry with { Rows = found.Format == FileFormat.Parquet ? Rows(files) : null });
+        }
+        // A dropped column can only be told when every partition was read again (none kept its fingerprint).
+        if (existing is not null && unchanged == 0 && seenColumns.Count > 0 && columns is not null)
+        {
+            var dropped = existing.Definition.Columns.Where(c => !seenColumns.Contains(c.Name)).ToList();
+            incompatible.AddRange(dropped.Select(c => $"{found.Location}: column '{c.Name}' was dropped (no partition has it)"));
+            if (dropped.Count > 0 && options.SchemaPolicy == SchemaChangePolicy.UpdateInDatabase)
+                columns = [.. columns.Value.Where(c => !dropped.Contains(c))];
+            else if (dropped.Count > 0)
+                changed.Clear(); // under LOG the rewritten partitions stay out, so a later crawl reads them again
         }
         if (columns is null)
         {
