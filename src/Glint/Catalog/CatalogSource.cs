@@ -7,7 +7,8 @@ using Glint.Storage;
 namespace Glint.Catalog;
 
 /// <summary>How a scan came from the catalog: which table, the pushed-down predicate, and partitions kept of the total.</summary>
-public sealed record CatalogScan(string Table, string? Predicate, int PartitionsKept, int PartitionsTotal)
+/// <param name="Unlisted">the source's files are still one entry per partition folder (bytes from the catalog), listed only when the physical plan is made</param>
+public sealed record CatalogScan(string Table, string? Predicate, int PartitionsKept, int PartitionsTotal, bool Unlisted = false)
 {
     public override string ToString() =>
         $"table {Table}: {PartitionsKept} of {PartitionsTotal} partitions" + (Predicate is null ? "" : $" kept by {Predicate}");
@@ -19,7 +20,8 @@ public sealed record CatalogScan(string Table, string? Predicate, int Partitions
 /// </summary>
 public static class CatalogSource
 {
-    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate)
+    /// <param name="listFiles">false leaves one entry per kept partition folder, so that later pruning (a SQL WHERE) happens before any listing; <see cref="Listed"/> lists them</param>
+    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate, bool listFiles = true)
     {
         var dot = qualifiedName.IndexOf('.');
         if (dot <= 0 || dot == qualifiedName.Length - 1)
@@ -48,23 +50,37 @@ public static class CatalogSource
             }
             kept = [.. partitions.Where((_, i) => indices.Contains(i))];
         }
-        var files = kept.SelectMany(p => Files(p, keys)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        var files = listFiles
+            ? kept.SelectMany(p => Files(p, keys)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray()
+            : [.. kept.Select(p => new SourceFile(p.Location, p.Bytes, default, Values(p, keys)))];
         var format = FileFormats.Parse(definition.Format);
         var options = ReadOptions.From(definition.FormatOptions.Where(kv => ReadOptions.Keys.Contains(kv.Key)).ToDictionary())
             with { MergeSchema = format == FileFormat.Parquet };
         var fileColumns = definition.Columns.Select(c => new Column(c.Name, c.Type)).ToImmutableArray();
         return new FileSource(definition.Location, definition.Location, format, options, files, fileColumns, [.. keys])
         {
-            Catalog = new CatalogScan(qualifiedName, predicate, kept.Count, partitions.Count),
+            Catalog = new CatalogScan(qualifiedName, predicate, kept.Count, partitions.Count, Unlisted: !listFiles),
         };
     }
 
-    private static IEnumerable<SourceFile> Files(CatalogPartition partition, List<Column> keys)
+    /// <summary>A source with its partition folders listed into files (itself when already listed).</summary>
+    public static FileSource Listed(FileSource source)
     {
-        if (!Directory.Exists(partition.Location))
-            throw new SourceException(partition.Location, $"partition folder '{partition.Location}' is gone since the last crawl; crawl again, or prune it with a push-down predicate");
-        var values = keys.Select((k, i) => new KeyValuePair<string, string?>(k.Name, partition.Values[i])).ToImmutableArray();
-        foreach (var file in new DirectoryInfo(partition.Location).EnumerateFiles())
+        if (source.Catalog is not { Unlisted: true } scan) return source;
+        var files = source.Files.SelectMany(folder => Files(folder.Path, folder.PartitionValues)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        return source with { Files = files, Catalog = scan with { Unlisted = false, PartitionsKept = source.Files.Length } };
+    }
+
+    private static ImmutableArray<KeyValuePair<string, string?>> Values(CatalogPartition partition, List<Column> keys) =>
+        [.. keys.Select((k, i) => new KeyValuePair<string, string?>(k.Name, partition.Values[i]))];
+
+    private static IEnumerable<SourceFile> Files(CatalogPartition partition, List<Column> keys) => Files(partition.Location, Values(partition, keys));
+
+    private static IEnumerable<SourceFile> Files(string folder, ImmutableArray<KeyValuePair<string, string?>> values)
+    {
+        if (!Directory.Exists(folder))
+            throw new SourceException(folder, $"partition folder '{folder}' is gone since the last crawl; crawl again, or prune it with a push-down predicate");
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles())
             if (!FolderLayout.IsIgnored(file.Name))
                 yield return new SourceFile(file.FullName, file.Length, file.LastWriteTimeUtc, values);
     }

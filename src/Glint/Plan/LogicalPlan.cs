@@ -18,7 +18,7 @@ public sealed record ScanNode(FileSource Source) : LogicalNode
     public override Schema Schema => Source.Schema;
     public override IEnumerable<LogicalNode> Children => [];
     public override string Describe() =>
-        $"Scan {Source} ({Source.Files.Length} files, {Bytes.Format(Source.TotalBytes)})" +
+        $"Scan {Source} ({Source.Files.Length} {(Source.Catalog is { Unlisted: true } ? "partition folders" : "files")}, {Bytes.Format(Source.TotalBytes)})" +
         (Source.PartitionColumns.IsEmpty ? "" : $" partitions: {string.Join(", ", Source.PartitionColumns)}");
 }
 

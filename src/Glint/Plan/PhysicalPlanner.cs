@@ -17,6 +17,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
 {
     private readonly List<Stage> stages = [];
     private readonly Dictionary<FileSource, ImmutableArray<InputSplit>> splits = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<FileSource, FileSource> listed = new(ReferenceEqualityComparer.Instance);
 
     public PhysicalPlan Plan(IReadOnlyList<PlannedAction> actions)
     {
@@ -47,7 +48,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
 
     private ImmutableArray<Pipeline> Pipelines(LogicalNode node) => node switch
     {
-        ScanNode s => [new Pipeline(new ScanInput(s.Source, SplitsOf(s.Source)), [])],
+        ScanNode s => [new Pipeline(new ScanInput(Listed(s.Source), SplitsOf(s.Source)), [])],
         FilterNode f => Append(Pipelines(f.Input), new FilterOp(f.Condition)),
         ProjectNode p => Append(Pipelines(p.Input), new ProjectOp(p.Expressions)),
         WithColumnNode w => Append(Pipelines(w.Input), new WithColumnOp(w.Name, w.Expression, w.Input.Schema.Find(w.Name) is not null)),
@@ -212,8 +213,17 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
 
     private ImmutableArray<InputSplit> SplitsOf(FileSource source)
     {
-        if (!splits.TryGetValue(source, out var result))
-            splits[source] = result = SplitPlanner.Plan(source, settings, slots);
+        if (!splits.TryGetValue(Listed(source), out var result))
+            splits[Listed(source)] = result = SplitPlanner.Plan(Listed(source), settings, slots);
+        return result;
+    }
+
+    /// <summary>A catalog table planned before listing (SQL) has its kept partition folders listed now, once per plan.</summary>
+    private FileSource Listed(FileSource source)
+    {
+        if (source.Catalog is not { Unlisted: true }) return source;
+        if (!listed.TryGetValue(source, out var result))
+            listed[source] = result = Catalog.CatalogSource.Listed(source);
         return result;
     }
 

@@ -22,7 +22,12 @@ internal static class PartitionPruner
         if (tuples.Count == 0) return source;
         var types = columns.Select(c => new Column(c.Key, source.Schema.Require(c.Value, "partition").Type)).ToList();
         var keep = PartitionFilter.Keep(tuples, types, condition).Select(i => tuples[i]).ToHashSet(new TupleComparer());
-        return source with { Files = [.. source.Files.Where(f => keep.Contains(Tuple(f)))] };
+        var files = source.Files.Where(f => keep.Contains(Tuple(f))).ToImmutableArray();
+        return source with
+        {
+            Files = files,
+            Catalog = source.Catalog is { Unlisted: true } scan ? scan with { PartitionsKept = files.Length, Predicate = condition } : source.Catalog,
+        };
     }
 
     private sealed class TupleComparer : IEqualityComparer<ImmutableArray<string?>>
