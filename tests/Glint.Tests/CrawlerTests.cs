@@ -179,6 +179,11 @@ public sealed class CrawlerTests : IDisposable
         Assert.Equal(40, Reference.Query($"SELECT * FROM read_parquet('{data}/sales/year=2024/month=02/*/*.parquet')").Count);
         Assert.All(rows, r => Assert.Equal("02", r[4]));
 
+        // A table partitioned by plain folder names reads its values from the catalog.
+        var regions = session.Table("lake.regions").Collect().Select(r => $"{r[0]}|{r[1]}|{r[2]}").Order().ToList();
+        Assert.Equal(["eu|0|eu", "eu|1|eu", "eu|2|eu", "us|0|us", "us|1|us", "us|2|us", "us|3|us"], regions);
+        Assert.Equal(4, session.Table("lake.regions", "partition_0 = 'us'").Count());
+
         var everything = Assert.Throws<SourceException>(() => session.Table("lake.sales"));
         Assert.Contains("day=06' is gone since the last crawl", everything.Message);
     }

@@ -34,8 +34,6 @@ public static class CatalogSource
         var definition = table.Definition;
         if (definition.Format is not ("parquet" or "csv" or "json"))
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table; reading relational tables by name is not supported yet");
-        if (definition.Parameters.TryGetValue("partitioning", out var style) && style == "folders")
-            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is partitioned by plain folder names (partition_0 …); reading such tables by name is not supported yet — read its location '{definition.Location}' as a path");
         var keys = definition.PartitionKeys.Select(k => new Column(k.Name, k.Type)).ToList();
         var partitions = store.Partitions(database, name).Where(p => p.State == PartitionState.Active).ToList();
         var kept = partitions;
@@ -60,6 +58,7 @@ public static class CatalogSource
         return new FileSource(definition.Location, definition.Location, format, options, files, fileColumns, [.. keys])
         {
             Catalog = new CatalogScan(qualifiedName, predicate, kept.Count, partitions.Count, Unlisted: !listFiles),
+            PartitionsFromFolders = definition.Parameters.TryGetValue("partitioning", out var style) && style == "folders",
         };
     }
 

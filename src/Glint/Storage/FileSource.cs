@@ -13,9 +13,13 @@ public sealed record FileSource(
     ImmutableArray<Column> FileColumns,
     ImmutableArray<Column> PartitionColumns)
 {
-    public Schema Schema { get; } = Schema.Of(FileColumns.Concat(PartitionColumns));
+    // Computed, not stored: a copy made with `with { PartitionColumns = … }` must not keep the old schema.
+    public Schema Schema => Schema.Of(FileColumns.Concat(PartitionColumns));
 
     public long TotalBytes => Files.Sum(f => f.Length);
+
+    /// <summary>Partition values come from each file's <see cref="SourceFile.PartitionValues"/>, not from key=value folder names (catalog tables partitioned by plain folders).</summary>
+    public bool PartitionsFromFolders { get; init; }
 
     /// <summary>Set when the source is a catalog table read by name.</summary>
     public Catalog.CatalogScan? Catalog { get; init; }

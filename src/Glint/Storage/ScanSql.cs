@@ -9,6 +9,8 @@ public static class ScanSql
     /// <summary>A relation with exactly the source's columns in order, over the given files (optionally a row range of one Parquet file).</summary>
     public static string Render(FileSource source, IEnumerable<string> files, RowRange? rows = null)
     {
+        if (source.PartitionsFromFolders && !source.PartitionColumns.IsEmpty)
+            return ByFolder(source, [.. files], rows);
         var list = Sql.List(files);
         var hive = HiveArgs(source.PartitionColumns);
         var function = source.Format switch
@@ -28,6 +30,27 @@ public static class ScanSql
             return $"SELECT {casts} FROM (({empty}) UNION ALL BY NAME (SELECT *{exclude} FROM {function}{where}))";
         }
         return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM {function}{where}";
+    }
+
+    /// <summary>
+    /// Partition values that no folder name spells out: the files are read in groups of equal values,
+    /// each group adding its values as constants, and the groups unioned.
+    /// </summary>
+    private static string ByFolder(FileSource source, IReadOnlyList<string> files, RowRange? rows)
+    {
+        var plain = source with { PartitionColumns = [], PartitionsFromFolders = false };
+        var byPath = source.Files.ToDictionary(f => f.Path, f => f.PartitionValues);
+        var parts = files.GroupBy(f => string.Join("\u0000", byPath[f].Select(kv => kv.Value ?? "\u0001"))).Select(group =>
+        {
+            var values = byPath[group.First()];
+            var constants = source.PartitionColumns.Select(c =>
+            {
+                var value = values.First(kv => string.Equals(kv.Key, c.Name, StringComparison.OrdinalIgnoreCase)).Value;
+                return $"{(value is null ? "NULL" : $"CAST({Sql.Literal(value)} AS {c.Type})")} AS {Sql.Ident(c.Name)}";
+            });
+            return $"SELECT *, {string.Join(", ", constants)} FROM ({Render(plain, group, rows)})";
+        });
+        return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM ({string.Join(" UNION ALL ", parts)})";
     }
 
     /// <summary>The query whose DESCRIBE gives a source's file columns before the schema is known.</summary>
