@@ -44,5 +44,33 @@ internal static class MetastoreMigrations
                 PRIMARY KEY (database_name, table_name, values_key),
                 FOREIGN KEY (database_name, table_name) REFERENCES glint_tables (database_name, name) ON DELETE CASCADE);
             """),
+        (2, """
+            CREATE TABLE glint_jobs (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL);
+            CREATE TABLE glint_runs (
+                run_id TEXT PRIMARY KEY,
+                job_name TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                previous_run_id TEXT NULL,
+                state TEXT NOT NULL,
+                arguments TEXT NOT NULL,
+                started_ms BIGINT NOT NULL,
+                ended_ms BIGINT NULL,
+                heartbeat_ms BIGINT NOT NULL,
+                stop_requested INTEGER NOT NULL,
+                error TEXT NULL,
+                record TEXT NULL);
+            CREATE INDEX glint_runs_by_job ON glint_runs (job_name, state);
+            CREATE TABLE glint_bookmarks (
+                job_name TEXT NOT NULL,
+                source_name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                PRIMARY KEY (job_name, source_name));
+            """),
     ];
 }

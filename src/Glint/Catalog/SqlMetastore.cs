@@ -6,7 +6,7 @@ using Glint.Errors;
 namespace Glint.Catalog;
 
 /// <summary>The metastore over ADO.NET: one implementation for SQLite and PostgreSQL, differing only in <see cref="MetastoreDialect"/>.</summary>
-public sealed class SqlMetastore : IMetastore
+public sealed partial class SqlMetastore : IMetastore, Jobs.IJobStore
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly MetastoreDialect dialect;

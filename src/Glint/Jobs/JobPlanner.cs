@@ -25,9 +25,10 @@ public static class JobPlanner
         };
     }
 
-    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session)
+    /// <param name="sources">rewrites each path source once resolved (job bookmarks keep only new and changed files)</param>
+    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session, Func<string, FileSource, FileSource>? sources = null)
     {
-        var frames = Frames(spec, session);
+        var frames = Frames(spec, session, sources);
         return spec.Targets.Select(target =>
         {
             var writer = frames[target.From!].Write().PartitionBy([.. target.PartitionBy]);
@@ -38,7 +39,7 @@ public static class JobPlanner
     }
 
     /// <summary>Every source and transform of the spec as a DataFrame, by name.</summary>
-    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session)
+    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session, Func<string, FileSource, FileSource>? sources = null)
     {
         var frames = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
@@ -50,7 +51,8 @@ public static class JobPlanner
             }
             var reader = session.Read.Format(source.Format);
             foreach (var (k, v) in source.Options) reader.Option(k, v);
-            frames[name] = reader.Load(source.Path!);
+            var frame = reader.Load(source.Path!);
+            frames[name] = sources is not null && frame.Plan is ScanNode scan ? new DataFrame(session, new ScanNode(sources(name, scan.Source))) : frame;
         }
         foreach (var t in spec.Transforms)
         {

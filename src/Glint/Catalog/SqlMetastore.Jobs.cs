@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Text.Json;
+using Glint.Errors;
+using Glint.Jobs;
+
+namespace Glint.Catalog;
+
+/// <summary>Jobs, runs and bookmarks in the metastore's own tables (migration 2).</summary>
+public sealed partial class SqlMetastore
+{
+    private static readonly JsonSerializerOptions JobJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    public void CreateJob(JobDefinition job)
+    {
+        CheckName(job.Name, "job");
+        Write(c =>
+        {
+            if (Query(c.Connection, c.Transaction, "SELECT 1 FROM glint_jobs WHERE name = @n", _ => 1, ("n", job.Name)).Count > 0)
+                throw new SpecException($"job '{job.Name}' already exists; use glint job update");
+            Exec(c.Connection, c.Transaction, "INSERT INTO glint_jobs (name, definition, created_ms, updated_ms) VALUES (@n, @d, @t, @t)",
+                ("n", job.Name), ("d", JsonSerializer.Serialize(job, JobJson)), ("t", Now()));
+            return 0;
+        });
+    }
+
+    public void UpdateJob(JobDefinition job) => Write(c =>
+    {
+        if (Exec(c.Connection, c.Transaction, "UPDATE glint_jobs SET definition = @d, updated_ms = @t WHERE name = @n",
+                ("n", job.Name), ("d", JsonSerializer.Serialize(job, JobJson)), ("t", Now())) == 0)
+            throw new SpecException($"job '{job.Name}' does not exist");
+        return 0;
+    });
+
+    public JobDefinition? FindJob(string name) => Read(c =>
+        Query(c, null, "SELECT definition FROM glint_jobs WHERE name = @n", r => JsonSerializer.Deserialize<JobDefinition>(r.GetString(0), JobJson)!, ("n", name)).SingleOrDefault());
+
+    public IReadOnlyList<JobDefinition> Jobs() => Read(c =>
+        Query(c, null, "SELECT definition FROM glint_jobs ORDER BY name", r => JsonSerializer.Deserialize<JobDefinition>(r.GetString(0), JobJson)!));
+
+    public void DeleteJob(string name) => Write(c =>
+    {
+        if (Exec(c.Connection, c.Transaction, "DELETE FROM glint_jobs WHERE name = @n", ("n", name)) == 0)
+            throw new SpecException($"job '{name}' does not exist");
+        Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @n", ("n", name));
+        return 0;
+    });
+
+    public JobRun StartRun(string job, int attempt, string? previousRunId, ImmutableDictionary<string, string> arguments, int maxConcurrent, TimeSpan lease) => Write(c =>
+    {
+        var now = Now();
+        // A run whose process stopped renewing its lease is over: mark it failed, never leave it RUNNING.
+        Exec(c.Connection, c.Transaction, """
+            UPDATE glint_runs SET state = 'Failed', ended_ms = @t, error = 'the process running it stopped (no heartbeat for ' || @lease || ' s)'
+            WHERE job_name = @j AND state IN ('Starting', 'Running') AND heartbeat_ms < @stale
+            """, ("t", now), ("j", job), ("stale", now - (long)lease.TotalMilliseconds), ("lease", ((long)lease.TotalSeconds).ToString()));
+        var live = Query(c.Connection, c.Transaction, "SELECT run_id FROM glint_runs WHERE job_name = @j AND state IN ('Starting', 'Running')",
+            r => r.GetString(0), ("j", job));
+        if (live.Count >= maxConcurrent)
+            throw new SpecException($"job '{job}' already has {live.Count} run(s) in progress ({string.Join(", ", live)}); its max_concurrent_runs is {maxConcurrent}");
+        var runId = Execution.RunId.New().ToString();
+        Exec(c.Connection, c.Transaction, """
+            INSERT INTO glint_runs (run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, heartbeat_ms, stop_requested)
+            VALUES (@r, @j, @a, @p, 'Running', @args, @t, @t, 0)
+            """, ("r", runId), ("j", job), ("a", attempt), ("p", previousRunId), ("args", JsonSerializer.Serialize(arguments)), ("t", now));
+        return new JobRun(runId, job, attempt, previousRunId, RunState.Running, arguments, FromMs(now), null, FromMs(now), null, null);
+    });
+
+    public bool Heartbeat(string runId) => Write(c =>
+    {
+        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET heartbeat_ms = @t WHERE run_id = @r AND state = 'Running'", ("t", Now()), ("r", runId));
+        return Query(c.Connection, c.Transaction, "SELECT stop_requested FROM glint_runs WHERE run_id = @r", r => Convert.ToInt32(r.GetValue(0)) == 1, ("r", runId))
+            .SingleOrDefault();
+    });
+
+    public void RequestStop(string runId) => Write(c =>
+    {
+        if (Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET stop_requested = 1 WHERE run_id = @r AND state IN ('Starting', 'Running')", ("r", runId)) == 0)
+            throw new SpecException($"run '{runId}' is not in progress");
+        return 0;
+    });
+
+    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, FileBookmark>? bookmarks = null) => Write(c =>
+    {
+        var now = Now();
+        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET state = @s, ended_ms = @t, error = @e, record = @rec WHERE run_id = @r",
+            ("s", state.ToString()), ("t", now), ("e", error), ("rec", record is null ? null : JsonSerializer.Serialize(record, JobJson)), ("r", runId));
+        var run = Query(c.Connection, c.Transaction, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId)).Single();
+        if (bookmarks is not null)
+            foreach (var (source, bookmark) in bookmarks)
+                Exec(c.Connection, c.Transaction, """
+                    INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, @r, @t)
+                    ON CONFLICT (job_name, source_name) DO UPDATE SET state = excluded.state, run_id = excluded.run_id, updated_ms = excluded.updated_ms
+                    """, ("j", run.Job), ("s", source), ("b", JsonSerializer.Serialize(bookmark, JobJson)), ("r", runId), ("t", now));
+        return run;
+    });
+
+    public JobRun? FindRun(string runId) => Read(c => Query(c, null, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId)).SingleOrDefault());
+
+    public IReadOnlyList<JobRun> Runs(string? job = null) => Read(c => job is null
+        ? Query(c, null, RunColumns + " ORDER BY started_ms DESC, run_id DESC", ReadRun)
+        : Query(c, null, RunColumns + " WHERE job_name = @j ORDER BY started_ms DESC, run_id DESC", ReadRun, ("j", job)));
+
+    public IReadOnlyList<SourceBookmark> Bookmarks(string job) => Read(c => Query(c, null,
+        "SELECT job_name, source_name, state, run_id, updated_ms FROM glint_bookmarks WHERE job_name = @j ORDER BY source_name",
+        r => new SourceBookmark(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<FileBookmark>(r.GetString(2), JobJson)!, r.GetString(3),
+            FromMs(Convert.ToInt64(r.GetValue(4)))), ("j", job)));
+
+    public void ResetBookmarks(string job, string? source = null) => Write(c => source is null
+        ? Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j", ("j", job))
+        : Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j AND source_name = @s", ("j", job), ("s", source)));
+
+    private const string RunColumns =
+        "SELECT run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, ended_ms, heartbeat_ms, error, record, stop_requested FROM glint_runs";
+
+    private static JobRun ReadRun(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), Convert.ToInt32(r.GetValue(2)), r.IsDBNull(3) ? null : r.GetString(3), Enum.Parse<RunState>(r.GetString(4)),
+        JsonSerializer.Deserialize<ImmutableDictionary<string, string>>(r.GetString(5))!, FromMs(Convert.ToInt64(r.GetValue(6))),
+        r.IsDBNull(7) ? null : FromMs(Convert.ToInt64(r.GetValue(7))), FromMs(Convert.ToInt64(r.GetValue(8))), r.IsDBNull(9) ? null : r.GetString(9),
+        r.IsDBNull(10) ? null : JsonSerializer.Deserialize<RunRecord>(r.GetString(10), JobJson), Convert.ToInt32(r.GetValue(11)) == 1);
+}

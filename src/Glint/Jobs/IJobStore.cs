@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+
+namespace Glint.Jobs;
+
+/// <summary>Jobs, their runs and bookmarks, kept in the metastore (the same SQLite file or PostgreSQL database as the catalog).</summary>
+public interface IJobStore
+{
+    void CreateJob(JobDefinition job);
+    void UpdateJob(JobDefinition job);
+    JobDefinition? FindJob(string name);
+    IReadOnlyList<JobDefinition> Jobs();
+    void DeleteJob(string name);
+
+    /// <summary>
+    /// Records a new run as RUNNING, unless the job already has <paramref name="maxConcurrent"/> live runs
+    /// (a run whose heartbeat is older than <paramref name="lease"/> is marked FAILED first: its process is gone).
+    /// </summary>
+    JobRun StartRun(string job, int attempt, string? previousRunId, ImmutableDictionary<string, string> arguments, int maxConcurrent, TimeSpan lease);
+    /// <summary>Renews a run's lease; returns whether someone asked it to stop.</summary>
+    bool Heartbeat(string runId);
+    void RequestStop(string runId);
+    /// <summary>Ends a run; on success the bookmarks advance in the same transaction.</summary>
+    JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, FileBookmark>? bookmarks = null);
+    JobRun? FindRun(string runId);
+    IReadOnlyList<JobRun> Runs(string? job = null);
+
+    IReadOnlyList<SourceBookmark> Bookmarks(string job);
+    /// <summary>Removes a job's bookmarks (all sources, or one): the next run reads everything.</summary>
+    void ResetBookmarks(string job, string? source = null);
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+
+namespace Glint.Jobs;
+
+/// <summary>How a job uses bookmarks (Glue's job-bookmark-option): advance them, ignore them, or read from them without advancing.</summary>
+public enum BookmarkOption { Enable, Disable, Pause }
+
+/// <summary>A stored job: its spec (YAML, with ${argument} placeholders; relative paths from <c>BaseFolder</c>), default arguments and how runs go.</summary>
+public sealed record JobDefinition(
+    string Name,
+    string Spec,
+    ImmutableDictionary<string, string> DefaultArguments,
+    string? WorkerType = null,
+    int? Workers = null,
+    int MaxRetries = 0,
+    int TimeoutMinutes = 2880,
+    int MaxConcurrentRuns = 1,
+    BookmarkOption Bookmarks = BookmarkOption.Disable,
+    string? BaseFolder = null);
+
+/// <summary>Glue's run states.</summary>
+public enum RunState { Starting, Running, Succeeded, Failed, Timeout, Stopped }
+
+/// <summary>What a finished run did, kept with it.</summary>
+public sealed record RunRecord(long? RowsIn, long RowsOut, int FilesWritten, long BytesWritten, int Tasks, int Attempts, double WallSeconds, double DpuSeconds, double Cost);
+
+/// <summary>One run of a job (an attempt: a retry names the run it retries).</summary>
+public sealed record JobRun(
+    string RunId,
+    string Job,
+    int Attempt,
+    string? PreviousRunId,
+    RunState State,
+    ImmutableDictionary<string, string> Arguments,
+    DateTimeOffset Started,
+    DateTimeOffset? Ended,
+    DateTimeOffset Heartbeat,
+    string? Error,
+    RunRecord? Record,
+    bool StopRequested = false);
+
+/// <summary>One file a bookmark has seen: its path, size and modification time.</summary>
+public sealed record BookmarkFile(string Path, long Size, long ModifiedTicks);
+
+/// <summary>A file source's bookmark: the files already processed and the newest modification time among them.</summary>
+public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime HighWaterUtc)
+{
+    public static readonly FileBookmark Empty = new([], DateTime.MinValue);
+
+    /// <summary>Whether the bookmark has seen this file as it is now (same size and modification time).</summary>
+    public Func<Storage.SourceFile, bool> Contains()
+    {
+        var seen = Files.Select(f => (f.Path, f.Size, f.ModifiedTicks)).ToHashSet();
+        return file => seen.Contains((file.Path, file.Length, file.ModifiedUtc.Ticks));
+    }
+
+    public FileBookmark With(IEnumerable<Storage.SourceFile> read)
+    {
+        var files = Files.ToDictionary(f => f.Path);
+        foreach (var f in read) files[f.Path] = new BookmarkFile(f.Path, f.Length, f.ModifiedUtc.Ticks);
+        var all = files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        return new FileBookmark(all, all.Length == 0 ? DateTime.MinValue : new DateTime(all.Max(f => f.ModifiedTicks), DateTimeKind.Utc));
+    }
+}
+
+/// <summary>A job's bookmark for one source, as last committed, and the run that committed it.</summary>
+public sealed record SourceBookmark(string Job, string Source, FileBookmark State, string RunId, DateTimeOffset Updated);

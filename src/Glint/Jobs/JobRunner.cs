@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Glint.Api;
+using Glint.Errors;
+using Glint.Execution;
+using Glint.Storage;
+
+namespace Glint.Jobs;
+
+/// <summary>
+/// Runs a stored job: substitutes its arguments, reads only what its bookmarks have not seen, records
+/// the run in the metastore (renewing a lease while it runs), retries failed attempts, enforces the
+/// timeout and stop requests, and advances the bookmarks in the same transaction as the run's success.
+/// </summary>
+public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
+{
+    /// <summary>A run whose heartbeat is older than this is taken as dead by the next start.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatEvery { get; init; } = TimeSpan.FromSeconds(3);
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex Placeholder();
+
+    /// <summary>The spec text with every ${name} replaced; an unknown name fails before anything is recorded.</summary>
+    public static string Substitute(string spec, IReadOnlyDictionary<string, string> arguments, string job) =>
+        Placeholder().Replace(spec, m => arguments.TryGetValue(m.Groups[1].Value, out var value)
+            ? value
+            : throw new SpecException($"job '{job}' uses the argument ${{{m.Groups[1].Value}}}, which has no value; pass --arg {m.Groups[1].Value}=… or give it a default (known: {(arguments.Count == 0 ? "none" : string.Join(", ", arguments.Keys.Order()))})"));
+
+    /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
+    public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
+    {
+        var job = store.FindJob(jobName) ?? throw new SpecException($"job '{jobName}' does not exist; see glint job list");
+        var args = job.DefaultArguments.SetItems(arguments);
+        var spec = JobSpecLoader.Parse(Substitute(job.Spec, args, job.Name), job.BaseFolder ?? Directory.GetCurrentDirectory(), $"job '{job.Name}'");
+        JobRun? previous = null;
+        for (var attempt = 1; attempt <= job.MaxRetries + 1; attempt++)
+        {
+            var run = store.StartRun(job.Name, attempt, previous?.RunId, args, job.MaxConcurrentRuns, Lease);
+            started?.Invoke(run);
+            previous = Execute(job, spec, run, cancellation);
+            if (previous.State != RunState.Failed || cancellation.IsCancellationRequested) break;
+        }
+        return previous!;
+    }
+
+    private JobRun Execute(JobDefinition job, JobSpec spec, JobRun run, CancellationToken cancellation)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        cancel.CancelAfter(TimeSpan.FromMinutes(job.TimeoutMinutes));
+        var stopRequested = false;
+        using var heartbeat = new Timer(_ =>
+        {
+            try
+            {
+                if (store.Heartbeat(run.RunId))
+                {
+                    stopRequested = true;
+                    cancel.Cancel();
+                }
+            }
+            catch (Exception) { /* the next beat tries again; a lease outlives a few missed beats */ }
+        }, null, HeartbeatEvery, HeartbeatEvery);
+        try
+        {
+            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers);
+            var session = new GlintSession(options);
+            var bookmarks = job.Bookmarks == BookmarkOption.Disable
+                ? new Dictionary<string, FileBookmark>()
+                : store.Bookmarks(job.Name).ToDictionary(b => b.Source, b => b.State);
+            var read = new Dictionary<string, ImmutableArray<SourceFile>>();
+            FileSource Unseen(string name, FileSource source)
+            {
+                if (job.Bookmarks == BookmarkOption.Disable) return source;
+                var seen = bookmarks.TryGetValue(name, out var bookmark) ? bookmark.Contains() : _ => false;
+                var fresh = source.Files.Where(f => !seen(f)).ToImmutableArray();
+                read[name] = fresh;
+                return source with { Files = fresh };
+            }
+            var outcome = session.Run(JobPlanner.Actions(spec, session, Unseen), cancel.Token);
+            var s = outcome.Summary;
+            var record = new RunRecord(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost);
+            var advanced = job.Bookmarks == BookmarkOption.Enable
+                ? read.ToDictionary(kv => kv.Key, kv => (bookmarks.GetValueOrDefault(kv.Key) ?? FileBookmark.Empty).With(kv.Value))
+                : null;
+            return store.FinishRun(run.RunId, RunState.Succeeded, null, record, advanced);
+        }
+        catch (RunCancelledException) when (stopRequested)
+        {
+            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", null);
+        }
+        catch (RunCancelledException) when (!cancellation.IsCancellationRequested)
+        {
+            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutMinutes} minute(s)", null);
+        }
+        catch (GlintException e)
+        {
+            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, null);
+        }
+    }
+}
