@@ -3,6 +3,10 @@ using Glint.Errors;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
+// Piped output (files, other programs) is not wrapped at 80 columns: COLUMNS, else 200.
+if (Console.IsOutputRedirected)
+    AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 200;
+
 var app = new CommandApp();
 app.Configure(config =>
 {
@@ -28,6 +32,25 @@ app.Configure(config =>
         catalog.AddCommand<CatalogDropCommand>("drop").WithDescription("Remove a table from the catalog (its files stay).");
         catalog.AddCommand<CatalogSetParameterCommand>("set-parameter").WithDescription("Set table parameters, each in its own optimistic update.")
             .WithExample("catalog", "set-parameter", "lake.sales", "owner=finance");
+    });
+    config.AddBranch("job", job =>
+    {
+        job.SetDescription("Stored jobs: define them, start runs, stop runs.");
+        job.AddCommand<JobCreateCommand>("create").WithDescription("Store a job from a spec file.")
+            .WithExample("job", "create", "daily", "--spec", "jobs/daily.yaml", "--bookmark", "enable", "--arg", "day=2024-06-01");
+        job.AddCommand<JobUpdateCommand>("update").WithDescription("Replace a stored job's spec and settings.");
+        job.AddCommand<JobListCommand>("list").WithDescription("List jobs with their last run.");
+        job.AddCommand<JobShowCommand>("show").WithDescription("A job's settings, spec and runs.");
+        job.AddCommand<JobDeleteCommand>("delete").WithDescription("Delete a job and its bookmarks (runs stay on record).");
+        job.AddCommand<JobStartCommand>("start").WithDescription("Run a job now, recording the run.").WithExample("job", "start", "daily", "--arg", "day=2024-06-02");
+        job.AddCommand<JobStopCommand>("stop").WithDescription("Ask a run in progress to stop.").WithExample("job", "stop", "run-20261125-101500-1a2b3c");
+    });
+    config.AddCommand<RunsCommand>("runs").WithDescription("Runs of all jobs or of --job, newest first.");
+    config.AddBranch("bookmark", bookmark =>
+    {
+        bookmark.SetDescription("Job bookmarks: what each source has already processed.");
+        bookmark.AddCommand<BookmarkShowCommand>("show").WithDescription("Show a job's bookmarks.");
+        bookmark.AddCommand<BookmarkResetCommand>("reset").WithDescription("Forget a job's bookmarks: the next run reads everything.");
     });
     config.AddCommand<DemoCommand>("demo").WithDescription("Generate a sample dataset and run the sample job end to end.")
         .WithExample("demo");

@@ -14,9 +14,15 @@ namespace Glint.Jobs;
 /// </summary>
 public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
 {
-    /// <summary>A run whose heartbeat is older than this is taken as dead by the next start.</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan HeartbeatEvery { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>The environment variable that sets <see cref="Lease"/> in seconds.</summary>
+    public const string LeaseVariable = "GLINT_JOB_LEASE_SECONDS";
+
+    /// <summary>A run whose heartbeat is older than this is taken as dead by the next start (default 30 s, or GLINT_JOB_LEASE_SECONDS).</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable(LeaseVariable), out var seconds) && seconds > 0 ? seconds : 30);
+
+    /// <summary>How often a running job renews its lease: a tenth of the lease, at most every 3 s.</summary>
+    public TimeSpan HeartbeatEvery => TimeSpan.FromMilliseconds(Math.Min(3000, Lease.TotalMilliseconds / 10));
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Placeholder();

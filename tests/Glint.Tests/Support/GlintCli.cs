@@ -10,7 +10,9 @@ public static class GlintCli
         public string All => Output + Error;
     }
 
-    public static Result Run(string home, params string[] args)
+    public static Result Run(string home, params string[] args) => Run(home, args, new Dictionary<string, string>());
+
+    public static Result Run(string home, string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
@@ -18,6 +20,7 @@ public static class GlintCli
         info.Environment["GLINT_HOME"] = home;
         info.Environment["NO_COLOR"] = "1";
         info.Environment["COLUMNS"] = "200";
+        foreach (var (k, v) in environment) info.Environment[k] = v;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Glint.Catalog;
+using Glint.Jobs;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary><c>glint job …</c>, <c>glint runs</c> and <c>glint bookmark …</c> as users run them, and a job process killed mid-run.</summary>
+public sealed class JobCliTests
+{
+    private static void Input(TempFolder dir, int files, long rowsPerFile)
+    {
+        Directory.CreateDirectory(dir["in"]);
+        for (var f = 0; f < files; f++)
+            if (!File.Exists(dir[$"in/part-{f:D3}.parquet"]))
+                Reference.Execute($"COPY (SELECT {f} * {rowsPerFile} + range AS id, hash(range) % 1000 AS k FROM range({rowsPerFile})) TO '{dir[$"in/part-{f:D3}.parquet"]}' (FORMAT PARQUET)");
+    }
+
+    private static string Spec(TempFolder dir, string transform = "{ name: t, from: src, filter: \"k >= 0\" }")
+    {
+        File.WriteAllText(dir["job.yaml"], $$"""
+            name: copy
+            sources:
+              src: { path: in }
+            transforms:
+              - {{transform}}
+            targets:
+              - { from: t, path: ${out}, mode: append }
+            """);
+        return dir["job.yaml"];
+    }
+
+    [Fact]
+    public void Create_start_list_and_bookmarks_at_the_terminal()
+    {
+        using var dir = new TempFolder("cli-jobs");
+        Input(dir, 2, 100);
+        var create = GlintCli.Run(dir["home"], "job", "create", "copy", "--spec", Spec(dir), "--bookmark", "enable", "--arg", $"out={dir["out"]}");
+        Assert.True(create.ExitCode == 0, create.All);
+        var start = GlintCli.Run(dir["home"], "job", "start", "copy");
+        Assert.True(start.ExitCode == 0, start.All);
+        Assert.Contains("SUCCEEDED", start.Output);
+        Assert.Contains("200", start.Output);
+        Input(dir, 3, 100);
+        Assert.Contains("100 / 100", GlintCli.Run(dir["home"], "job", "start", "copy").Output);
+        var runs = GlintCli.Run(dir["home"], "runs", "--job", "copy").Output;
+        Assert.Equal(2, runs.Split('\n').Count(l => l.Contains("SUCCEEDED")));
+        Assert.Contains("3", GlintCli.Run(dir["home"], "bookmark", "show", "copy").Output);
+        Assert.Contains("copy", GlintCli.Run(dir["home"], "job", "list").Output);
+
+        var unknown = GlintCli.Run(dir["home"], "job", "start", "nope");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("job 'nope' does not exist", unknown.All);
+        var badName = GlintCli.Run(dir["home"], "job", "create", "../evil", "--spec", dir["job.yaml"]);
+        Assert.Equal(1, badName.ExitCode);
+        Assert.Contains("may hold only letters", badName.All);
+        Assert.Equal(0, GlintCli.Run(dir["home"], "bookmark", "reset", "copy").ExitCode);
+        Assert.Contains("300 / 300", GlintCli.Run(dir["home"], "job", "start", "copy").Output);
+    }
+
+    [Fact]
+    public void A_killed_job_process_is_marked_failed_and_the_next_run_writes_one_complete_output()
+    {
+        using var dir = new TempFolder("cli-job-kill");
+        Input(dir, 4, 500_000);
+        GlintCli.Run(dir["home"], "job", "create", "copy", "--spec",
+            Spec(dir, "{ name: t, from: src, order_by: [k, id] }"), "--bookmark", "enable", "--arg", $"out={dir["out"]}");
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
+        foreach (var a in new[] { "job", "start", "copy" }) info.ArgumentList.Add(a);
+        info.Environment["GLINT_HOME"] = dir["home"];
+        info.Environment["NO_COLOR"] = "1";
+        using (var process = Process.Start(info)!)
+        {
+            using var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+            var clock = Stopwatch.StartNew();
+            while (!store.Runs("copy").Any(r => r.State == RunState.Running) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+            Assert.True(store.Runs("copy").Any(r => r.State == RunState.Running), "the run was never recorded as RUNNING");
+            process.Kill(entireProcessTree: true); // SIGKILL: no cleanup runs
+            process.WaitForExit();
+        }
+
+        var again = GlintCliWithLease(dir, "job", "start", "copy");
+        Assert.True(again.ExitCode == 0, again.All);
+        using var check = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        var runs = check.Runs("copy");
+        Assert.Equal([RunState.Succeeded, RunState.Failed], runs.Select(r => r.State));
+        Assert.Contains("no heartbeat", runs[1].Error);
+        var bookmark = Assert.Single(check.Bookmarks("copy"));
+        Assert.Equal(runs[0].RunId, bookmark.RunId);
+        var written = Reference.Query($"SELECT count(*), count(DISTINCT id) FROM read_parquet('{dir["out"]}/*.parquet')")[0];
+        Assert.Equal((2_000_000L, 2_000_000L), (Convert.ToInt64(written[0]), Convert.ToInt64(written[1])));
+    }
+
+    /// <summary>The CLI with a 1-second lease, so a dead run is noticed without waiting the default 30 s.</summary>
+    private static GlintCli.Result GlintCliWithLease(TempFolder dir, params string[] args)
+    {
+        Thread.Sleep(1500);
+        return GlintCli.Run(dir["home"], [.. args], new Dictionary<string, string> { [JobRunner.LeaseVariable] = "1" });
+    }
+}
