@@ -59,6 +59,22 @@ public sealed class JobCliTests
     }
 
     [Fact]
+    public void An_ad_hoc_run_is_recorded_with_the_engine_run_id()
+    {
+        using var dir = new TempFolder("cli-adhoc");
+        Input(dir, 1, 10);
+        File.WriteAllText(dir["adhoc.yaml"], File.ReadAllText(Spec(dir)).Replace("${out}", dir["out"]));
+        var run = GlintCli.Run(dir["home"], "run", dir["adhoc.yaml"]);
+        Assert.True(run.ExitCode == 0, run.All);
+        using var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        var recorded = Assert.Single(store.Runs("adhoc-copy"));
+        Assert.Equal((RunState.Succeeded, 10L), (recorded.State, recorded.Record!.RowsOut));
+        Assert.Contains(recorded.RunId, run.Output);
+        Assert.Equal(recorded.RunId, Glint.Storage.Manifest.TryRead(dir["out"])!.RunId);
+        Assert.Contains("adhoc-copy", GlintCli.Run(dir["home"], "runs").Output);
+    }
+
+    [Fact]
     public void A_killed_job_process_is_marked_failed_and_the_next_run_writes_one_complete_output()
     {
         using var dir = new TempFolder("cli-job-kill");

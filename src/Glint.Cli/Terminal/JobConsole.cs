@@ -10,7 +10,14 @@ namespace Glint.Cli.Terminal;
 /// <summary>Runs a job with live progress per stage and prints its summary; Ctrl+C cancels and leaves targets untouched.</summary>
 internal static class JobConsole
 {
+    /// <summary>Runs the spec and records the run in the metastore's runs (as job "adhoc-&lt;name&gt;").</summary>
     public static RunSummary Run(JobSpec spec, SessionOptions options)
+    {
+        using var store = Catalog.Metastores.Open(options.Metastore, options.Home);
+        return JobRunner.Record((IJobStore)store, spec, runId => RunNow(spec, options with { RunId = runId }));
+    }
+
+    private static RunSummary RunNow(JobSpec spec, SessionOptions options)
     {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -13,6 +13,8 @@ public sealed record SessionOptions
     /// <summary>The catalog's metastore: a PostgreSQL connection string or a SQLite file; GLINT_METASTORE, else &lt;Home&gt;/metastore.db.</summary>
     public string? Metastore { get; init; }
     public IRunListener? Listener { get; init; }
+    /// <summary>The id of the next run (a recorded job run's); a new one per run when null.</summary>
+    public RunId? RunId { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
     public TaskFaultInjector? FaultInjector { get; init; }
 

@@ -21,7 +21,7 @@ internal sealed class RunDriver(SessionOptions options)
     public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation)
     {
         var listener = options.Listener ?? new NoListener();
-        var runId = RunId.New();
+        var runId = options.RunId ?? RunId.New();
         var scratch = Path.Combine(options.Home, "scratch", runId.Value);
         var run = new RunContext(runId, scratch, options.Settings);
         var committers = plan.Stages.Where(s => s.Sink is TargetSink)

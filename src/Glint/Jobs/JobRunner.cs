@@ -33,6 +33,29 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
             ? value
             : throw new SpecException($"job '{job}' uses the argument ${{{m.Groups[1].Value}}}, which has no value; pass --arg {m.Groups[1].Value}=… or give it a default (known: {(arguments.Count == 0 ? "none" : string.Join(", ", arguments.Keys.Order()))})"));
 
+    /// <summary>Records an ad-hoc run of a spec (<c>glint run</c>) under the job name "adhoc-&lt;spec name&gt;", around <paramref name="run"/>.</summary>
+    public static RunSummary Record(IJobStore store, JobSpec spec, Func<RunId, RunSummary> run)
+    {
+        var recorded = store.StartRun($"adhoc-{spec.Name ?? "job"}", 1, null, ImmutableDictionary<string, string>.Empty, int.MaxValue, TimeSpan.FromDays(365));
+        try
+        {
+            var s = run(new RunId(recorded.RunId));
+            store.FinishRun(recorded.RunId, RunState.Succeeded, null,
+                new RunRecord(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost));
+            return s;
+        }
+        catch (RunCancelledException e)
+        {
+            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, null);
+            throw;
+        }
+        catch (GlintException e)
+        {
+            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, null);
+            throw;
+        }
+    }
+
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
     public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
     {
@@ -69,7 +92,7 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         }, null, HeartbeatEvery, HeartbeatEvery);
         try
         {
-            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers);
+            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId) };
             var session = new GlintSession(options);
             var bookmarks = job.Bookmarks == BookmarkOption.Disable
                 ? new Dictionary<string, FileBookmark>()
