@@ -45,7 +45,12 @@ app.Configure(config =>
         job.AddCommand<JobStartCommand>("start").WithDescription("Run a job now, recording the run.").WithExample("job", "start", "daily", "--arg", "day=2024-06-02");
         job.AddCommand<JobStopCommand>("stop").WithDescription("Ask a run in progress to stop.").WithExample("job", "stop", "run-20261125-101500-1a2b3c");
     });
-    config.AddCommand<RunsCommand>("runs").WithDescription("Runs of all jobs or of --job, newest first.");
+    config.AddBranch<RunsCommand.Settings>("runs", runs =>
+    {
+        runs.SetDescription("Recorded runs: all, or of --job, newest first; runs show <run-id> for one run's task attempts.");
+        runs.SetDefaultCommand<RunsCommand>();
+        runs.AddCommand<RunShowCommand>("show").WithDescription("A run and every one of its task attempts.");
+    });
     config.AddBranch("bookmark", bookmark =>
     {
         bookmark.SetDescription("Job bookmarks: what each source has already processed.");

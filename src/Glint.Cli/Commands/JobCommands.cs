@@ -195,7 +195,7 @@ public sealed class JobStopCommand : Command<JobNameSettings>
 /// <summary><c>glint runs [--job name]</c></summary>
 public sealed class RunsCommand : Command<RunsCommand.Settings>
 {
-    public sealed class Settings : JobStoreSettings
+    public class Settings : JobStoreSettings
     {
         [CommandOption("--job <NAME>")]
         public string? Job { get; init; }
@@ -218,6 +218,35 @@ public sealed class RunsCommand : Command<RunsCommand.Settings>
                 r.Record?.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture) ?? "", r.Record is { } c ? $"${c.Cost.ToString("0.0000", CultureInfo.InvariantCulture)}" : "",
                 Markup.Escape(r.Error ?? ""));
         AnsiConsole.Write(table);
+    }
+}
+
+/// <summary><c>glint runs show &lt;run-id&gt;</c>: a run and every one of its task attempts (stage, slot, start, duration, rows, bytes).</summary>
+public sealed class RunShowCommand : Command<RunShowCommand.Settings>
+{
+    public sealed class Settings : RunsCommand.Settings
+    {
+        [CommandArgument(0, "<run-id>")]
+        public string RunId { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var jobs = settings.Jobs(out var store);
+        using (store)
+        {
+            var run = jobs.FindRun(settings.RunId) ?? throw new SpecException($"run '{settings.RunId}' is not on record in {store.Description}");
+            RunsCommand.Print([run]);
+            var attempts = jobs.TaskAttempts(run.RunId);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("attempt", "slot", "started", "seconds", "ok", "rows in", "rows out", "bytes out", "error");
+            foreach (var a in attempts)
+                table.AddRow(a.AttemptId, Markup.Escape(a.Slot), a.Started.ToString("HH:mm:ss.fff"), (a.Ended - a.Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
+                    a.Succeeded ? "yes" : "no", a.RowsIn?.ToString("N0", CultureInfo.InvariantCulture) ?? "", a.RowsOut?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                    a.BytesOut is { } b ? Glint.Plan.Bytes.Format(b) : "", Markup.Escape(a.Error ?? ""));
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"{attempts.Count} task attempt(s)");
+            return 0;
+        }
     }
 }
 

@@ -72,5 +72,22 @@ internal static class MetastoreMigrations
                 updated_ms BIGINT NOT NULL,
                 PRIMARY KEY (job_name, source_name));
             """),
+        (3, """
+            CREATE TABLE glint_task_attempts (
+                run_id TEXT NOT NULL,
+                attempt_id TEXT NOT NULL,
+                stage INTEGER NOT NULL,
+                task INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                slot TEXT NOT NULL,
+                started_ms BIGINT NOT NULL,
+                ended_ms BIGINT NOT NULL,
+                succeeded INTEGER NOT NULL,
+                rows_in BIGINT NULL,
+                rows_out BIGINT NULL,
+                bytes_out BIGINT NULL,
+                error TEXT NULL,
+                PRIMARY KEY (run_id, attempt_id));
+            """),
     ];
 }

@@ -19,8 +19,11 @@ public interface IJobStore
     /// <summary>Renews a run's lease; returns whether someone asked it to stop.</summary>
     bool Heartbeat(string runId);
     void RequestStop(string runId);
-    /// <summary>Ends a run; on success the bookmarks advance in the same transaction.</summary>
-    JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, FileBookmark>? bookmarks = null);
+    /// <summary>Ends a run with its task attempts; on success the bookmarks advance in the same transaction.</summary>
+    JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, FileBookmark>? bookmarks = null,
+        IReadOnlyList<TaskAttemptRow>? attempts = null);
+    /// <summary>Every task attempt of a run, in start order.</summary>
+    IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId);
     JobRun? FindRun(string runId);
     IReadOnlyList<JobRun> Runs(string? job = null);
 

@@ -65,3 +65,12 @@ public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime H
 
 /// <summary>A job's bookmark for one source, as last committed, and the run that committed it.</summary>
 public sealed record SourceBookmark(string Job, string Source, FileBookmark State, string RunId, DateTimeOffset Updated);
+
+/// <summary>One task attempt of a recorded run: where and when it ran, how it ended, what it moved.</summary>
+public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int Attempt, string Slot, DateTimeOffset Started, DateTimeOffset Ended,
+    bool Succeeded, long? RowsIn, long? RowsOut, long? BytesOut, string? Error)
+{
+    public static TaskAttemptRow From(Execution.TaskAttemptRecord a) => new(a.Id.ToString(), a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Id.Attempt, a.Slot,
+        new DateTimeOffset(a.StartedUtc, TimeSpan.Zero), new DateTimeOffset(a.EndedUtc, TimeSpan.Zero), a.Succeeded, a.Result?.RowsIn, a.Result?.RowsOut,
+        a.Result?.BytesOut, a.Error);
+}

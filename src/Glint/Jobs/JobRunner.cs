@@ -40,8 +40,7 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         try
         {
             var s = run(new RunId(recorded.RunId));
-            store.FinishRun(recorded.RunId, RunState.Succeeded, null,
-                new RunRecord(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost));
+            store.FinishRun(recorded.RunId, RunState.Succeeded, null, RecordOf(s), attempts: [.. s.Attempts.Select(TaskAttemptRow.From)]);
             return s;
         }
         catch (RunCancelledException e)
@@ -55,6 +54,9 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
             throw;
         }
     }
+
+    private static RunRecord RecordOf(RunSummary s) =>
+        new(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost);
 
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
     public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
@@ -108,11 +110,11 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
             }
             var outcome = session.Run(JobPlanner.Actions(spec, session, Unseen), cancel.Token);
             var s = outcome.Summary;
-            var record = new RunRecord(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost);
+            var record = RecordOf(s);
             var advanced = job.Bookmarks == BookmarkOption.Enable
                 ? read.ToDictionary(kv => kv.Key, kv => (bookmarks.GetValueOrDefault(kv.Key) ?? FileBookmark.Empty).With(kv.Value))
                 : null;
-            return store.FinishRun(run.RunId, RunState.Succeeded, null, record, advanced);
+            return store.FinishRun(run.RunId, RunState.Succeeded, null, record, advanced, [.. s.Attempts.Select(TaskAttemptRow.From)]);
         }
         catch (RunCancelledException) when (stopRequested)
         {
