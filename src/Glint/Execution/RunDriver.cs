@@ -63,7 +63,19 @@ internal sealed class RunDriver(SessionOptions options)
                 listener.StageFinished(done.Id);
             }
             cancellation.ThrowIfCancellationRequested();
-            var committed = committers.Select(c => c.Value.Commit(written[c.Key])).ToImmutableArray();
+            // Two phases across targets: every target's files move into place first; if one target cannot
+            // commit, the others are moved back, so a run changes all its targets or none.
+            var prepared = new List<(OutputCommitter Committer, OutputCommitter.Prepared Files)>();
+            try
+            {
+                foreach (var (stage, committer) in committers) prepared.Add((committer, committer.Prepare(written[stage])));
+            }
+            catch (TargetException)
+            {
+                foreach (var (committer, files) in Enumerable.Reverse(prepared)) committer.Undo(files);
+                throw;
+            }
+            var committed = prepared.Select(p => p.Committer.Complete(p.Files)).ToImmutableArray();
             succeeded = true;
 
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();

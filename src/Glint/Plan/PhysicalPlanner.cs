@@ -18,6 +18,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     private readonly List<Stage> stages = [];
     private readonly Dictionary<FileSource, ImmutableArray<InputSplit>> splits = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<FileSource, FileSource> listed = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<LogicalNode, ImmutableArray<Pipeline>> planned = new(ReferenceEqualityComparer.Instance);
 
     public PhysicalPlan Plan(IReadOnlyList<PlannedAction> actions)
     {
@@ -46,7 +47,18 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         type is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT"
             or "UINTEGER" or "UBIGINT" or "DATE" || type.StartsWith("DECIMAL", StringComparison.Ordinal);
 
-    private ImmutableArray<Pipeline> Pipelines(LogicalNode node) => node switch
+    /// <summary>
+    /// The pipelines of a node, planned once per node: a transform that several targets (or both sides
+    /// of a join) read gets its stages once, and every reader's stage reads the same exchanges.
+    /// </summary>
+    private ImmutableArray<Pipeline> Pipelines(LogicalNode node)
+    {
+        if (!planned.TryGetValue(node, out var pipelines))
+            planned[node] = pipelines = PlanNode(node);
+        return pipelines;
+    }
+
+    private ImmutableArray<Pipeline> PlanNode(LogicalNode node) => node switch
     {
         ScanNode s => [new Pipeline(new ScanInput(Listed(s.Source), SplitsOf(s.Source)), [])],
         FilterNode f => Append(Pipelines(f.Input), new FilterOp(f.Condition)),

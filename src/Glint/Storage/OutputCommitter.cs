@@ -28,14 +28,37 @@ internal sealed class OutputCommitter
 
     private string Staging => run.StagingFolder(target.Path);
 
-    public CommittedTarget Commit(IReadOnlyList<WrittenFile> files)
+    /// <summary>Files moved into place for a target whose manifest is not written yet: <see cref="Complete"/> or <see cref="Undo"/> it.</summary>
+    public sealed class Prepared
+    {
+        internal Prepared(IReadOnlyList<WrittenFile> files, Manifest? previous, List<(string From, string To)> journal, int replaced)
+        {
+            Files = files;
+            Previous = previous;
+            Journal = journal;
+            Replaced = replaced;
+        }
+
+        internal IReadOnlyList<WrittenFile> Files { get; }
+        internal Manifest? Previous { get; }
+        internal List<(string From, string To)> Journal { get; }
+        internal int Replaced { get; }
+    }
+
+    public CommittedTarget Commit(IReadOnlyList<WrittenFile> files) => Complete(Prepare(files));
+
+    /// <summary>
+    /// First phase of a commit: moves replaced entries aside and the run's files into place, keeping
+    /// a journal; on failure everything moved is moved back. Several targets prepare before any completes.
+    /// </summary>
+    public Prepared Prepare(IReadOnlyList<WrittenFile> files)
     {
         var previous = Manifest.TryRead(target.Path);
         var replacedFolder = Path.Combine(Staging, "_replaced");
         var journal = new List<(string From, string To)>();
-        Directory.CreateDirectory(target.Path);
         try
         {
+            Directory.CreateDirectory(target.Path);
             var replaced = 0;
             foreach (var entry in EntriesToReplace(files))
             {
@@ -50,19 +73,41 @@ internal sealed class OutputCommitter
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 Move(file.FullPath, destination, journal);
             }
-            ManifestAfter(files, previous).Write(target.Path, Staging);
-            Cleanup(deleteEmptyTarget: false);
-            return new CommittedTarget(target, files.Count, files.Sum(f => f.Rows ?? 0), files.Sum(f => f.Bytes), replaced);
+            return new Prepared(files, previous, journal, replaced);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            for (var i = journal.Count - 1; i >= 0; i--)
-            {
-                try { MovePath(journal[i].To, journal[i].From); } catch (IOException) { }
-            }
-            Abort();
+            RollBack(journal);
             throw new TargetException(target.Path, $"commit to '{target.Path}' failed and was rolled back: {e.Message}", e);
         }
+    }
+
+    /// <summary>Second phase: the manifest is written last, so readers that honor it see the whole output or the old one.</summary>
+    public CommittedTarget Complete(Prepared prepared)
+    {
+        try
+        {
+            ManifestAfter(prepared.Files, prepared.Previous).Write(target.Path, Staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RollBack(prepared.Journal);
+            throw new TargetException(target.Path, $"commit to '{target.Path}' failed and was rolled back: {e.Message}", e);
+        }
+        Cleanup(deleteEmptyTarget: false);
+        return new CommittedTarget(target, prepared.Files.Count, prepared.Files.Sum(f => f.Rows ?? 0), prepared.Files.Sum(f => f.Bytes), prepared.Replaced);
+    }
+
+    /// <summary>Undoes a prepared commit (another target of the run failed to commit): the target is as it was.</summary>
+    public void Undo(Prepared prepared) => RollBack(prepared.Journal);
+
+    private void RollBack(List<(string From, string To)> journal)
+    {
+        for (var i = journal.Count - 1; i >= 0; i--)
+        {
+            try { MovePath(journal[i].To, journal[i].From); } catch (IOException) { }
+        }
+        Abort();
     }
 
     /// <summary>Removes everything this run staged; the target is left as it was before the run.</summary>

@@ -1,0 +1,64 @@
+using Glint.Api;
+using Glint.Errors;
+using Glint.Jobs;
+using Glint.Plan;
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>A spec with several targets: shared transforms are computed once, and the targets commit together or not at all.</summary>
+public sealed class FanOutTests
+{
+    private static JobSpec Spec(TempFolder dir) => JobSpecLoader.Parse($$"""
+        name: fan_out
+        sources:
+          sales: { path: {{Datasets.Path("sales_parquet")}} }
+        transforms:
+          - { name: per_customer, from: sales, group_by: [customer, day], agg: ["count(*) AS n", "max(amount) AS top"] }
+          - { name: big, from: per_customer, filter: "n > 2" }
+        targets:
+          - { from: per_customer, path: {{dir["all"]}}, mode: overwrite }
+          - { from: big, path: {{dir["big"]}}, partition_by: [day], mode: append }
+        """, dir.Path);
+
+    [Fact]
+    public void A_transform_read_by_two_targets_is_computed_once()
+    {
+        using var dir = new TempFolder("fan-out");
+        var spec = Spec(dir);
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings { ShufflePartitions = 4 } });
+        var actions = JobPlanner.Actions(spec, session);
+        var plan = session.Plan(actions);
+        Assert.Single(plan.Stages, s => s.Sink is ShuffleSink);          // one aggregate map stage for both targets
+        Assert.Equal(2, plan.Stages.Count(s => s.Sink is TargetSink));
+
+        session.Run(actions);
+        var expected = Reference.Canonical(Reference.QueryOver(new Dictionary<string, string> { ["sales"] = "sales_parquet" },
+            "SELECT customer, day, count(*) AS n, max(amount) AS top FROM sales GROUP BY customer, day"));
+        Assert.Equal(expected, Reference.Canonical(Reference.Query($"SELECT customer, day, n, top FROM read_parquet('{dir["all"]}/*.parquet')")));
+        var big = Reference.Query($"SELECT count(*) FROM read_parquet('{dir["big"]}/**/*.parquet', hive_partitioning=true)")[0][0];
+        Assert.Equal(expected.Count(r => long.Parse(r.Split(" | ")[2]) > 2), Convert.ToInt32(big));
+    }
+
+    [Fact]
+    public void When_the_second_target_cannot_commit_the_first_is_left_as_it_was()
+    {
+        using var dir = new TempFolder("fan-out-atomic");
+        var spec = Spec(dir);
+        var session = new GlintSession(new SessionOptions { Home = dir["home"] });
+        session.Run(JobPlanner.Actions(spec, session));
+        var before = Snapshot(dir["all"]);
+        // A file where the second target needs a partition folder: its commit fails after the first target's files moved in.
+        var blocked = Directory.GetDirectories(dir["big"]).First();
+        Directory.Delete(blocked, recursive: true);
+        File.WriteAllText(blocked, "not a folder");
+
+        var e = Assert.Throws<TargetException>(() => session.Run(JobPlanner.Actions(spec, session)));
+        Assert.Contains("rolled back", e.Message);
+        Assert.Equal(before, Snapshot(dir["all"]));
+        Assert.Equal("not a folder", File.ReadAllText(blocked));
+    }
+
+    private static List<string> Snapshot(string folder) =>
+        [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().Select(f => $"{Path.GetRelativePath(folder, f)}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")];
+}
