@@ -56,6 +56,10 @@ app.Configure(config =>
         bookmark.SetDescription("Job bookmarks: what each source has already processed.");
         bookmark.AddCommand<BookmarkShowCommand>("show").WithDescription("Show a job's bookmarks.");
         bookmark.AddCommand<BookmarkResetCommand>("reset").WithDescription("Forget a job's bookmarks: the next run reads everything.");
+        bookmark.AddCommand<BookmarkRewindCommand>("rewind").WithDescription("Put a job's bookmarks back to what a run committed.")
+            .WithExample("bookmark", "rewind", "daily", "--to-run", "run-20261125-101500-1a2b3c");
+        bookmark.AddCommand<BookmarkSetCommand>("set").WithDescription("Count a source's files modified before a time as processed.")
+            .WithExample("bookmark", "set", "daily", "--source", "sales", "--to", "2024-06-01");
     });
     config.AddCommand<DemoCommand>("demo").WithDescription("Generate a sample dataset and run the sample job end to end.")
         .WithExample("demo");

@@ -137,6 +137,26 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Bookmarks_rewind_to_a_run_and_set_by_time()
+    {
+        store.CreateJob(Job());
+        AddFile(1);
+        var first = Runner().Start("incremental", new Dictionary<string, string>());
+        AddFile(2);
+        Runner().Start("incremental", new Dictionary<string, string>());
+        store.RewindBookmarks("incremental", first.RunId);
+        Assert.Equal((long?)50, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);  // file 2 again
+        Assert.Throws<SpecException>(() => store.RewindBookmarks("incremental", "run-unknown"));
+
+        store.ResetBookmarks("incremental");
+        File.SetLastWriteTimeUtc(dir["in/part-001.parquet"], new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(dir["in/part-002.parquet"], new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        store.SetBookmark("incremental", "events", FileBookmark.Empty with { ProcessedBefore = new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc) });
+        Assert.Equal((long?)50, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);   // only file 2
+        Assert.Equal((long?)0, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);
+    }
+
+    [Fact]
     public void Paused_bookmarks_read_after_the_bookmark_and_change_nothing()
     {
         store.CreateJob(Job());

@@ -250,6 +250,63 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
     }
 }
 
+/// <summary><c>glint bookmark rewind &lt;job&gt; --to-run &lt;run-id&gt;</c>: bookmarks as that run committed them.</summary>
+public sealed class BookmarkRewindCommand : Command<BookmarkRewindCommand.Settings>
+{
+    public sealed class Settings : JobStoreSettings
+    {
+        [CommandArgument(0, "<job>")]
+        public string Job { get; init; } = "";
+
+        [CommandOption("--to-run <RUN-ID>")]
+        [Description("A successful run of the job; files that later runs read are read again.")]
+        public string Run { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var jobs = settings.Jobs(out var store);
+        using (store) jobs.RewindBookmarks(settings.Job, settings.Run);
+        AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job} rewound to run {settings.Run}");
+        return 0;
+    }
+}
+
+/// <summary><c>glint bookmark set &lt;job&gt; --source s --to &lt;time&gt;</c>: files modified before the time count as processed.</summary>
+public sealed class BookmarkSetCommand : Command<BookmarkSetCommand.Settings>
+{
+    public sealed class Settings : JobStoreSettings
+    {
+        [CommandArgument(0, "<job>")]
+        public string Job { get; init; } = "";
+
+        [CommandOption("--source <NAME>")]
+        public string Source { get; init; } = "";
+
+        [CommandOption("--to <TIME>")]
+        [Description("UTC date or time, e.g. 2024-06-01 or 2024-06-01T12:00:00Z: files modified before it count as processed.")]
+        public string To { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        if (!DateTime.TryParse(settings.To, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var to))
+            throw new ConfigException("--to", $"--to takes a date or time such as 2024-06-01T12:00:00Z, not '{settings.To}'");
+        if (string.IsNullOrWhiteSpace(settings.Source)) throw new ConfigException("--source", "name the source whose bookmark to set with --source");
+        var jobs = settings.Jobs(out var store);
+        using (store)
+        {
+            var job = jobs.FindJob(settings.Job) ?? throw new SpecException($"job '{settings.Job}' does not exist");
+            if (!job.Spec.Contains(settings.Source, StringComparison.Ordinal))
+                throw new SpecException($"job '{job.Name}' has no source '{settings.Source}'");
+            var current = jobs.Bookmarks(job.Name).FirstOrDefault(b => b.Source == settings.Source)?.State ?? FileBookmark.Empty;
+            jobs.SetBookmark(job.Name, settings.Source, current with { ProcessedBefore = to });
+        }
+        AnsiConsole.MarkupLineInterpolated($"bookmark of {settings.Job}/{settings.Source}: files modified before {to:u} count as processed");
+        return 0;
+    }
+}
+
 /// <summary><c>glint bookmark show &lt;job&gt;</c></summary>
 public sealed class BookmarkShowCommand : BookmarkCommand
 {
@@ -289,9 +346,10 @@ public abstract class BookmarkCommand : Command<BookmarkCommand.Settings>
                 AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job}{(settings.Source is null ? "" : $" for source {settings.Source}")} reset: the next run reads everything");
                 return 0;
             }
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("source", "files seen", "newest file modified", "committed by run", "updated");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("source", "files seen", "newest file modified", "processed before", "committed by run", "updated");
             foreach (var b in jobs.Bookmarks(settings.Job).Where(b => settings.Source is null || b.Source == settings.Source))
-                table.AddRow(Markup.Escape(b.Source), b.State.Files.Length.ToString(), b.State.HighWaterUtc.ToString("u"), b.RunId, b.Updated.ToString("u"));
+                table.AddRow(Markup.Escape(b.Source), b.State.Files.Length.ToString(), b.State.HighWaterUtc.ToString("u"), b.State.ProcessedBefore?.ToString("u") ?? "",
+                    Markup.Escape(b.RunId), b.Updated.ToString("u"));
             AnsiConsole.Write(table);
             return 0;
         }

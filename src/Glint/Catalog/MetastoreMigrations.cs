@@ -89,5 +89,14 @@ internal static class MetastoreMigrations
                 error TEXT NULL,
                 PRIMARY KEY (run_id, attempt_id));
             """),
+        (4, """
+            CREATE TABLE glint_bookmark_history (
+                job_name TEXT NOT NULL,
+                source_name TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                PRIMARY KEY (job_name, source_name, run_id));
+            """),
     ];
 }

@@ -100,6 +100,10 @@ public sealed partial class SqlMetastore
                     INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, @r, @t)
                     ON CONFLICT (job_name, source_name) DO UPDATE SET state = excluded.state, run_id = excluded.run_id, updated_ms = excluded.updated_ms
                     """, ("j", run.Job), ("s", source), ("b", JsonSerializer.Serialize(bookmark, JobJson)), ("r", runId), ("t", now));
+        if (bookmarks is not null)
+            foreach (var (source, bookmark) in bookmarks)
+                Exec(c.Connection, c.Transaction, "INSERT INTO glint_bookmark_history (job_name, source_name, run_id, state, created_ms) VALUES (@j, @s, @r, @b, @t)",
+                    ("j", run.Job), ("s", source), ("r", runId), ("b", JsonSerializer.Serialize(bookmark, JobJson)), ("t", now));
         return run;
     });
 
@@ -125,6 +129,28 @@ public sealed partial class SqlMetastore
     public void ResetBookmarks(string job, string? source = null) => Write(c => source is null
         ? Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j", ("j", job))
         : Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j AND source_name = @s", ("j", job), ("s", source)));
+
+    public void RewindBookmarks(string job, string runId) => Write(c =>
+    {
+        var states = Query(c.Connection, c.Transaction, "SELECT source_name, state FROM glint_bookmark_history WHERE job_name = @j AND run_id = @r",
+            r => (Source: r.GetString(0), State: r.GetString(1)), ("j", job), ("r", runId));
+        if (states.Count == 0)
+            throw new SpecException($"run '{runId}' committed no bookmark of job '{job}'; see glint runs --job {job}");
+        Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j", ("j", job));
+        foreach (var (source, state) in states)
+            Exec(c.Connection, c.Transaction, "INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, @r, @t)",
+                ("j", job), ("s", source), ("b", state), ("r", runId), ("t", Now()));
+        return 0;
+    });
+
+    public void SetBookmark(string job, string source, FileBookmark state) => Write(c =>
+    {
+        Exec(c.Connection, c.Transaction, """
+            INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, 'set by hand', @t)
+            ON CONFLICT (job_name, source_name) DO UPDATE SET state = excluded.state, run_id = excluded.run_id, updated_ms = excluded.updated_ms
+            """, ("j", job), ("s", source), ("b", JsonSerializer.Serialize(state, JobJson)), ("t", Now()));
+        return 0;
+    });
 
     private const string RunColumns =
         "SELECT run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, ended_ms, heartbeat_ms, error, record, stop_requested FROM glint_runs";

@@ -30,4 +30,8 @@ public interface IJobStore
     IReadOnlyList<SourceBookmark> Bookmarks(string job);
     /// <summary>Removes a job's bookmarks (all sources, or one): the next run reads everything.</summary>
     void ResetBookmarks(string job, string? source = null);
+    /// <summary>Puts every source's bookmark back to what run <paramref name="runId"/> committed (a later run's files are read again).</summary>
+    void RewindBookmarks(string job, string runId);
+    /// <summary>Sets one source's bookmark by hand.</summary>
+    void SetBookmark(string job, string source, FileBookmark state);
 }

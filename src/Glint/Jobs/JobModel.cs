@@ -42,8 +42,11 @@ public sealed record JobRun(
 /// <summary>One file a bookmark has seen: its path, size and modification time.</summary>
 public sealed record BookmarkFile(string Path, long Size, long ModifiedTicks);
 
-/// <summary>A file source's bookmark: the files already processed and the newest modification time among them.</summary>
-public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime HighWaterUtc)
+/// <summary>
+/// A file source's bookmark: the files already processed and the newest modification time among them;
+/// <paramref name="ProcessedBefore"/> (set by <c>glint bookmark set</c>) also counts every file modified before it as processed.
+/// </summary>
+public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime HighWaterUtc, DateTime? ProcessedBefore = null)
 {
     public static readonly FileBookmark Empty = new([], DateTime.MinValue);
 
@@ -51,7 +54,8 @@ public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime H
     public Func<Storage.SourceFile, bool> Contains()
     {
         var seen = Files.Select(f => (f.Path, f.Size, f.ModifiedTicks)).ToHashSet();
-        return file => seen.Contains((file.Path, file.Length, file.ModifiedUtc.Ticks));
+        var before = ProcessedBefore;
+        return file => seen.Contains((file.Path, file.Length, file.ModifiedUtc.Ticks)) || (before is { } t && file.ModifiedUtc < t);
     }
 
     public FileBookmark With(IEnumerable<Storage.SourceFile> read)
@@ -59,7 +63,7 @@ public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime H
         var files = Files.ToDictionary(f => f.Path);
         foreach (var f in read) files[f.Path] = new BookmarkFile(f.Path, f.Length, f.ModifiedUtc.Ticks);
         var all = files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
-        return new FileBookmark(all, all.Length == 0 ? DateTime.MinValue : new DateTime(all.Max(f => f.ModifiedTicks), DateTimeKind.Utc));
+        return new FileBookmark(all, all.Length == 0 ? DateTime.MinValue : new DateTime(all.Max(f => f.ModifiedTicks), DateTimeKind.Utc), ProcessedBefore);
     }
 }
 
