@@ -62,3 +62,31 @@ public sealed class FanOutTests
     private static List<string> Snapshot(string folder) =>
         [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().Select(f => $"{Path.GetRelativePath(folder, f)}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")];
 }
+
+/// <summary>Cost caps: a run that would pass max_dpu_seconds or max_cost is stopped and changes no target.</summary>
+public sealed class CostCapTests
+{
+    [Theory]
+    [InlineData("max_dpu_seconds", "0.01")]
+    [InlineData("max_cost", "0.000001")]
+    public void A_run_reaching_its_cap_is_stopped_and_changes_nothing(string key, string value)
+    {
+        using var dir = new TempFolder("cost-cap");
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings().With(key, value) });
+        var frame = session.Read.Parquet(Datasets.Path("sales_parquet")).OrderBy("amount", "id");
+        var e = Assert.Throws<CostCapException>(() => frame.Write().Save(dir["out"]));
+        Assert.Contains("stopped at its cost cap", e.Message);
+        Assert.Contains("no target was changed", e.Message);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Fact]
+    public void The_price_per_DPU_hour_is_a_setting()
+    {
+        using var dir = new TempFolder("cost-price");
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings().With("dpu_hour_price", "1.5") });
+        var summary = session.Read.Parquet(Datasets.Path("sales_parquet")).Write().Save(dir["out"]);
+        Assert.Equal(summary.DpuSeconds / 3600 * 1.5, summary.Cost, 10);
+        Assert.Throws<ConfigException>(() => new GlintSettings().With("max_cost", "cheap"));
+    }
+}

@@ -72,7 +72,7 @@ internal static class JobConsole
         Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         Row("workers", $"{s.Workers} × {s.WorkerType}");
         Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");
-        Row("cost", $"${s.Cost.ToString("0.0000", CultureInfo.InvariantCulture)} at ${Meter.DollarsPerDpuHour} per DPU-hour");
+        Row("cost", $"${s.Cost.ToString("0.0000", CultureInfo.InvariantCulture)} at ${s.DollarsPerDpuHour.ToString(CultureInfo.InvariantCulture)} per DPU-hour");
         foreach (var t in s.Targets)
             Row("output", $"{t.Target.Path} ({t.FilesWritten} files, {t.RowsWritten:N0} rows, {Bytes.Format(t.BytesWritten)})");
         AnsiConsole.Write(table);

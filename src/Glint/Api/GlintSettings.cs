@@ -30,11 +30,18 @@ public sealed record GlintSettings
     public long BroadcastThreshold { get; init; } = 10L << 20;
     /// <summary>Keep the run's scratch folder even when the run succeeds.</summary>
     public bool KeepScratch { get; init; }
+    /// <summary>Price of one DPU-hour in dollars, for the cost the meter reports (Glue's 0.44).</summary>
+    public double DollarsPerDpuHour { get; init; } = Execution.Meter.DollarsPerDpuHour;
+    /// <summary>A run is stopped (targets untouched) once its DPU-seconds would pass this; 0 means no cap.</summary>
+    public double MaxDpuSeconds { get; init; }
+    /// <summary>A run is stopped once its cost in dollars would pass this; 0 means no cap.</summary>
+    public double MaxCost { get; init; }
 
     public static readonly ImmutableArray<string> Keys =
     [
         "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
         "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
+        "dpu_hour_price", "max_dpu_seconds", "max_cost",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -56,8 +63,24 @@ public sealed record GlintSettings
         "shuffle_partitions" => this with { ShufflePartitions = (int)Int(key, value, 1) },
         "broadcast_threshold" => this with { BroadcastThreshold = value.Trim() == "-1" ? -1 : Bytes.Parse(key, value) },
         "keep_scratch" => this with { KeepScratch = Bool(key, value) },
+        "dpu_hour_price" => this with { DollarsPerDpuHour = Number(key, value) },
+        "max_dpu_seconds" => this with { MaxDpuSeconds = Number(key, value) },
+        "max_cost" => this with { MaxCost = Number(key, value.TrimStart('$')) },
         _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
     };
+
+    private static double Number(string key, string value) =>
+        double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? n : throw new ConfigException(key, $"setting '{key}' must be a number of at least 0, not '{value}'");
+
+    /// <summary>The DPU-seconds a run may use before it is stopped: the smaller of max_dpu_seconds and max_cost; null when neither is set.</summary>
+    public double? DpuSecondsCap()
+    {
+        var caps = new List<double>();
+        if (MaxDpuSeconds > 0) caps.Add(MaxDpuSeconds);
+        if (MaxCost > 0 && DollarsPerDpuHour > 0) caps.Add(MaxCost / DollarsPerDpuHour * 3600);
+        return caps.Count == 0 ? null : caps.Min();
+    }
 
     public GlintSettings With(IEnumerable<KeyValuePair<string, string>> values) =>
         values.Aggregate(this, (s, kv) => s.With(kv.Key, kv.Value));

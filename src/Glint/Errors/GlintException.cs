@@ -85,3 +85,9 @@ public sealed class ConcurrentUpdateException(string table, long expected, strin
     public override string Category => "concurrent update";
     public override bool IsRetryable => true;
 }
+
+/// <summary>A run reached its cost cap (max_dpu_seconds or max_cost) and was stopped; no target was changed.</summary>
+public sealed class CostCapException(string message) : GlintException(message)
+{
+    public override string Category => "cost cap";
+}

@@ -29,7 +29,12 @@ internal sealed class RunDriver(SessionOptions options)
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var slots = CreateSlots(scratch);
-        var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, cancellation);
+        // A cost cap is a deadline: DPU-seconds grow with wall time at workers × DPUs per worker.
+        using var capped = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var cap = options.Settings.DpuSecondsCap();
+        var dpus = options.NumberOfWorkers * options.WorkerType.Dpus;
+        if (cap is { } c && dpus > 0) capped.CancelAfter(TimeSpan.FromSeconds(c / dpus));
+        var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
         var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
         var stageSummaries = new List<StageSummary>();
@@ -82,11 +87,20 @@ internal sealed class RunDriver(SessionOptions options)
             var summary = new RunSummary(runId, true, null, options.WorkerType, options.NumberOfWorkers, started, clock.Elapsed,
                 SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
                 plan.Stages.Where(s => s.Sink is TargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
-                committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)]);
+                committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
+            {
+                DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
+            };
             return new RunOutcome(summary,
                 plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
                     s => (IReadOnlyList<object?[]>)results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList()),
                 plan.Stages.Where(s => s.Sink is CountSink).ToDictionary(s => s.Id, s => results[s.Id].Values.Sum(r => r.RowsOut)));
+        }
+        catch (Exception e) when (e is OperationCanceledException or RunCancelledException && capped.IsCancellationRequested &&
+                                  !cancellation.IsCancellationRequested && cap is not null)
+        {
+            throw new CostCapException(
+                $"run {runId} stopped at its cost cap of {cap:0.#} DPU-seconds (${cap / 3600 * options.Settings.DollarsPerDpuHour:0.0000}; {options.NumberOfWorkers} × {options.WorkerType} for {clock.Elapsed.TotalSeconds:0.0} s); no target was changed");
         }
         catch (OperationCanceledException)
         {

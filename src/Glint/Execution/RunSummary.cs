@@ -33,5 +33,7 @@ public sealed record RunSummary(
     /// <summary>Bytes written by shuffle map tasks (what moved between stages).</summary>
     public long ShuffleBytes => Stages.Sum(s => s.Buckets.Sum(b => b.Bytes));
     public double DpuSeconds => Meter.DpuSeconds(WorkerType, Workers, Wall);
-    public double Cost => Meter.Cost(DpuSeconds);
+    /// <summary>The price the cost is reckoned at (the dpu_hour_price setting).</summary>
+    public double DollarsPerDpuHour { get; init; } = Meter.DollarsPerDpuHour;
+    public double Cost => DpuSeconds / 3600 * DollarsPerDpuHour;
 }
