@@ -24,6 +24,18 @@ public sealed class SqlCliTests
     }
 
     [Fact]
+    public void Sql_prints_at_most_max_rows_and_says_when_it_cut()
+    {
+        using var dir = new TempFolder("cli-sql-rows");
+        var result = GlintCli.Run(dir["home"], "sql", "SELECT id FROM sales ORDER BY id", "--source", Sales, "--max-rows", "3");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("first 3 rows shown; the result has more", result.Output);
+        var ids = Reference.QueryOver(new Dictionary<string, string> { ["sales"] = "sales_parquet" }, "SELECT id FROM sales ORDER BY id LIMIT 4");
+        Assert.Matches($@"│ {ids[2][0]}\s+│", result.Output);
+        Assert.DoesNotMatch($@"│ {ids[3][0]}\s+│", result.Output);
+    }
+
+    [Fact]
     public void Sql_with_output_writes_the_result_and_its_manifest()
     {
         using var dir = new TempFolder("cli-sql-out");

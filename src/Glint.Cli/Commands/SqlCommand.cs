@@ -31,6 +31,10 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
         [CommandOption("--partition-by <COLUMN>")]
         [Description("Partition column of --output; may repeat.")]
         public string[] PartitionBy { get; init; } = [];
+
+        [CommandOption("--max-rows <N>")]
+        [Description("Print at most this many rows (default 1000); use --output for more.")]
+        public int MaxRows { get; init; } = 1000;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -43,13 +47,18 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
             JobConsole.Print(summary);
             return 0;
         }
-        var rows = frame.Collect(cancellation);
+        if (settings.MaxRows < 1) throw new Glint.Errors.ConfigException("--max-rows", "--max-rows must be at least 1");
+        // One row more than shown tells whether the result was cut.
+        var rows = frame.Limit(settings.MaxRows + 1L).Collect(cancellation);
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var column in frame.Schema.Columns) table.AddColumn(new TableColumn(Markup.Escape(column.Name)));
-        foreach (var row in rows)
+        foreach (var row in rows.Take(settings.MaxRows))
             table.AddRow(row.Select(v => new Text(Format(v))).ToArray());
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{rows.Count:N0} row{(rows.Count == 1 ? "" : "s")}");
+        if (rows.Count > settings.MaxRows)
+            AnsiConsole.MarkupLineInterpolated($"first {settings.MaxRows:N0} rows shown; the result has more (raise --max-rows, or write it with --output)");
+        else
+            AnsiConsole.MarkupLineInterpolated($"{rows.Count:N0} row{(rows.Count == 1 ? "" : "s")}");
         return 0;
     }
 
