@@ -63,6 +63,7 @@ internal static class JobConsole
         Row("state", s.Succeeded ? "SUCCEEDED" : "FAILED");
         Row("rows in / out", $"{(s.RowsIn is { } rowsIn ? rowsIn.ToString("N0", CultureInfo.InvariantCulture) : "n/a (CSV/JSON input)")} / {s.RowsOut:N0}");
         Row("files written", $"{s.FilesWritten:N0} ({Bytes.Format(s.BytesWritten)})");
+        if (s.ErrorRecords > 0) Row("error records", $"{s.ErrorRecords:N0} malformed input rows, in {s.ErrorFile}");
         Row("stages / tasks / attempts", $"{s.Stages.Length} / {s.Tasks} / {s.Attempts.Length} ({s.FailedAttempts} failed)");
         foreach (var stage in s.Stages.Where(x => !x.Buckets.IsEmpty))
         {

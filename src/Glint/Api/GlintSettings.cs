@@ -36,12 +36,18 @@ public sealed record GlintSettings
     public double MaxDpuSeconds { get; init; }
     /// <summary>A run is stopped once its cost in dollars would pass this; 0 means no cap.</summary>
     public double MaxCost { get; init; }
+    /// <summary>Most error records a run may have (a count, or a fraction of the rows when below 1); null means no limit.</summary>
+    public double? ErrorThreshold { get; init; }
+    /// <summary>Most error records one stage may have (count or fraction); null means no limit.</summary>
+    public double? StageErrorThreshold { get; init; }
+    /// <summary>Folder the run's error records are written to (JSON lines); default $GLINT_HOME/errors.</summary>
+    public string? ErrorPath { get; init; }
 
     public static readonly ImmutableArray<string> Keys =
     [
         "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
         "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
-        "dpu_hour_price", "max_dpu_seconds", "max_cost",
+        "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -66,6 +72,9 @@ public sealed record GlintSettings
         "dpu_hour_price" => this with { DollarsPerDpuHour = Number(key, value) },
         "max_dpu_seconds" => this with { MaxDpuSeconds = Number(key, value) },
         "max_cost" => this with { MaxCost = Number(key, value.TrimStart('$')) },
+        "error_threshold" => this with { ErrorThreshold = Number(key, value) },
+        "stage_error_threshold" => this with { StageErrorThreshold = Number(key, value) },
+        "error_path" => this with { ErrorPath = value.Trim().Length > 0 ? value.Trim() : throw new ConfigException(key, "setting 'error_path' needs a folder") },
         _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
     };
 

@@ -91,3 +91,9 @@ public sealed class CostCapException(string message) : GlintException(message)
 {
     public override string Category => "cost cap";
 }
+
+/// <summary>A run had more error records (malformed input rows) than its thresholds allow; no target was changed.</summary>
+public sealed class ErrorThresholdException(string message) : GlintException(message)
+{
+    public override string Category => "error threshold";
+}

@@ -68,6 +68,7 @@ internal sealed class RunDriver(SessionOptions options)
                 listener.StageFinished(done.Id);
             }
             cancellation.ThrowIfCancellationRequested();
+            var (errorCount, errorFile) = ErrorRecords.Check(runId, results, options);
             // Two phases across targets: every target's files move into place first; if one target cannot
             // commit, the others are moved back, so a run changes all its targets or none.
             var prepared = new List<(OutputCommitter Committer, OutputCommitter.Prepared Files)>();
@@ -90,6 +91,8 @@ internal sealed class RunDriver(SessionOptions options)
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
             {
                 DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
+                ErrorRecords = errorCount,
+                ErrorFile = errorFile,
             };
             return new RunOutcome(summary,
                 plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,

@@ -33,6 +33,10 @@ public sealed record RunSummary(
     /// <summary>Bytes written by shuffle map tasks (what moved between stages).</summary>
     public long ShuffleBytes => Stages.Sum(s => s.Buckets.Sum(b => b.Bytes));
     public double DpuSeconds => Meter.DpuSeconds(WorkerType, Workers, Wall);
+    /// <summary>Input rows that were rejected as malformed instead of failing the run (CSV with on_error: record).</summary>
+    public long ErrorRecords { get; init; }
+    /// <summary>The JSON-lines file holding the run's error records, when it had any.</summary>
+    public string? ErrorFile { get; init; }
     /// <summary>The price the cost is reckoned at (the dpu_hour_price setting).</summary>
     public double DollarsPerDpuHour { get; init; } = Meter.DollarsPerDpuHour;
     public double Cost => DpuSeconds / 3600 * DollarsPerDpuHour;

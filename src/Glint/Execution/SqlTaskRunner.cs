@@ -11,6 +11,8 @@ internal sealed class SqlTaskRunner : ITaskRunner
     public TaskResult Run(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
+        if (task.Work.CollectsRejects)
+            Execute(slot, $"DROP TABLE IF EXISTS {ScanSql.RejectsTable}; DROP TABLE IF EXISTS {ScanSql.RejectsScan}", cancellation, _ => 0);
         var result = task.Work.Output switch
         {
             WriteFilesOutput write => Write(task.Work.Query, write, attempt, slot, cancellation),
@@ -20,7 +22,20 @@ internal sealed class SqlTaskRunner : ITaskRunner
         };
         if (task.Work.InputRows is { } inputRows)
             result = result with { RowsIn = inputRows.Count() };
+        if (task.Work.CollectsRejects)
+            result = result with { Errors = Rejects(slot, cancellation) };
         return result;
+    }
+
+    /// <summary>The rows the task's CSV scan rejected; the tables exist only when the scan ran.</summary>
+    private static ImmutableArray<ErrorRecord> Rejects(Slot slot, CancellationToken cancellation)
+    {
+        var exists = Execute(slot, $"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{ScanSql.RejectsTable}'", cancellation, r => Convert.ToInt64(r.GetValue(0)));
+        if (exists.Single() == 0) return [];
+        return [.. Execute(slot, $"""
+            SELECT s.file_path, e.line, CAST(e.error_type AS VARCHAR), e.error_message, coalesce(e.csv_line, '')
+            FROM {ScanSql.RejectsTable} e JOIN {ScanSql.RejectsScan} s USING (scan_id, file_id) ORDER BY s.file_path, e.line
+            """, cancellation, r => new ErrorRecord(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.GetString(4)))];
     }
 
     private static TaskResult Count(string query, Slot slot, CancellationToken cancellation)

@@ -21,11 +21,12 @@ internal static class StageTasks
                 buckets[stage] = lookup = files.ToLookup(f => ShuffleSink.BucketOf(f.RelativePath));
             return (true, lookup[bucket].ToList());
         }
-        void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null)
+        void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null,
+            bool rejects = false)
         {
             if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
             tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
-                new TaskWork(Compose(input, ops, prelude), output, rows)));
+                new TaskWork(Compose(input, ops, prelude), output, rows) { CollectsRejects = rejects }));
         }
 
         foreach (var pipeline in stage.Pipelines)
@@ -37,7 +38,8 @@ internal static class StageTasks
                 case ScanInput scan:
                     foreach (var split in scan.Splits)
                         Add($"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
-                            split.Bytes, split.Files, ScanSplit(scan.Source, split), ops, prelude, InputRows(scan.Source, split));
+                            split.Bytes, split.Files, ScanSplit(scan.Source, split), ops, prelude, InputRows(scan.Source, split),
+                            scan.Source.Options.RecordErrors);
                     break;
                 case GatherInput gather:
                 {

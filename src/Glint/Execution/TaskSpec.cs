@@ -11,7 +11,14 @@ public sealed record TaskSpec(TaskId Id, string Description, long InputBytes, in
 /// when set, counts the task's input rows exactly from Parquet footers; CSV and JSON inputs are not counted
 /// (DuckDB's own scan counters turned out to be estimates, off by 7× on CSV).
 /// </summary>
-public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows? InputRows = null);
+public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows? InputRows = null)
+{
+    /// <summary>The task scans CSV with on_error: record; the rows DuckDB rejected come back as error records.</summary>
+    public bool CollectsRejects { get; init; }
+}
+
+/// <summary>A malformed input row that did not fail the run: where it was, why, and its raw text.</summary>
+public sealed record ErrorRecord(string File, long Line, string Kind, string Reason, string RawText);
 
 /// <summary>Input rows of a Parquet split: whole files counted from their footers, plus rows of row-group ranges.</summary>
 public sealed record ParquetInputRows(ImmutableArray<string> WholeFiles, long RangedRows)
@@ -41,6 +48,9 @@ public sealed record WrittenFile(string AttemptFolder, string RelativePath, long
 /// <summary>What a successful attempt produced.</summary>
 public sealed record TaskResult(long? RowsIn, long RowsOut, ImmutableArray<WrittenFile> Files, IReadOnlyList<object?[]>? Rows)
 {
+    /// <summary>Input rows the task rejected (CSV with on_error: record).</summary>
+    public ImmutableArray<ErrorRecord> Errors { get; init; } = [];
+
     public long BytesOut => Files.Sum(f => f.Bytes);
 }
 

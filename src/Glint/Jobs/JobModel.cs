@@ -22,7 +22,8 @@ public sealed record JobDefinition(
 public enum RunState { Starting, Running, Succeeded, Failed, Timeout, Stopped }
 
 /// <summary>What a finished run did, kept with it.</summary>
-public sealed record RunRecord(long? RowsIn, long RowsOut, int FilesWritten, long BytesWritten, int Tasks, int Attempts, double WallSeconds, double DpuSeconds, double Cost);
+public sealed record RunRecord(long? RowsIn, long RowsOut, int FilesWritten, long BytesWritten, int Tasks, int Attempts, double WallSeconds, double DpuSeconds, double Cost,
+    long ErrorRecords = 0);
 
 /// <summary>One run of a job (an attempt: a retry names the run it retries).</summary>
 public sealed record JobRun(

@@ -16,8 +16,10 @@ public sealed record ReadOptions
     public string? Schema { get; init; }
     /// <summary>Read every Parquet footer to build the schema instead of the first file's.</summary>
     public bool MergeSchema { get; init; }
+    /// <summary>Malformed CSV rows (wrong column count, a value that does not fit its column's type) become error records instead of failing the run.</summary>
+    public bool RecordErrors { get; init; }
 
-    public static readonly ImmutableArray<string> Keys = ["header", "delimiter", "sep", "quote", "escape", "null_value", "schema", "merge_schema"];
+    public static readonly ImmutableArray<string> Keys = ["header", "delimiter", "sep", "quote", "escape", "null_value", "schema", "merge_schema", "on_error"];
 
     /// <summary>Builds options from string key/values as the API and job specs give them; unknown keys are errors.</summary>
     public static ReadOptions From(IReadOnlyDictionary<string, string> options)
@@ -34,6 +36,15 @@ public sealed record ReadOptions
                 "null_value" => o with { NullValue = value },
                 "schema" => o with { Schema = value },
                 "merge_schema" => o with { MergeSchema = ParseBool(key, value) },
+                "on_error" => o with
+                {
+                    RecordErrors = value.Trim().ToLowerInvariant() switch
+                    {
+                        "fail" => false,
+                        "record" => true,
+                        _ => throw new ConfigException(key, $"option 'on_error' must be fail or record, not '{value}'"),
+                    },
+                },
                 _ => throw new ConfigException(key, $"unknown read option '{key}'; known options: {string.Join(", ", Keys)}"),
             };
         }

@@ -6,6 +6,9 @@ namespace Glint.Storage;
 /// <summary>Renders the DuckDB table function that reads a set of files of one source with a fixed schema.</summary>
 public static class ScanSql
 {
+    /// <summary>Where DuckDB keeps the rows a CSV scan rejected (on_error: record), per connection.</summary>
+    public const string RejectsTable = "glint_rejects", RejectsScan = "glint_reject_scans";
+
     /// <summary>A relation with exactly the source's columns in order, over the given files (optionally a row range of one Parquet file).</summary>
     public static string Render(FileSource source, IEnumerable<string> files, RowRange? rows = null)
     {
@@ -67,6 +70,7 @@ public static class ScanSql
         var args = $"header={(o.Header ? "true" : "false")}, delim={Sql.Literal(o.Delimiter)}, quote={Sql.Literal(o.Quote)}";
         if (o.Escape is not null) args += $", escape={Sql.Literal(o.Escape)}";
         if (o.NullValue is not null) args += $", nullstr={Sql.Literal(o.NullValue)}";
+        if (o.RecordErrors) args += $", ignore_errors=true, store_rejects=true, rejects_table='{RejectsTable}', rejects_scan='{RejectsScan}'";
         return args;
     }
 

@@ -11,6 +11,8 @@ public static class SourceResolver
 {
     public static FileSource Resolve(string path, FileFormat format, ReadOptions options)
     {
+        if (options.RecordErrors && format != FileFormat.Csv)
+            throw new ConfigException("on_error", $"on_error: record is supported for CSV sources; '{path}' is {format.ToString().ToLowerInvariant()}");
         var (root, files) = FileListing.List(path);
         var partitions = HivePartitioning.InferColumns(files);
         var fileColumns = options.ParseSchema() ?? Infer(format, options, files);
