@@ -106,17 +106,19 @@ internal sealed partial class SqlPlanner
         var cte = fromCatalog is null ? ctes.LastOrDefault(c => SqlScope.Same(c.Name, name)) : null;
         if (cte is not null)
         {
-            var saved = ctes;
-            ctes = cte.Visible;
-            try
+            // A CTE is planned once; each reference renames its columns afresh (a CTE may be joined with itself),
+            // and the physical planner, planning each logical node once, computes the body's stages once.
+            if (!cteBodies.TryGetValue(cte, out var body))
             {
-                var relation = PlanQuery(cte.Query, outer: null, correlation: null).Relation;
-                return Requalify(Requalify(relation, cte.Name, cte.Aliases), alias, columnAliases);
+                var saved = ctes;
+                ctes = cte.Visible;
+                try { cteBodies[cte] = body = PlanQuery(cte.Query, outer: null, correlation: null).Relation; }
+                finally { ctes = saved; }
             }
-            finally
-            {
-                ctes = saved;
-            }
+            var visible = body.Columns.Where(c => !c.Hidden).ToList();
+            var renamed = Project(body, [.. visible.Select(c => (Sql.Ident(c.Internal), c with { Internal = Fresh(c.Name) }))]);
+            renamed = renamed with { Columns = [.. renamed.Columns.Zip(visible, (r, v) => r with { Type = v.Type })] };
+            return Requalify(Requalify(renamed, cte.Name, cte.Aliases), alias, columnAliases);
         }
 
         var input = fromCatalog;

@@ -22,6 +22,7 @@ internal sealed partial class SqlPlanner
     private readonly HashSet<string>? referenced;
     private readonly Dictionary<SqlRelation, ScanColumns> scans = new(ReferenceEqualityComparer.Instance);
     private ImmutableList<CteDefinition> ctes = [];
+    private readonly Dictionary<CteDefinition, SqlRelation> cteBodies = new(ReferenceEqualityComparer.Instance);
     private int counter;
 
     private SqlPlanner(IReadOnlyDictionary<string, LogicalNode> tables, HashSet<string>? referenced, Func<string, string, LogicalNode?>? catalog)
