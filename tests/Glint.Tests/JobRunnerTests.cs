@@ -87,6 +87,10 @@ public sealed class JobRunnerTests : IDisposable
         var failed = Runner(faults).Start("incremental", new Dictionary<string, string>());
         Assert.Equal(RunState.Failed, failed.State);
         Assert.Contains("injected failure", failed.Error);
+        var attempts = store.TaskAttempts(failed.RunId);
+        Assert.NotEmpty(attempts);
+        Assert.All(attempts, a => Assert.False(a.Succeeded));
+        Assert.Contains("injected failure", attempts[0].Error);
         Assert.Single(Assert.Single(store.Bookmarks("incremental")).State.Files);
         var retried = Runner().Start("incremental", new Dictionary<string, string>());
         Assert.Equal((RunState.Succeeded, (long?)50), (retried.State, retried.Record!.RowsIn));

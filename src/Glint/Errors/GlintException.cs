@@ -10,6 +10,9 @@ public abstract class GlintException : Exception
 
     /// <summary>Whether retrying the same work could succeed (see <see cref="Execution.ErrorClassifier"/>).</summary>
     public virtual bool IsRetryable => false;
+
+    /// <summary>The task attempts of the run this error ended (empty when it came before any task ran).</summary>
+    public IReadOnlyList<Execution.TaskAttemptRecord> RunAttempts { get; internal set; } = [];
 }
 
 /// <summary>The plan cannot be built: unknown column, an expression that does not type-check, an unsupported operation.</summary>

@@ -18,7 +18,23 @@ internal sealed class RunDriver(SessionOptions options)
 {
     private sealed class NoListener : IRunListener;
 
+    /// <summary>Runs the plan; a failed run's exception carries every task attempt made (for the run's record).</summary>
     public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation)
+    {
+        try
+        {
+            return Run(plan, cancellation);
+        }
+        catch (GlintException e)
+        {
+            e.RunAttempts = attempts;
+            throw;
+        }
+    }
+
+    private IReadOnlyList<TaskAttemptRecord> attempts = [];
+
+    private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation)
     {
         var listener = options.Listener ?? new NoListener();
         var runId = options.RunId ?? RunId.New();
@@ -112,6 +128,7 @@ internal sealed class RunDriver(SessionOptions options)
         finally
         {
             scheduler.Dispose(); // joins the workers: no task still runs on a slot or writes under a target
+            attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)];
             if (!succeeded)
                 foreach (var committer in committers.Values) committer.Abort();
             foreach (var slot in slots) slot.Dispose();

@@ -45,15 +45,17 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         }
         catch (RunCancelledException e)
         {
-            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, null);
+            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, null, attempts: Rows(e));
             throw;
         }
         catch (GlintException e)
         {
-            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, null);
+            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, null, attempts: Rows(e));
             throw;
         }
     }
+
+    private static List<TaskAttemptRow> Rows(GlintException e) => [.. e.RunAttempts.Select(TaskAttemptRow.From)];
 
     private static RunRecord RecordOf(RunSummary s) =>
         new(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost, s.ErrorRecords);
@@ -116,17 +118,17 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
                 : null;
             return store.FinishRun(run.RunId, RunState.Succeeded, null, record, advanced, [.. s.Attempts.Select(TaskAttemptRow.From)]);
         }
-        catch (RunCancelledException) when (stopRequested)
+        catch (RunCancelledException e) when (stopRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", null);
+            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", null, attempts: Rows(e));
         }
-        catch (RunCancelledException) when (!cancellation.IsCancellationRequested)
+        catch (RunCancelledException e) when (!cancellation.IsCancellationRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutMinutes} minute(s)", null);
+            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutMinutes} minute(s)", null, attempts: Rows(e));
         }
         catch (GlintException e)
         {
-            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, null);
+            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, null, attempts: Rows(e));
         }
     }
 }
