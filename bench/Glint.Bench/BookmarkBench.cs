@@ -6,6 +6,8 @@ using Glint.Api;
 using Glint.Catalog;
 using Glint.Jobs;
 
+using static Glint.Bench.Measure;
+
 namespace Glint.Bench;
 
 /// <summary>
@@ -67,18 +69,8 @@ internal static class BookmarkBench
             rowsRerun = Start("incremental").Record!.RowsIn;
             rerun.Add(clock.Elapsed.TotalSeconds);
         }
-        double Median(List<double> t) => t.Order().ElementAt(t.Count / 2);
-        Console.WriteLine($"  {"full run, bookmarks disabled (" + Files + "+ files)",-60} {F(Median(full))} s");
-        Console.WriteLine($"  {"bookmarked rerun (" + Math.Max(1, Files / 100) + " new files, " + rowsRerun?.ToString("N0", CultureInfo.InvariantCulture) + " rows)",-60} {F(Median(rerun))} s");
+        Console.WriteLine($"  {"full run, bookmarks disabled (" + Files + "+ files)",-60} {Seconds(Median(full))} s");
+        Console.WriteLine($"  {"bookmarked rerun (" + Math.Max(1, Files / 100) + " new files, " + rowsRerun?.ToString("N0", CultureInfo.InvariantCulture) + " rows)",-60} {Seconds(Median(rerun))} s");
         Console.WriteLine($"ratio rerun/full = {(Median(rerun) / Median(full)).ToString("0.000", CultureInfo.InvariantCulture)}");
     }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static string F(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 }

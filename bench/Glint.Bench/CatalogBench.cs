@@ -5,6 +5,8 @@ using Glint.Api;
 using Glint.Catalog;
 using Glint.Plan;
 
+using static Glint.Bench.Measure;
+
 namespace Glint.Bench;
 
 /// <summary>
@@ -43,33 +45,17 @@ internal static class CatalogBench
         var session = new GlintSession(new SessionOptions { Home = Path.Combine(o.Data, "home"), Metastore = metastore });
         PhysicalPlan Plan(DataFrame frame) => session.Plan([new PlannedAction(frame.Plan, new CollectSink())]);
         int viaCatalog = 0, viaListing = 0;
-        var times = Interleave(o.Repeat,
+        var times = Interleaved(o.Repeat,
             () => viaCatalog = Files(Plan(session.Table("bench.partitions_10000", "k = 4242"))),
             () => viaListing = Files(Plan(session.Sql("SELECT * FROM parts WHERE k = 4242",
                 new Dictionary<string, DataFrame> { ["parts"] = session.Read.Parquet(folder) }))));
         if (viaCatalog != viaListing) throw new InvalidOperationException($"catalog planned {viaCatalog} files, listing {viaListing}");
         Console.WriteLine($"\n(catalog) plan a read of 1 of {Partitions:N0} partitions ({viaCatalog} file)");
-        Console.WriteLine($"  {"through the catalog (pruned in the metastore, one folder listed)",-70} {F(times[0])} s");
-        Console.WriteLine($"  {"reading the folder (10,000 folders listed, then pruned)",-70} {F(times[1])} s");
+        Console.WriteLine($"  {"through the catalog (pruned in the metastore, one folder listed)",-70} {Seconds(times[0])} s");
+        Console.WriteLine($"  {"reading the folder (10,000 folders listed, then pruned)",-70} {Seconds(times[1])} s");
         Console.WriteLine($"ratio listing/catalog = {(times[1] / times[0]).ToString("0.0", CultureInfo.InvariantCulture)}");
     }
 
     private static int Files(PhysicalPlan plan) =>
         plan.Stages.SelectMany(s => s.Pipelines).Select(p => p.Input).OfType<ScanInput>().Sum(s => s.Source.Files.Length);
-
-    private static double[] Interleave(int repeat, params Action[] actions)
-    {
-        foreach (var action in actions) action();
-        var times = actions.Select(_ => new List<double>()).ToArray();
-        for (var i = 0; i < repeat; i++)
-            for (var a = 0; a < actions.Length; a++)
-            {
-                var clock = Stopwatch.StartNew();
-                actions[a]();
-                times[a].Add(clock.Elapsed.TotalSeconds);
-            }
-        return times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
-    }
-
-    private static string F(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
 using Glint.Bench;
+using static Glint.Bench.Measure;
 using Glint.Samples;
 
 // Glint's benchmark harness: times Glint jobs against one plain DuckDB instance running the same
@@ -140,31 +141,8 @@ static void Generate(string folder, Action generate)
     Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
 }
 
-// Runs the actions in turns (a, b, a, b, …) after one warm-up each, so drift in the machine's speed
-// affects all of them alike; returns each one's median.
-static double[] Interleaved(int repeat, params Action[] actions)
-{
-    foreach (var action in actions) action(); // warm-up: file cache, native library, JIT
-    var times = actions.Select(_ => new List<double>()).ToArray();
-    for (var i = 0; i < repeat; i++)
-        for (var a = 0; a < actions.Length; a++)
-        {
-            var clock = Stopwatch.StartNew();
-            actions[a]();
-            times[a].Add(clock.Elapsed.TotalSeconds);
-        }
-    return times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
-}
-
-static void Execute(DuckDBConnection connection, string sql)
-{
-    using var command = connection.CreateCommand();
-    command.CommandText = sql;
-    command.ExecuteNonQuery();
-}
-
 static void Report(string label, double seconds) =>
-    Console.WriteLine($"  {label,-60} {seconds.ToString("0.000", CultureInfo.InvariantCulture),8} s");
+    Console.WriteLine($"  {label,-60} {Seconds(seconds),8} s");
 
 static int Files(string folder) => Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Count();
 

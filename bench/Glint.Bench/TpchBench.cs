@@ -4,6 +4,8 @@ using DuckDB.NET.Data;
 using Glint.Api;
 using Glint.Samples;
 
+using static Glint.Bench.Measure;
+
 namespace Glint.Bench;
 
 /// <summary>
@@ -51,10 +53,10 @@ internal static class TpchBench
             totalDuck += times[0];
             totalGlint += times[1];
             ratios.Add(times[1] / times[0]);
-            Console.WriteLine($"  Q{number,-5} {F(times[0]),10} {F(times[1]),10} {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture),7}  {plan.Stages.Length,6}");
+            Console.WriteLine($"  Q{number,-5} {Seconds(times[0]),10} {Seconds(times[1]),10} {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture),7}  {plan.Stages.Length,6}");
         }
         var geomean = Math.Exp(ratios.Average(Math.Log));
-        Console.WriteLine($"  total  {F(totalDuck),10} {F(totalGlint),10} {(totalGlint / totalDuck).ToString("0.00", CultureInfo.InvariantCulture),7}");
+        Console.WriteLine($"  total  {Seconds(totalDuck),10} {Seconds(totalGlint),10} {(totalGlint / totalDuck).ToString("0.00", CultureInfo.InvariantCulture),7}");
         Console.WriteLine($"ratio glint/duckdb: total {(totalGlint / totalDuck).ToString("0.00", CultureInfo.InvariantCulture)}, geometric mean per query {geomean.ToString("0.00", CultureInfo.InvariantCulture)}");
     }
 
@@ -72,30 +74,6 @@ internal static class TpchBench
         }
         return rows;
     }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    // Runs the two in turns after one warm-up each, so drift in the machine's speed affects both alike; medians.
-    private static double[] Interleaved(int repeat, params Action[] actions)
-    {
-        foreach (var action in actions) action();
-        var times = actions.Select(_ => new List<double>()).ToArray();
-        for (var i = 0; i < repeat; i++)
-            for (var a = 0; a < actions.Length; a++)
-            {
-                var clock = Stopwatch.StartNew();
-                actions[a]();
-                times[a].Add(clock.Elapsed.TotalSeconds);
-            }
-        return times.Select(t => t.Order().ElementAt(t.Count / 2)).ToArray();
-    }
-
-    private static string F(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string Bytes(string folder) =>
         Glint.Plan.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*.parquet").Sum(f => f.Length));
