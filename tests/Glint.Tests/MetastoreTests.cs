@@ -131,7 +131,7 @@ public abstract class MetastoreTests : IDisposable
         var partitions = store.Partitions("db", "sales").ToDictionary(p => p.Values[0] ?? "NULL");
         Assert.Equal(3, partitions.Count);
         Assert.Equal((3L, 150L, (long?)30, PartitionState.Deprecated), (partitions["2024-01-02"].FileCount, partitions["2024-01-02"].Bytes, partitions["2024-01-02"].Rows, partitions["2024-01-02"].State));
-        Assert.Null(partitions["2024-01-01"].Rows is null ? "x" : null);
+        Assert.NotNull(partitions["2024-01-01"].Rows);
         Assert.Null(partitions["NULL"].Values[0]);
         store.DeletePartitions("db", "sales", [d1, none]);
         Assert.Equal(["2024-01-02"], store.Partitions("db", "sales").Select(p => p.Values[0]));

@@ -42,9 +42,9 @@ public sealed class GlintSession(SessionOptions? options = null)
     /// <remarks>Qualified names (db.table) read catalog tables.</remarks>
     public DataFrame Sql(string query, IReadOnlyDictionary<string, DataFrame> inputs) =>
         new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase),
-            (database, table) => Catalog.FindTable(database, table) is null
-                ? null
-                : new ScanNode(CatalogSource.Resolve(Catalog, $"{database}.{table}", null, listFiles: false))));
+            (database, name) => Catalog.FindTable(database, name) is { } table
+                ? new ScanNode(CatalogSource.Resolve(Catalog, table, null, listFiles: false))
+                : null));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)

@@ -31,6 +31,13 @@ public static class CatalogSource
             ?? throw new CatalogException(qualifiedName,
                 $"table '{qualifiedName}' does not exist in the catalog ({store.Description}); tables in '{database}': " +
                 (store.Databases().Any(d => d.Name == database) ? string.Join(", ", store.Tables(database).Select(t => t.Name)) : "(no such database)"));
+        return Resolve(store, table, predicate, listFiles);
+    }
+
+    /// <summary>A table already read from the metastore, as a source (see the other overload).</summary>
+    public static FileSource Resolve(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true)
+    {
+        var (qualifiedName, database, name) = (table.QualifiedName, table.Database, table.Name);
         var definition = table.Definition;
         if (definition.Format is not ("parquet" or "csv" or "json"))
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table; reading relational tables by name is not supported yet");

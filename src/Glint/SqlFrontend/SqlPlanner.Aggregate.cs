@@ -34,7 +34,7 @@ internal sealed partial class SqlPlanner
                 bound = binder.Bind(g!);
                 if (binder.Subqueries.Count > 0) throw new PlanException($"SQL: a subquery in GROUP BY{SqlTree.At(g)} is not supported", "GROUP BY");
             }
-            if (Outermost(bound, IsAggregateCall).Any())
+            if (SqlTree.Outermost(bound, IsAggregateCall).Any())
                 throw new PlanException($"SQL: GROUP BY{SqlTree.At(g)} cannot contain an aggregate", "GROUP BY");
             var canonical = SqlTree.Canonical(bound);
             var existing = groupKeys.FirstOrDefault(x => x.Canonical == canonical).Internal;
@@ -57,7 +57,7 @@ internal sealed partial class SqlPlanner
         var groupings = new Dictionary<string, (JsonNode Call, string Internal)>();
         foreach (var clause in clauses.Concat(items.Select(i => i.Bound)))
             if (clause is not null)
-                foreach (var call in Outermost(clause, n => SqlTree.Type(n) == "GROUPING_FUNCTION"))
+                foreach (var call in SqlTree.Outermost(clause, n => SqlTree.Type(n) == "GROUPING_FUNCTION"))
                     groupings.TryAdd(SqlTree.Canonical(call), (call, Fresh("_grouping")));
         var keyOf = groupKeys.GroupBy(k => k.Canonical).ToDictionary(g => g.Key, g => g.First().Internal);
 
@@ -127,7 +127,7 @@ internal sealed partial class SqlPlanner
         var windows = new Dictionary<string, (JsonNode Call, string Internal)>();
         foreach (var expression in expressions)
             if (expression is not null)
-                foreach (var w in Outermost(expression, n => SqlTree.Class(n) == "WINDOW"))
+                foreach (var w in SqlTree.Outermost(expression, n => SqlTree.Class(n) == "WINDOW"))
                     windows.TryAdd(SqlTree.Canonical(w), (w, Fresh("_window")));
         if (windows.Count == 0) return (relation, e => e);
         foreach (var group in windows.Values.GroupBy(w => SqlTree.Canonical(w.Call["partitions"]!)))

@@ -166,14 +166,12 @@ internal sealed partial class SqlPlanner
             usingColumns = left.Columns.Where(c => !c.Hidden && c.Unqualified && rightNames.Contains(c.Name)).Select(c => c.Name)
                 .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         }
-        JoinResult joined;
         if (usingColumns.Count > 0)
         {
             var pairs = usingColumns.Select(name => (
                 Left: Using(left, name, "left", item), Right: Using(right, name, "right", item))).ToList();
             var conditions = pairs.Select(p => (JsonNode)Equal(SqlTree.ColumnRef(p.Left.Internal), SqlTree.ColumnRef(p.Right.Internal))).ToList();
-            joined = BuildJoin(left, right, type, conditions);
-            var relation = joined.Relation;
+            var relation = BuildJoin(left, right, type, conditions);
             var columns = relation.Columns.ToList();
             foreach (var (l, r) in pairs)
             {
@@ -195,7 +193,7 @@ internal sealed partial class SqlPlanner
         }
         var scope = new SqlScope([.. left.Columns, .. right.Columns]);
         var bound = SqlTree.Conjuncts(item["condition"]).Select(c => Bound(c, scope, "ON")).ToList();
-        return BuildJoin(left, right, type, bound).Relation;
+        return BuildJoin(left, right, type, bound);
     }
 
     private static BoundColumn Using(SqlRelation side, string name, string which, JsonNode at) =>

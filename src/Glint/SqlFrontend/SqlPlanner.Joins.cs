@@ -17,14 +17,12 @@ internal sealed partial class SqlPlanner
         ["right"] = right,
     };
 
-    private sealed record JoinResult(SqlRelation Relation);
-
     /// <summary>
     /// One join: conditions on one side only are pushed below it where that keeps the join's meaning,
     /// equalities between the sides become keys (each side computes its key column), the rest is a
     /// residual condition. Without an equality the sides meet on a constant key.
     /// </summary>
-    private JoinResult BuildJoin(SqlRelation left, SqlRelation right, JoinType type, List<JsonNode> conditions, bool broadcast = false)
+    private SqlRelation BuildJoin(SqlRelation left, SqlRelation right, JoinType type, List<JsonNode> conditions)
     {
         var leftNames = left.Columns.Select(c => c.Internal).ToHashSet();
         var rightNames = right.Columns.Select(c => c.Internal).ToHashSet();
@@ -52,7 +50,7 @@ internal sealed partial class SqlPlanner
             right = WithColumn(right, name, r);
             keyNames.Add(name);
         }
-        return new JoinResult(JoinOn(left, right, type, keyNames, residual.Count == 0 ? null : string.Join(" AND ", residual.Select(r => $"({r})")), broadcast));
+        return JoinOn(left, right, type, keyNames, residual.Count == 0 ? null : string.Join(" AND ", residual.Select(r => $"({r})")), broadcast: false);
     }
 
     /// <summary>Joins two relations that both carry the key columns <paramref name="keys"/>.</summary>
@@ -122,7 +120,7 @@ internal sealed partial class SqlPlanner
             remaining.Remove(next);
             var now = pending.Where(p => p.Leaves.IsSubsetOf(joined)).ToList();
             pending.RemoveAll(now.Contains);
-            current = BuildJoin(current, leaves[next], JoinType.Inner, [.. now.Select(p => p.Condition)]).Relation;
+            current = BuildJoin(current, leaves[next], JoinType.Inner, [.. now.Select(p => p.Condition)]);
         }
         foreach (var condition in late.Concat(pending.Select(p => p.Condition)))
             current = Filter(current, SqlTree.Render(condition));

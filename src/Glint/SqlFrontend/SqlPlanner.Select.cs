@@ -108,6 +108,7 @@ internal sealed partial class SqlPlanner
         // The select list, with hidden columns for ORDER BY expressions and what a correlated subquery hands out.
         var projection = selected.Select(s => (Sql: SqlTree.Render(s.Bound), Column: new BoundColumn(null, s.Name, Fresh(s.Name), ""))).ToList();
         var sortColumns = new List<string>();
+        var orderOnly = new HashSet<string>();
         foreach (var order in orders)
         {
             if (order.Output is { } i) sortColumns.Add(projection[i].Column.Internal);
@@ -116,6 +117,7 @@ internal sealed partial class SqlPlanner
                 var hidden = Fresh("_order");
                 projection.Add((SqlTree.Render(order.Hidden!), new BoundColumn(null, hidden, hidden, "") { Hidden = true }));
                 sortColumns.Add(hidden);
+                orderOnly.Add(hidden);
             }
         }
         if (correlation is not null)
@@ -142,8 +144,8 @@ internal sealed partial class SqlPlanner
         }
         var (limited, single) = OrderAndLimit(relation, modifiers, orders.Zip(sortColumns, (o, c) => new SortKey(c, o.Descending, o.NullsFirst)).ToList(), top);
         relation = limited;
-        if (orders.Any(o => o.Hidden is not null))
-            relation = Keep(relation, relation.Columns.Where(c => !c.Hidden || !c.Internal.StartsWith("_order#", StringComparison.Ordinal)));
+        if (orderOnly.Count > 0)
+            relation = Keep(relation, relation.Columns.Where(c => !orderOnly.Contains(c.Internal)));
         var singleRow = single || (aggregated && groupExpressions.Count == 0);
         return new QueryResult(relation, singleRow);
     }
@@ -268,7 +270,7 @@ internal sealed partial class SqlPlanner
 
     private void CollectAggregates(JsonNode expression, Dictionary<string, (JsonNode Call, string Internal)> aggregates)
     {
-        foreach (var node in Outermost(expression, IsAggregateCall))
+        foreach (var node in SqlTree.Outermost(expression, IsAggregateCall))
         {
             var inner = node["children"]!.AsArray().Concat([node["filter"]]).Where(c => c is not null)
                 .SelectMany(c => SqlTree.Descendants(c!)).FirstOrDefault(n => IsAggregateCall(n) || SqlTree.Class(n) == "WINDOW");
@@ -278,26 +280,5 @@ internal sealed partial class SqlPlanner
             if (!aggregates.ContainsKey(canonical))
                 aggregates[canonical] = (node, Fresh("_agg"));
         }
-    }
-
-    /// <summary>The outermost nodes that match, not descending into matches or subqueries.</summary>
-    private static IEnumerable<JsonNode> Outermost(JsonNode node, Func<JsonNode, bool> match)
-    {
-        if (match(node))
-        {
-            yield return node;
-            yield break;
-        }
-        if (SqlTree.Class(node) == "SUBQUERY") yield break;
-        IEnumerable<JsonNode?> children = node switch
-        {
-            JsonObject o => o.Select(kv => kv.Value),
-            JsonArray a => a,
-            _ => [],
-        };
-        foreach (var child in children)
-            if (child is not null)
-                foreach (var m in Outermost(child, match))
-                    yield return m;
     }
 }

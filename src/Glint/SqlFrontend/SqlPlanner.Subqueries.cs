@@ -75,11 +75,7 @@ internal sealed partial class SqlPlanner
         var correlation = new Correlation(semi.Exists ? SubqueryMode.Exists : SubqueryMode.In);
         var sub = PlanQuery(semi.Query, scope, correlation).Relation;
         var keys = new List<string>();
-        foreach (var (key, outerSql) in correlation.Keys)
-        {
-            relation = WithColumn(relation, key, outerSql);
-            keys.Add(key);
-        }
+        relation = OuterKeys(relation, correlation, keys);
         string? probe = null;
         if (!semi.Exists)
         {
@@ -94,13 +90,7 @@ internal sealed partial class SqlPlanner
             sub = WithColumn(sub, probe, Sql.Ident(visible[0].Internal));
             keys.Add(probe);
         }
-        if (keys.Count == 0)
-        {
-            var constant = Fresh("_key");
-            relation = WithColumn(relation, constant, "1");
-            sub = WithColumn(sub, constant, "1");
-            keys.Add(constant);
-        }
+        if (keys.Count == 0) keys.Add(ConstantKey(ref relation, ref sub));
         var residual = correlation.Residuals.Count == 0 ? null : string.Join(" AND ", correlation.Residuals.Select(r => $"({r})"));
         var joined = JoinOn(relation, sub, semi.Negated ? JoinType.Anti : JoinType.Semi, keys, residual, broadcast: false);
         if (!semi.Negated || semi.Exists) return joined;
@@ -108,11 +98,32 @@ internal sealed partial class SqlPlanner
         // NOT IN is unknown (so false) when the subquery holds a NULL, or when x is NULL and the subquery is not empty.
         if (correlation.Keys.Count > 0 || residual is not null)
             throw new PlanException($"SQL: NOT IN with a correlated subquery{SqlTree.At(semi.At)} is not supported; write NOT EXISTS", "NOT IN");
-        var (rows, nulls, one) = (Fresh("_rows"), Fresh("_nulls"), Fresh("_key"));
+        var (rows, nulls) = (Fresh("_rows"), Fresh("_nulls"));
         var stats = new SqlRelation(AggregateBinder.Bind(sub.Plan, [], [$"count(*) AS {Sql.Ident(rows)}", $"count_if({Sql.Ident(probe!)} IS NULL) AS {Sql.Ident(nulls)}"]),
             [new BoundColumn(null, rows, rows, "BIGINT") { Hidden = true }, new BoundColumn(null, nulls, nulls, "BIGINT") { Hidden = true }]);
-        var withStats = JoinOn(WithColumn(joined, one, "1"), WithColumn(stats, one, "1"), JoinType.Inner, [one], null, broadcast: true);
+        var one = ConstantKey(ref joined, ref stats);
+        var withStats = JoinOn(joined, stats, JoinType.Inner, [one], null, broadcast: true);
         return Filter(withStats, $"{Sql.Ident(rows)} = 0 OR ({Sql.Ident(probe!)} IS NOT NULL AND {Sql.Ident(nulls)} = 0)");
+    }
+
+    /// <summary>The enclosing query's side of a correlation: each key's outer expression as a column, named as the subquery names it.</summary>
+    private SqlRelation OuterKeys(SqlRelation relation, Correlation correlation, List<string> keys)
+    {
+        foreach (var (key, outerSql) in correlation.Keys)
+        {
+            relation = WithColumn(relation, key, outerSql);
+            keys.Add(key);
+        }
+        return relation;
+    }
+
+    /// <summary>A key both sides hold as the constant 1, for a join without an equality (every row meets every row).</summary>
+    private string ConstantKey(ref SqlRelation left, ref SqlRelation right)
+    {
+        var key = Fresh("_key");
+        left = WithColumn(left, key, "1");
+        right = WithColumn(right, key, "1");
+        return key;
     }
 
     /// <summary>Scalar subqueries as left joins with their (one-row, or one-row-per-key) results.</summary>
@@ -130,18 +141,8 @@ internal sealed partial class SqlPlanner
                 throw new PlanException(
                     $"SQL: the scalar subquery in {p.Clause}{SqlTree.At(p.At)} may return more than one row; use an aggregate without GROUP BY, or LIMIT 1", "subquery");
             var keys = new List<string>();
-            foreach (var (key, outerSql) in correlation.Keys)
-            {
-                relation = WithColumn(relation, key, outerSql);
-                keys.Add(key);
-            }
-            if (keys.Count == 0)
-            {
-                var constant = Fresh("_key");
-                relation = WithColumn(relation, constant, "1");
-                sub = WithColumn(sub, constant, "1");
-                keys.Add(constant);
-            }
+            relation = OuterKeys(relation, correlation, keys);
+            if (keys.Count == 0) keys.Add(ConstantKey(ref relation, ref sub));
             var joined = JoinOn(relation, sub, JoinType.Left, keys, null, broadcast: correlation.Keys.Count == 0);
             relation = WithColumn(joined, p.Placeholder, Sql.Ident(visible[0].Internal));
             relation = relation with { Columns = [.. relation.Columns.Select(c => c == visible[0] ? c with { Hidden = true } : c)] };

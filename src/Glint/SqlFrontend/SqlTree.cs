@@ -147,19 +147,30 @@ internal static class SqlTree
     }
 
     /// <summary>Every expression node below (and including) <paramref name="node"/>, not descending into subqueries.</summary>
-    public static IEnumerable<JsonNode> Descendants(JsonNode node)
+    public static IEnumerable<JsonNode> Descendants(JsonNode node) => Children(node).SelectMany(Descendants).Prepend(node);
+
+    /// <summary>The outermost nodes that match, not descending into matches or subqueries.</summary>
+    public static IEnumerable<JsonNode> Outermost(JsonNode node, Func<JsonNode, bool> match)
     {
-        yield return node;
-        if (Class(node) == "SUBQUERY") yield break;
+        if (match(node))
+        {
+            yield return node;
+            yield break;
+        }
+        foreach (var child in Children(node))
+            foreach (var m in Outermost(child, match))
+                yield return m;
+    }
+
+    private static IEnumerable<JsonNode> Children(JsonNode node)
+    {
+        if (Class(node) == "SUBQUERY") return [];
         IEnumerable<JsonNode?> children = node switch
         {
             JsonObject o => o.Select(kv => kv.Value),
             JsonArray a => a,
             _ => [],
         };
-        foreach (var child in children)
-            if (child is not null)
-                foreach (var d in Descendants(child))
-                    yield return d;
+        return children.OfType<JsonNode>();
     }
 }
