@@ -84,6 +84,9 @@ internal sealed class RunDriver(SessionOptions options)
                 listener.StageFinished(done.Id);
             }
             cancellation.ThrowIfCancellationRequested();
+            // The timer may fire after the last task finished but before commit: the meter, not the timer, decides.
+            if (cap is { } limit && dpus > 0 && clock.Elapsed.TotalSeconds * dpus >= limit) capped.Cancel();
+            capped.Token.ThrowIfCancellationRequested();
             var (errorCount, errorFile) = ErrorRecords.Check(runId, results, options);
             // Two phases across targets: every target's files move into place first; if one target cannot
             // commit, the others are moved back, so a run changes all its targets or none.
