@@ -155,7 +155,7 @@ public sealed class JobRunnerTests : IDisposable
         store.ResetBookmarks("incremental");
         File.SetLastWriteTimeUtc(dir["in/part-001.parquet"], new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         File.SetLastWriteTimeUtc(dir["in/part-002.parquet"], new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc));
-        store.SetBookmark("incremental", "events", FileBookmark.Empty with { ProcessedBefore = new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc) });
+        store.SetBookmark("incremental", "events", Bookmark.Empty with { ProcessedBefore = new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc) });
         Assert.Equal((long?)50, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);   // only file 2
         Assert.Equal((long?)0, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);
     }

@@ -57,8 +57,14 @@ public sealed class RelationalCrawlerTests : IDisposable
         Assert.Equal(2, store.FindTable("ops", "orders")!.Version);
         Assert.Equal("channel", store.FindTable("ops", "orders")!.Definition.Columns[^1].Name);
 
-        var read = Assert.Throws<CatalogException>(() => new Glint.Api.GlintSession(new() { Home = dir["home"], Metastore = dir["metastore.db"] }).Table("ops.orders"));
-        Assert.Contains("is a sqlite table", read.Message);
+        using (var c = new SqliteConnection($"Data Source={path}"))
+        {
+            c.Open();
+            Execute(c, "INSERT INTO orders (id, customer, total, placed, paid, channel) VALUES (1, 'Zoë', 12.5, '2024-02-29', 1, 'web'), (2, 'Ann', NULL, NULL, 0, NULL)");
+        }
+        var read = new Glint.Api.GlintSession(new() { Home = dir["home"], Metastore = dir["metastore.db"] }).Table("ops.orders")
+            .Select("id", "customer", "CAST(total AS VARCHAR)", "CAST(placed AS VARCHAR)", "paid", "channel").OrderBy("id").Collect();
+        Assert.Equal(["1|Zoë|12.50|2024-02-29|True|web", "2|Ann|||False|"], read.Select(r => string.Join("|", r)));
     }
 
     [Fact]
@@ -86,7 +92,7 @@ public sealed class RelationalCrawlerTests : IDisposable
             accounts.Definition.Columns.Select(c => (c.Name, c.Type)));
         Assert.Equal("audit.events", store.FindTable("ops", "audit_events")!.Definition.FormatOptions["table"]);
         Assert.DoesNotContain("s3cret", accounts.Definition.Location);
-        Assert.Contains("Password=***", accounts.Definition.Location);
+        Assert.DoesNotContain("Password", accounts.Definition.Location, StringComparison.OrdinalIgnoreCase);
         Assert.True(Crawl(withPassword).NoChange);
 
         var bad = Assert.Throws<CatalogException>(() => Crawl("Host=127.0.0.1;Port=1;Username=x;Password=hunter2;Timeout=2"));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Glint.Errors;
 using Glint.Plan;
 using Glint.Storage;
+using Glint.Storage.Databases;
 
 namespace Glint.Catalog;
 
@@ -21,7 +22,27 @@ public sealed record CatalogScan(string Table, string? Predicate, int Partitions
 public static class CatalogSource
 {
     /// <param name="listFiles">false leaves one entry per kept partition folder, so that later pruning (a SQL WHERE) happens before any listing; <see cref="Listed"/> lists them</param>
-    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate, bool listFiles = true)
+    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate, bool listFiles = true) =>
+        Resolve(store, Find(store, qualifiedName), predicate, listFiles);
+
+    /// <summary>A catalog table as the leaf of a plan: a file table is scanned, a database table read through its connection.</summary>
+    public static LogicalNode Node(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true)
+    {
+        if (table.Definition.Format is not ("postgresql" or "sqlite"))
+            return new ScanNode(Resolve(store, table, predicate, listFiles));
+        if (predicate is not null)
+            throw new CatalogException(table.QualifiedName, $"push_down_predicate prunes partitions of file tables; '{table.QualifiedName}' is a {table.Definition.Format} table (filter it in a transform)");
+        var location = table.Definition.Location;
+        var connection = DatabaseConnection.Parse(table.Definition.Format == "sqlite" ? "sqlite:" + location : location);
+        var options = new Dictionary<string, string> { ["dbtable"] = table.Definition.FormatOptions.GetValueOrDefault("table") ?? table.Name };
+        var source = DatabaseSourceResolver.Resolve(connection, DatabaseReadOptions.From(options));
+        return new DatabaseScanNode(source with { Catalog = new CatalogScan(table.QualifiedName, null, 1, 1, Unlisted: false) });
+    }
+
+    /// <summary>The node of a table named database.table (see the other overload).</summary>
+    public static LogicalNode Node(IMetastore store, string qualifiedName, string? predicate) => Node(store, Find(store, qualifiedName), predicate);
+
+    private static CatalogTable Find(IMetastore store, string qualifiedName)
     {
         var dot = qualifiedName.IndexOf('.');
         if (dot <= 0 || dot == qualifiedName.Length - 1)
@@ -31,7 +52,7 @@ public static class CatalogSource
             ?? throw new CatalogException(qualifiedName,
                 $"table '{qualifiedName}' does not exist in the catalog ({store.Description}); tables in '{database}': " +
                 (store.Databases().Any(d => d.Name == database) ? string.Join(", ", store.Tables(database).Select(t => t.Name)) : "(no such database)"));
-        return Resolve(store, table, predicate, listFiles);
+        return table;
     }
 
     /// <summary>A table already read from the metastore, as a source (see the other overload).</summary>
@@ -40,7 +61,7 @@ public static class CatalogSource
         var (qualifiedName, database, name) = (table.QualifiedName, table.Database, table.Name);
         var definition = table.Definition;
         if (definition.Format is not ("parquet" or "csv" or "json"))
-            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table; reading relational tables by name is not supported yet");
+            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table, read through its connection, not as files");
         var keys = definition.PartitionKeys.Select(k => new Column(k.Name, k.Type)).ToList();
         var partitions = store.Partitions(database, name).Where(p => p.State == PartitionState.Active).ToList();
         var kept = partitions;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using Glint.Errors;
+using Glint.Storage.Databases;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions optio
             throw new CatalogException(Metastores.Redact(location), $"cannot read the database '{Metastores.Redact(location)}': {e.Message}", e);
         }
         metastore.EnsureDatabase(options.Database);
-        var connection = postgres ? Metastores.Redact(location) : Path.GetFullPath(location);
+        var connection = postgres ? DatabaseConnection.Parse(location).WithoutPassword().ConnectionString : Path.GetFullPath(location);
         foreach (var table in found)
         {
             var name = FolderLayout.TableName(postgres && table.Schema != "public" ? $"{table.Schema}_{table.Name}" : table.Name);
@@ -92,7 +93,7 @@ public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions optio
             r => (Name: r.GetString(0), Kind: r.GetString(1)));
         return objects.Select(o => new Found("main", o.Name, o.Kind,
             Rows(c, $"SELECT name, type FROM pragma_table_info({Plan.Sql.Literal(o.Name)}) ORDER BY cid",
-                r => new CatalogColumn(r.GetString(0), SqliteType(r.IsDBNull(1) ? "" : r.GetString(1)))))).ToList();
+                r => new CatalogColumn(r.GetString(0), DatabaseTypes.Sqlite(r.IsDBNull(1) ? "" : r.GetString(1)))))).ToList();
     }
 
     private static List<Found> Postgres(string connectionString)
@@ -106,49 +107,11 @@ public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions optio
             WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema')
             ORDER BY c.table_schema, c.table_name, c.ordinal_position
             """, r => (Schema: r.GetString(0), Table: r.GetString(1), Kind: r.GetString(2) == "VIEW" ? "view" : "table",
-                Column: new CatalogColumn(r.GetString(3), PostgresType(r.GetString(4), r.IsDBNull(5) ? null : Convert.ToInt32(r.GetValue(5)),
+                Column: new CatalogColumn(r.GetString(3), DatabaseTypes.Postgres(r.GetString(4), r.IsDBNull(5) ? null : Convert.ToInt32(r.GetValue(5)),
                     r.IsDBNull(6) ? null : Convert.ToInt32(r.GetValue(6))))));
         return columns.GroupBy(x => (x.Schema, x.Table, x.Kind))
             .Select(g => new Found(g.Key.Schema, g.Key.Table, g.Key.Kind, [.. g.Select(x => x.Column)])).ToList();
     }
-
-    /// <summary>SQLite's declared type, mapped by its affinity rules.</summary>
-    public static string SqliteType(string declared)
-    {
-        var t = declared.ToUpperInvariant();
-        if (t.StartsWith("DECIMAL(", StringComparison.Ordinal) || t.StartsWith("NUMERIC(", StringComparison.Ordinal))
-            return "DECIMAL" + t[t.IndexOf('(')..];
-        if (t.Contains("INT")) return "BIGINT";
-        if (t is "BOOLEAN" or "BOOL") return "BOOLEAN";
-        if (t is "DATE") return "DATE";
-        if (t.Contains("DATETIME") || t.Contains("TIMESTAMP")) return "TIMESTAMP";
-        if (t.Contains("CHAR") || t.Contains("CLOB") || t.Contains("TEXT")) return "VARCHAR";
-        if (t.Contains("BLOB") || t.Length == 0) return t.Length == 0 ? "VARCHAR" : "BLOB";
-        if (t.Contains("REAL") || t.Contains("FLOA") || t.Contains("DOUB")) return "DOUBLE";
-        return "DOUBLE"; // NUMERIC affinity
-    }
-
-    /// <summary>A PostgreSQL type as DuckDB's: exact numerics keep precision and scale where DuckDB can hold them.</summary>
-    public static string PostgresType(string dataType, int? precision, int? scale) => dataType switch
-    {
-        "smallint" => "SMALLINT",
-        "integer" => "INTEGER",
-        "bigint" => "BIGINT",
-        "numeric" when precision is { } p and <= 38 => $"DECIMAL({p},{scale ?? 0})",
-        "numeric" => "DOUBLE",
-        "real" => "FLOAT",
-        "double precision" => "DOUBLE",
-        "boolean" => "BOOLEAN",
-        "date" => "DATE",
-        "timestamp without time zone" => "TIMESTAMP",
-        "timestamp with time zone" => "TIMESTAMP WITH TIME ZONE",
-        "time without time zone" => "TIME",
-        "interval" => "INTERVAL",
-        "bytea" => "BLOB",
-        "uuid" => "UUID",
-        "json" or "jsonb" => "JSON",
-        _ => "VARCHAR",
-    };
 
     private static List<T> Rows<T>(DbConnection c, string sql, Func<DbDataReader, T> read)
     {

@@ -80,7 +80,7 @@ public sealed partial class SqlMetastore
         return 0;
     });
 
-    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, FileBookmark>? bookmarks = null,
+    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
         IReadOnlyList<TaskAttemptRow>? attempts = null) => Write(c =>
     {
         foreach (var a in attempts ?? [])
@@ -123,7 +123,7 @@ public sealed partial class SqlMetastore
 
     public IReadOnlyList<SourceBookmark> Bookmarks(string job) => Read(c => Query(c, null,
         "SELECT job_name, source_name, state, run_id, updated_ms FROM glint_bookmarks WHERE job_name = @j ORDER BY source_name",
-        r => new SourceBookmark(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<FileBookmark>(r.GetString(2), JobJson)!, r.GetString(3),
+        r => new SourceBookmark(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<Bookmark>(r.GetString(2), JobJson)!, r.GetString(3),
             FromMs(Convert.ToInt64(r.GetValue(4)))), ("j", job)));
 
     public void ResetBookmarks(string job, string? source = null) => Write(c => source is null
@@ -143,7 +143,7 @@ public sealed partial class SqlMetastore
         return 0;
     });
 
-    public void SetBookmark(string job, string source, FileBookmark state) => Write(c =>
+    public void SetBookmark(string job, string source, Bookmark state) => Write(c =>
     {
         Exec(c.Connection, c.Transaction, """
             INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, 'set by hand', @t)

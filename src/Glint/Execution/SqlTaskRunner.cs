@@ -13,15 +13,26 @@ internal sealed class SqlTaskRunner : ITaskRunner
         cancellation.ThrowIfCancellationRequested();
         if (task.Work.CollectsRejects)
             Execute(slot, $"DROP TABLE IF EXISTS {ScanSql.RejectsTable}; DROP TABLE IF EXISTS {ScanSql.RejectsScan}", cancellation, _ => 0);
-        var result = task.Work.Output switch
+        long? databaseRows = task.Work.Database is { } database ? DatabaseStaging.Load(database, slot, cancellation) : null;
+        TaskResult result;
+        try
         {
-            WriteFilesOutput write => Write(task.Work.Query, write, attempt, slot, cancellation),
-            CollectOutput collect => Collect(task.Work.Query, collect.MaxRows, slot, cancellation),
-            CountOutput => Count(task.Work.Query, slot, cancellation),
-            var other => throw new NotSupportedException($"task output {other.GetType().Name}"),
-        };
+            result = task.Work.Output switch
+            {
+                WriteFilesOutput write => Write(task.Work.Query, write, attempt, slot, cancellation),
+                CollectOutput collect => Collect(task.Work.Query, collect.MaxRows, slot, cancellation),
+                CountOutput => Count(task.Work.Query, slot, cancellation),
+                var other => throw new NotSupportedException($"task output {other.GetType().Name}"),
+            };
+        }
+        finally
+        {
+            if (databaseRows is not null) DatabaseStaging.Drop(slot);
+        }
         if (task.Work.InputRows is { } inputRows)
             result = result with { RowsIn = inputRows.Count() };
+        if (databaseRows is { } read)
+            result = result with { RowsIn = read };
         if (task.Work.CollectsRejects)
             result = result with { Errors = Rejects(slot, cancellation) };
         return result;
@@ -93,7 +104,8 @@ internal sealed class SqlTaskRunner : ITaskRunner
     }
 
     /// <summary>The statement an attempt runs, as Explain shows it.</summary>
-    internal static string Statement(TaskSpec task, TaskAttemptId attempt) => task.Work.Output switch
+    internal static string Statement(TaskSpec task, TaskAttemptId attempt) =>
+        (task.Work.Database is { } database ? $"-- first, from the database: {database.Select}\n" : "") + task.Work.Output switch
     {
         WriteFilesOutput w => CopyStatement(task.Work.Query, w, attempt, Destination(w, attempt).Target, Destination(w, attempt).Format),
         CollectOutput c => $"{task.Work.Query} LIMIT {c.MaxRows + 1}",

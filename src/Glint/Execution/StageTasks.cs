@@ -22,11 +22,11 @@ internal static class StageTasks
             return (true, lookup[bucket].ToList());
         }
         void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null,
-            bool rejects = false)
+            bool rejects = false, DatabaseRead? database = null)
         {
             if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
             tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
-                new TaskWork(Compose(input, ops, prelude), output, rows) { CollectsRejects = rejects }));
+                new TaskWork(Compose(input, ops, prelude), output, rows) { CollectsRejects = rejects, Database = database }));
         }
 
         foreach (var pipeline in stage.Pipelines)
@@ -40,6 +40,12 @@ internal static class StageTasks
                         Add($"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
                             split.Bytes, split.Files, ScanSplit(scan.Source, split), ops, prelude, InputRows(scan.Source, split),
                             scan.Source.Options.RecordErrors);
+                    break;
+                case DatabaseScanInput database:
+                    foreach (var split in database.Splits)
+                        Add($"{split.Description} of {database.Source.Name}", database.Source.EstimatedBytes / database.Splits.Length, 0,
+                            DatabaseStaging.Scan(database.Source.Columns), ops, prelude,
+                            database: new DatabaseRead(database.Source.Connection, Storage.Databases.DatabaseSplits.Select(database.Source, split), database.Source.Columns));
                     break;
                 case GatherInput gather:
                 {

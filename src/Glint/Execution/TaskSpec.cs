@@ -15,7 +15,13 @@ public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows?
 {
     /// <summary>The task scans CSV with on_error: record; the rows DuckDB rejected come back as error records.</summary>
     public bool CollectsRejects { get; init; }
+
+    /// <summary>The task first reads its split of a database into its slot; <see cref="Query"/> reads it from there.</summary>
+    public DatabaseRead? Database { get; init; }
 }
+
+/// <summary>A database split a task reads: the statement sent to the database and the columns it returns.</summary>
+public sealed record DatabaseRead(Storage.Databases.DatabaseConnection Connection, string Select, ImmutableArray<Storage.Databases.DatabaseColumn> Columns);
 
 /// <summary>A malformed input row that did not fail the run: where it was, why, and its raw text.</summary>
 public sealed record ErrorRecord(string File, long Line, string Kind, string Reason, string RawText);

@@ -20,7 +20,7 @@ public interface IJobStore
     bool Heartbeat(string runId);
     void RequestStop(string runId);
     /// <summary>Ends a run with its task attempts; on success the bookmarks advance in the same transaction.</summary>
-    JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, FileBookmark>? bookmarks = null,
+    JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
         IReadOnlyList<TaskAttemptRow>? attempts = null);
     /// <summary>Every task attempt of a run, in start order.</summary>
     IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId);
@@ -33,5 +33,5 @@ public interface IJobStore
     /// <summary>Puts every source's bookmark back to what run <paramref name="runId"/> committed (a later run's files are read again).</summary>
     void RewindBookmarks(string job, string runId);
     /// <summary>Sets one source's bookmark by hand.</summary>
-    void SetBookmark(string job, string source, FileBookmark state);
+    void SetBookmark(string job, string source, Bookmark state);
 }

@@ -44,12 +44,16 @@ public sealed record JobRun(
 public sealed record BookmarkFile(string Path, long Size, long ModifiedTicks);
 
 /// <summary>
-/// A file source's bookmark: the files already processed and the newest modification time among them;
+/// A source's bookmark. For files: the files already processed and the newest modification time among them;
 /// <paramref name="ProcessedBefore"/> (set by <c>glint bookmark set</c>) also counts every file modified before it as processed.
+/// For a database source: <see cref="Keys"/>, the last bookmark key values processed.
 /// </summary>
-public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime HighWaterUtc, DateTime? ProcessedBefore = null)
+public sealed record Bookmark(ImmutableArray<BookmarkFile> Files, DateTime HighWaterUtc, DateTime? ProcessedBefore = null)
 {
-    public static readonly FileBookmark Empty = new([], DateTime.MinValue);
+    /// <summary>Set for a database source: the key columns and the last values a committed run read.</summary>
+    public KeyBookmark? Keys { get; init; }
+
+    public static readonly Bookmark Empty = new([], DateTime.MinValue);
 
     /// <summary>Whether the bookmark has seen this file as it is now (same size and modification time).</summary>
     public Func<Storage.SourceFile, bool> Contains()
@@ -59,17 +63,24 @@ public sealed record FileBookmark(ImmutableArray<BookmarkFile> Files, DateTime H
         return file => seen.Contains((file.Path, file.Length, file.ModifiedUtc.Ticks)) || (before is { } t && file.ModifiedUtc < t);
     }
 
-    public FileBookmark With(IEnumerable<Storage.SourceFile> read)
+    public Bookmark With(IEnumerable<Storage.SourceFile> read)
     {
         var files = Files.ToDictionary(f => f.Path);
         foreach (var f in read) files[f.Path] = new BookmarkFile(f.Path, f.Length, f.ModifiedUtc.Ticks);
         var all = files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
-        return new FileBookmark(all, all.Length == 0 ? DateTime.MinValue : new DateTime(all.Max(f => f.ModifiedTicks), DateTimeKind.Utc), ProcessedBefore);
+        return new Bookmark(all, all.Length == 0 ? DateTime.MinValue : new DateTime(all.Max(f => f.ModifiedTicks), DateTimeKind.Utc), ProcessedBefore);
     }
 }
 
+/// <summary>A database source's bookmark: its key columns, their order, and the last key values read (Glue's jobBookmarkKeys).</summary>
+public sealed record KeyBookmark(ImmutableArray<string> Columns, bool Descending, ImmutableArray<string?> Last)
+{
+    public override string ToString() =>
+        $"{string.Join(", ", Columns)} {(Descending ? "<" : ">")} {string.Join(", ", Last.Select(v => v ?? "NULL"))}";
+}
+
 /// <summary>A job's bookmark for one source, as last committed, and the run that committed it.</summary>
-public sealed record SourceBookmark(string Job, string Source, FileBookmark State, string RunId, DateTimeOffset Updated);
+public sealed record SourceBookmark(string Job, string Source, Bookmark State, string RunId, DateTimeOffset Updated);
 
 /// <summary>One task attempt of a recorded run: where and when it ran, how it ended, what it moved.</summary>
 public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int Attempt, string Slot, DateTimeOffset Started, DateTimeOffset Ended,

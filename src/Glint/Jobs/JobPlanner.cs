@@ -7,6 +7,11 @@ using Glint.Storage;
 
 namespace Glint.Jobs;
 
+/// <summary>How a run narrows its sources once they are resolved: file sources and database sources.</summary>
+public sealed record SourceRewrites(
+    Func<string, FileSource, FileSource>? Files = null,
+    Func<string, Storage.Databases.DatabaseSource, Storage.Databases.DatabaseSource>? Databases = null);
+
 /// <summary>Turns a job spec into session options and the write actions of one run.</summary>
 public static class JobPlanner
 {
@@ -25,8 +30,8 @@ public static class JobPlanner
         };
     }
 
-    /// <param name="sources">rewrites each path source once resolved (job bookmarks keep only new and changed files)</param>
-    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session, Func<string, FileSource, FileSource>? sources = null)
+    /// <param name="sources">rewrites each source once resolved (job bookmarks keep only new and changed files, or rows past the last key)</param>
+    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session, SourceRewrites? sources = null)
     {
         var frames = Frames(spec, session, sources);
         return spec.Targets.Select(target =>
@@ -39,7 +44,7 @@ public static class JobPlanner
     }
 
     /// <summary>Every source and transform of the spec as a DataFrame, by name.</summary>
-    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session, Func<string, FileSource, FileSource>? sources = null)
+    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session, SourceRewrites? sources = null)
     {
         var frames = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
@@ -49,10 +54,15 @@ public static class JobPlanner
                 frames[name] = session.Table(table, source.PushDownPredicate);
                 continue;
             }
-            var reader = session.Read.Format(source.Format);
+            var reader = source.Connection is null ? session.Read.Format(source.Format) : session.Read;
             foreach (var (k, v) in source.Options) reader.Option(k, v);
-            var frame = reader.Load(source.Path!);
-            frames[name] = sources is not null && frame.Plan is ScanNode scan ? new DataFrame(session, new ScanNode(sources(name, scan.Source))) : frame;
+            var frame = source.Connection is { } connection ? reader.Database(connection) : reader.Load(source.Path!);
+            frames[name] = frame.Plan switch
+            {
+                ScanNode scan when sources?.Files is { } files => new DataFrame(session, new ScanNode(files(name, scan.Source))),
+                DatabaseScanNode scan when sources?.Databases is { } databases => new DataFrame(session, new DatabaseScanNode(databases(name, scan.Source))),
+                _ => frame,
+            };
         }
         foreach (var t in spec.Transforms)
         {

@@ -4,6 +4,7 @@ using Glint.Api;
 using Glint.Errors;
 using Glint.Execution;
 using Glint.Storage;
+using Glint.Storage.Databases;
 
 namespace Glint.Jobs;
 
@@ -99,9 +100,10 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
             var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId) };
             var session = new GlintSession(options);
             var bookmarks = job.Bookmarks == BookmarkOption.Disable
-                ? new Dictionary<string, FileBookmark>()
+                ? new Dictionary<string, Bookmark>()
                 : store.Bookmarks(job.Name).ToDictionary(b => b.Source, b => b.State);
             var read = new Dictionary<string, ImmutableArray<SourceFile>>();
+            var keysRead = new Dictionary<string, KeyBookmark>();
             FileSource Unseen(string name, FileSource source)
             {
                 if (job.Bookmarks == BookmarkOption.Disable) return source;
@@ -110,12 +112,24 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
                 read[name] = fresh;
                 return source with { Files = fresh };
             }
-            var outcome = session.Run(JobPlanner.Actions(spec, session, Unseen), cancel.Token);
+            DatabaseSource PastLastKey(string name, DatabaseSource source)
+            {
+                if (job.Bookmarks == BookmarkOption.Disable) return source;
+                var last = bookmarks.GetValueOrDefault(name)?.Keys;
+                if (last is not null && !last.Columns.SequenceEqual(source.Options.BookmarkKeys, StringComparer.OrdinalIgnoreCase))
+                    throw new SourceException(name, $"source '{name}': the bookmark was kept on ({string.Join(", ", last.Columns)}) but the source's bookmark_keys are ({string.Join(", ", source.Options.BookmarkKeys)}); reset the bookmark first (glint bookmark reset {job.Name} --source {name})");
+                var windowed = DatabaseSourceResolver.WithWindow(source, last?.Last);
+                if (windowed.Window!.UpTo is { } upTo) keysRead[name] = new KeyBookmark(windowed.Window.Keys, windowed.Window.Descending, upTo);
+                return windowed;
+            }
+            var outcome = session.Run(JobPlanner.Actions(spec, session, new SourceRewrites(Unseen, PastLastKey)), cancel.Token);
             var s = outcome.Summary;
             var record = RecordOf(s);
             var advanced = job.Bookmarks == BookmarkOption.Enable
-                ? read.ToDictionary(kv => kv.Key, kv => (bookmarks.GetValueOrDefault(kv.Key) ?? FileBookmark.Empty).With(kv.Value))
+                ? read.ToDictionary(kv => kv.Key, kv => (bookmarks.GetValueOrDefault(kv.Key) ?? Bookmark.Empty).With(kv.Value))
                 : null;
+            if (advanced is not null)
+                foreach (var (name, keys) in keysRead) advanced[name] = Bookmark.Empty with { Keys = keys };
             return store.FinishRun(run.RunId, RunState.Succeeded, null, record, advanced, [.. s.Attempts.Select(TaskAttemptRow.From)]);
         }
         catch (RunCancelledException e) when (stopRequested)

@@ -12,10 +12,12 @@ public sealed class JobSpec
     public List<TargetSpec> Targets { get; set; } = [];
 }
 
-/// <summary>A named source: files at a path, or a catalog table.</summary>
+/// <summary>A named source: files at a path, a catalog table, or a relational database.</summary>
 public sealed class SourceSpec
 {
     public string? Path { get; set; }
+    /// <summary>A database: a PostgreSQL URL or connection string, or sqlite:&lt;file&gt;; options name the dbtable or query and how to split it.</summary>
+    public string? Connection { get; set; }
     /// <summary>A catalog table, "database.table" (instead of path).</summary>
     public string? Table { get; set; }
     /// <summary>With table: a condition on partition columns that prunes partitions in the metastore before any listing.</summary>

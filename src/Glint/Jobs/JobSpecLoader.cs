@@ -32,6 +32,8 @@ public static class JobSpecLoader
         Check(spec, origin);
         foreach (var source in spec.Sources.Values.Where(s => s.Path is not null))
             source.Path = Resolve(baseFolder, source.Path!);
+        foreach (var source in spec.Sources.Values.Where(s => s.Connection is not null && s.Connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)))
+            source.Connection = "sqlite:" + Resolve(baseFolder, source.Connection!["sqlite:".Length..]);
         foreach (var target in spec.Targets.Where(t => t.Path is not null))
             target.Path = Resolve(baseFolder, target.Path!);
         return spec;
@@ -51,8 +53,8 @@ public static class JobSpecLoader
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
         {
-            if (string.IsNullOrWhiteSpace(source.Path) == string.IsNullOrWhiteSpace(source.Table))
-                throw new SpecException($"{origin}: source '{name}' needs either a 'path' or a catalog 'table' (database.table)");
+            if (new[] { source.Path, source.Table, source.Connection }.Count(x => !string.IsNullOrWhiteSpace(x)) != 1)
+                throw new SpecException($"{origin}: source '{name}' needs exactly one of 'path', a catalog 'table' (database.table) or a database 'connection'");
             if (source.PushDownPredicate is not null && source.Table is null)
                 throw new SpecException($"{origin}: source '{name}': push_down_predicate goes with a catalog 'table'");
             known.Add(name);

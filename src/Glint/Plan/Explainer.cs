@@ -32,6 +32,12 @@ internal static class Explainer
                         sb.AppendLine($"  pipeline: scan {scan.Source} → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
                         Splits(scan, sb, allSplits);
                         break;
+                    case DatabaseScanInput database:
+                        sb.AppendLine($"  pipeline: read {database.Source} → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
+                        sb.AppendLine($"    {database.Splits.Length} split{(database.Splits.Length == 1 ? "" : "s")}: " +
+                                      string.Join("; ", database.Splits.Take(allSplits ? int.MaxValue : 8).Select(s => s.Description)) +
+                                      (!allSplits && database.Splits.Length > 8 ? $"; … {database.Splits.Length - 8} more" : ""));
+                        break;
                     case GatherInput gather:
                         sb.AppendLine($"  pipeline: gather output of {gather.Upstream} (exchange: single partition) → {string.Join(" → ", steps)}");
                         break;

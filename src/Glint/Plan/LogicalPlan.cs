@@ -22,6 +22,14 @@ public sealed record ScanNode(FileSource Source) : LogicalNode
         (Source.PartitionColumns.IsEmpty ? "" : $" partitions: {string.Join(", ", Source.PartitionColumns)}");
 }
 
+/// <summary>Reads a table or query of a relational database.</summary>
+public sealed record DatabaseScanNode(Storage.Databases.DatabaseSource Source) : LogicalNode
+{
+    public override Schema Schema => Source.Schema;
+    public override IEnumerable<LogicalNode> Children => [];
+    public override string Describe() => $"Scan {Source}" + (Source.Window is { } w ? $" bookmark: {w}" : "");
+}
+
 /// <summary>Keeps the rows for which a SQL condition is true.</summary>
 public sealed record FilterNode(LogicalNode Input, string Condition) : LogicalNode
 {

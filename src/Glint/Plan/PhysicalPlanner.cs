@@ -61,6 +61,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     private ImmutableArray<Pipeline> PlanNode(LogicalNode node) => node switch
     {
         ScanNode s => [new Pipeline(new ScanInput(Listed(s.Source), SplitsOf(s.Source)), [])],
+        DatabaseScanNode d => [new Pipeline(new DatabaseScanInput(d.Source, Storage.Databases.DatabaseSplits.Plan(d.Source)), [])],
         FilterNode f => Append(Pipelines(f.Input), new FilterOp(f.Condition)),
         ProjectNode p => Append(Pipelines(p.Input), new ProjectOp(p.Expressions)),
         WithColumnNode w => Append(Pipelines(w.Input), new WithColumnOp(w.Name, w.Expression, w.Input.Schema.Find(w.Name) is not null)),
@@ -180,7 +181,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         // The input is read twice (to sample, then to bucket). A scan is cheap to read again; anything
         // computed after an exchange is computed once and handed to both through a round-robin exchange.
         var input = Pipelines(s.Input);
-        if (input.Any(p => p.Input is not ScanInput))
+        if (input.Any(p => p.Input is not ScanInput)) // a database read twice could see two different tables
             input = Shuffle(input, s.Input.Schema, [], buckets);
         // Each stage's id is taken after its input's stages are planned, so ids follow the order stages are added.
         var sampled = Append(input, new SampleOp(first.Column, Math.Max(100, 4 * buckets)));
@@ -219,6 +220,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     private static long Estimate(LogicalNode node) => node switch
     {
         ScanNode s => s.Source.TotalBytes,
+        DatabaseScanNode d => d.Source.EstimatedBytes,
         AggregateNode { Keys.IsEmpty: true } => 0,
         _ => node.Children.Sum(Estimate),
     };

@@ -10,6 +10,9 @@ public abstract record StageInput;
 /// <summary>Files of a source, one task per split.</summary>
 public sealed record ScanInput(FileSource Source, ImmutableArray<InputSplit> Splits) : StageInput;
 
+/// <summary>Rows of a database source, one task per split (a non-overlapping WHERE clause).</summary>
+public sealed record DatabaseScanInput(Storage.Databases.DatabaseSource Source, ImmutableArray<Storage.Databases.DatabaseSplit> Splits) : StageInput;
+
 /// <summary>Everything an earlier stage wrote to scratch, read by one task (a gather exchange).</summary>
 public sealed record GatherInput(StageId Upstream, Schema Schema) : StageInput;
 
@@ -51,6 +54,7 @@ public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, Stage
     public int TaskCount => Pipelines.Sum(p => p.Input switch
     {
         ScanInput s => s.Splits.Length,
+        DatabaseScanInput d => d.Splits.Length,
         ShuffleInput s => s.Buckets,
         ShuffleJoinInput j => j.Left.Buckets,
         _ => 1,

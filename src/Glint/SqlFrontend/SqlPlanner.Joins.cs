@@ -154,6 +154,7 @@ internal sealed partial class SqlPlanner
     internal static double Estimate(LogicalNode node) => node switch
     {
         ScanNode s => s.Source.TotalBytes,
+        DatabaseScanNode d => d.Source.EstimatedBytes,
         ProjectNode { Input: ScanNode s } p => (double)s.Source.TotalBytes * p.Expressions.Length / Math.Max(1, s.Schema.Columns.Length),
         FilterNode f => Estimate(f.Input) / 3,
         AggregateNode { Keys.IsEmpty: true } => 1,
