@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Glint.Api;
+using Npgsql;
+
+using static Glint.Bench.Measure;
+
+namespace Glint.Bench;
+
+/// <summary>
+/// Scenario jdbc: a PostgreSQL table read whole by one task (hashpartitions 1) against the same table read in
+/// 8 hash splits, both written to Parquet; and, as the floor, one plain Npgsql reader draining the table.
+/// Uses GLINT_BENCH_POSTGRES when set, else starts a private server with scripts/postgres.sh.
+/// </summary>
+internal static class DatabaseBench
+{
+    public static void Run(BenchOptions o, DuckDBConnection duckdb)
+    {
+        var rows = Math.Min(o.Rows, 5_000_000);
+        var server = Environment.GetEnvironmentVariable("GLINT_BENCH_POSTGRES");
+        var folder = Path.Combine(o.Data, "postgres");
+        var started = server is null;
+        server ??= Script("start", folder);
+        try
+        {
+            using (var c = new NpgsqlConnection(server))
+            {
+                c.Open();
+                var clock = Stopwatch.StartNew();
+                Exec(c, $"""
+                    DROP TABLE IF EXISTS bench_orders;
+                    CREATE TABLE bench_orders (id bigint PRIMARY KEY, customer int, amount numeric(12,2), placed timestamptz, note text);
+                    INSERT INTO bench_orders SELECT i, (i * 7919) % 100000, (i % 100000) / 100.0,
+                        timestamptz '2024-01-01 00:00:00+00' + i * interval '1 second', 'order ' || i FROM generate_series(1, {rows}) i;
+                    ANALYZE bench_orders;
+                    """);
+                Console.WriteLine($"\n(jdbc) PostgreSQL table of {rows:N0} rows (5 columns) → Parquet; generated in {clock.Elapsed.TotalSeconds:0.0} s");
+            }
+            var session = new GlintSession(new SessionOptions { Home = Path.Combine(o.Data, "home") });
+            Glint.Execution.RunSummary? one = null, eight = null;
+            Action Read(int partitions, Action<Glint.Execution.RunSummary> done) => () => done(session.Read
+                .Option("hashfield", "id").Option("hashpartitions", partitions.ToString(CultureInfo.InvariantCulture))
+                .Database(server, "bench_orders").Write().Mode("overwrite").Save(Path.Combine(o.Data, $"out-jdbc-{partitions}")));
+            var times = Interleaved(o.Repeat, () => Drain(server), Read(1, s => one = s), Read(8, s => eight = s));
+            Report("one Npgsql reader draining the table (floor)", times[0]);
+            Report($"glint, hashpartitions 1 ({one!.Tasks} task, {one.RowsIn:N0} rows)", times[1]);
+            Report($"glint, hashpartitions 8 ({eight!.Tasks} tasks on {session.Options.Slots} slots, {eight.RowsIn:N0} rows)", times[2]);
+            var same = Count(duckdb, o, 1) == Count(duckdb, o, 8) && one.RowsIn == rows && eight.RowsIn == rows;
+            Console.WriteLine($"ratio 8 splits / 1 split = {(times[2] / times[1]).ToString("0.00", CultureInfo.InvariantCulture)}; same rows: {same}");
+        }
+        finally
+        {
+            if (started) Script("stop", folder);
+        }
+    }
+
+    private static void Report(string label, double seconds) => Console.WriteLine($"  {label,-70} {Seconds(seconds)} s");
+
+    private static string Count(DuckDBConnection duckdb, BenchOptions o, int partitions)
+    {
+        using var command = duckdb.CreateCommand();
+        command.CommandText = $"SELECT count(*) || '/' || sum(id) || '/' || sum(amount) FROM read_parquet('{Path.Combine(o.Data, $"out-jdbc-{partitions}")}/*.parquet')";
+        return (string)command.ExecuteScalar()!;
+    }
+
+    private static void Drain(string server)
+    {
+        using var c = new NpgsqlConnection(server);
+        c.Open();
+        using var command = new NpgsqlCommand("SELECT id, customer, amount::text, placed::text, note FROM bench_orders", c);
+        using var reader = command.ExecuteReader();
+        long n = 0;
+        while (reader.Read()) { n += reader.GetInt64(0); _ = reader.GetString(2); _ = reader.GetString(3); _ = reader.GetString(4); }
+    }
+
+    private static void Exec(NpgsqlConnection c, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, c) { CommandTimeout = 0 };
+        command.ExecuteNonQuery();
+    }
+
+    private static string Script(string verb, string folder)
+    {
+        var script = Path.GetFullPath(Path.Combine("scripts", "postgres.sh"));
+        var process = Process.Start(new ProcessStartInfo(script, [verb, folder]) { RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/postgres.sh {verb} failed");
+        return output;
+    }
+}
