@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Glint's whole test suite and ends with "N passed, N failed[, N skipped]".
-# Needs only the .NET SDK; packages come from the NuGet feed on restore.
+# Needs the .NET SDK and Node.js; packages come from the NuGet feed and the npm registry; PostgreSQL from Debian's.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -25,6 +25,16 @@ if ! GLINT_TEST_POSTGRES=$(scripts/postgres.sh start "$pgdir"); then
 fi
 export GLINT_TEST_POSTGRES
 trap 'scripts/postgres.sh stop "$pgdir"; rm -f "$log"' EXIT
+
+# An S3-compatible server (s3rver from the npm registry) for the object-store tests, stopped when the tests end.
+s3dir=$(mktemp -d)
+if ! GLINT_TEST_S3=$(scripts/s3.sh start "$s3dir"); then
+  echo "could not start the S3 server (see $s3dir/log)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GLINT_TEST_S3 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; rm -f "$log"' EXIT
 dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

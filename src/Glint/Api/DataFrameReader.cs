@@ -19,7 +19,7 @@ public sealed class DataFrameReader(GlintSession session)
     public DataFrame Load(string path) =>
         Storage.Databases.DatabaseConnection.Names(path)
             ? Database(path)
-            : new(session, new ScanNode(SourceResolver.Resolve(path, format, ReadOptions.From(options))));
+            : new(session, new ScanNode(SourceResolver.Resolve(path, format, ReadOptions.From(options), session.Options.Settings.S3)));
 
     /// <summary>
     /// A table or query of a relational database (options dbtable or query; hashfield, hashexpression, hashpartitions,

@@ -19,7 +19,7 @@ public sealed class DataFrameWriter(DataFrame frame)
 
     /// <summary>The action this writer describes, for running together with others.</summary>
     public PlannedAction ToAction(string path) =>
-        new(frame.Plan, new TargetSink(new WriteTarget(Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
+        new(frame.Plan, new TargetSink(new WriteTarget(Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
 
     /// <summary>
     /// The action writing into catalog table <paramref name="table"/> ("db.table"): an existing table's

@@ -42,12 +42,15 @@ public sealed record GlintSettings
     public double? StageErrorThreshold { get; init; }
     /// <summary>Folder the run's error records are written to (JSON lines); default $GLINT_HOME/errors.</summary>
     public string? ErrorPath { get; init; }
+    /// <summary>Where s3:// paths go: endpoint, region, path-style addressing and credentials profile (defaults from the AWS environment variables).</summary>
+    public Storage.ObjectStores.S3Options S3 { get; init; } = Storage.ObjectStores.S3Options.FromEnvironment();
 
     public static readonly ImmutableArray<string> Keys =
     [
         "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
         "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
         "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
+        "s3_endpoint", "s3_region", "s3_path_style", "s3_profile",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -75,6 +78,10 @@ public sealed record GlintSettings
         "error_threshold" => this with { ErrorThreshold = Number(key, value) },
         "stage_error_threshold" => this with { StageErrorThreshold = Number(key, value) },
         "error_path" => this with { ErrorPath = value.Trim().Length > 0 ? value.Trim() : throw new ConfigException(key, "setting 'error_path' needs a folder") },
+        "s3_endpoint" => this with { S3 = S3 with { Endpoint = Uri.TryCreate(value.Trim(), UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? value.Trim() : throw new ConfigException(key, $"setting 's3_endpoint' must be an http(s) URL, not '{value}'"), PathStyle = true } },
+        "s3_region" => this with { S3 = S3 with { Region = value.Trim() } },
+        "s3_path_style" => this with { S3 = S3 with { PathStyle = Bool(key, value) } },
+        "s3_profile" => this with { S3 = S3 with { Profile = value.Trim() } },
         _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
     };
 

@@ -8,7 +8,10 @@ public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings
     /// <summary>Folder inside a target where attempts stage their files until the job commit.</summary>
     public const string StagingFolderName = "_glint_temporary";
 
-    public string StagingFolder(string target) => Path.Combine(target, StagingFolderName, RunId.Value);
+    /// <summary>Where attempts stage a target's files: inside a local target; for an s3:// target, in the run's local scratch (the commit uploads them).</summary>
+    public string StagingFolder(string target) => Storage.ObjectStores.S3Uri.IsS3(target)
+        ? Path.Combine(ScratchFolder, "targets", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target)))[..16])
+        : Path.Combine(target, StagingFolderName, RunId.Value);
 
     public string ExchangeFolder(StageId stage) => Path.Combine(ScratchFolder, "exchange", stage.ToString());
 }

@@ -41,7 +41,7 @@ internal sealed class RunDriver(SessionOptions options)
         var scratch = Path.Combine(options.Home, "scratch", runId.Value);
         var run = new RunContext(runId, scratch, options.Settings);
         var committers = plan.Stages.Where(s => s.Sink is TargetSink)
-            .ToDictionary(s => s.Id, s => new OutputCommitter(((TargetSink)s.Sink).Target, run));
+            .ToDictionary(s => s.Id, s => ITargetCommitter.For(((TargetSink)s.Sink).Target, run));
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var slots = CreateSlots(scratch);
@@ -90,7 +90,7 @@ internal sealed class RunDriver(SessionOptions options)
             var (errorCount, errorFile) = ErrorRecords.Check(runId, results, options);
             // Two phases across targets: every target's files move into place first; if one target cannot
             // commit, the others are moved back, so a run changes all its targets or none.
-            var prepared = new List<(OutputCommitter Committer, OutputCommitter.Prepared Files)>();
+            var prepared = new List<(ITargetCommitter Committer, IPreparedCommit Files)>();
             try
             {
                 foreach (var (stage, committer) in committers) prepared.Add((committer, committer.Prepare(written[stage])));

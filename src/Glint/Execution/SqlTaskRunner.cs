@@ -10,9 +10,25 @@ internal sealed class SqlTaskRunner : ITaskRunner
 {
     public TaskResult Run(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
     {
+        try { return RunStaged(task, attempt, slot, cancellation); }
+        finally
+        {
+            // Staged objects take disk only while their task runs, whether it succeeds or not.
+            foreach (var download in task.Work.Downloads)
+                try { File.Delete(download.LocalPath); } catch (IOException) { }
+        }
+    }
+
+    private static TaskResult RunStaged(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
+    {
         cancellation.ThrowIfCancellationRequested();
         if (task.Work.CollectsRejects)
             Execute(slot, $"DROP TABLE IF EXISTS {ScanSql.RejectsTable}; DROP TABLE IF EXISTS {ScanSql.RejectsScan}", cancellation, _ => 0);
+        foreach (var download in task.Work.Downloads)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            new Storage.ObjectStores.ObjectStore(download.S3).Download(Storage.ObjectStores.S3Uri.Parse(download.Uri), download.LocalPath, download.Size);
+        }
         long? databaseRows = task.Work.Database is { } database ? DatabaseStaging.Load(database, slot, cancellation) : null;
         TaskResult result;
         try

@@ -22,11 +22,14 @@ internal static class StageTasks
             return (true, lookup[bucket].ToList());
         }
         void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null,
-            bool rejects = false, DatabaseRead? database = null)
+            bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default)
         {
             if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
             tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
-                new TaskWork(Compose(input, ops, prelude), output, rows) { CollectsRejects = rejects, Database = database }));
+                new TaskWork(Compose(input, ops, prelude), output, rows)
+                {
+                    CollectsRejects = rejects, Database = database, Downloads = downloads.IsDefault ? [] : downloads,
+                }));
         }
 
         foreach (var pipeline in stage.Pipelines)
@@ -37,9 +40,16 @@ internal static class StageTasks
             {
                 case ScanInput scan:
                     foreach (var split in scan.Splits)
+                    {
+                        // s3:// objects are downloaded by the task into its own folder (keeping their key paths, so Hive
+                        // folders still name partitions) and read from there.
+                        var (source, local, downloads) = scan.Source.S3 is { } s3
+                            ? Localized(scan.Source, split, s3, Path.Combine(run.ScratchFolder, "inputs", $"{stage.Id}-{tasks.Count}"))
+                            : (scan.Source, split, ImmutableArray<ObjectDownload>.Empty);
                         Add($"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
-                            split.Bytes, split.Files, ScanSplit(scan.Source, split), ops, prelude, InputRows(scan.Source, split),
-                            scan.Source.Options.RecordErrors);
+                            split.Bytes, split.Files, ScanSplit(source, local), ops, prelude, InputRows(source, local),
+                            scan.Source.Options.RecordErrors, downloads: downloads);
+                    }
                     break;
                 case DatabaseScanInput database:
                     foreach (var split in database.Splits)
@@ -126,6 +136,17 @@ internal static class StageTasks
         if (whole.Count > 0) parts.Add(ScanSql.Render(source, whole));
         parts.AddRange(split.Slices.Where(s => s.Rows is not null).Select(s => ScanSql.Render(source, [s.File.Path], s.Rows)));
         return string.Join(" UNION ALL ", parts);
+    }
+
+    /// <summary>The split's objects mapped to local files under <paramref name="folder"/>, and the downloads that put them there.</summary>
+    private static (FileSource, InputSplit, ImmutableArray<ObjectDownload>) Localized(FileSource source, InputSplit split, Storage.ObjectStores.S3Options s3, string folder)
+    {
+        string Local(string uri) => Path.Combine(folder, uri["s3://".Length..]);
+        var files = split.Slices.Select(s => s.File).DistinctBy(f => f.Path).ToList();
+        var downloads = files.Select(f => new ObjectDownload(s3, f.Path, f.Length, Local(f.Path))).ToImmutableArray();
+        var mapped = source with { Files = [.. files.Select(f => f with { Path = Local(f.Path) })] };
+        var local = split with { Slices = [.. split.Slices.Select(s => s with { File = s.File with { Path = Local(s.File.Path) } })] };
+        return (mapped, local, downloads);
     }
 
     /// <summary>Exact input rows of a Parquet split, from its footers.</summary>

@@ -18,7 +18,13 @@ public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows?
 
     /// <summary>The task first reads its split of a database into its slot; <see cref="Query"/> reads it from there.</summary>
     public DatabaseRead? Database { get; init; }
+
+    /// <summary>Objects the task downloads before its query runs (which reads them locally) and deletes after.</summary>
+    public ImmutableArray<ObjectDownload> Downloads { get; init; } = [];
 }
+
+/// <summary>An s3:// object a task reads, and the local file it is downloaded to.</summary>
+public sealed record ObjectDownload(Storage.ObjectStores.S3Options S3, string Uri, long Size, string LocalPath);
 
 /// <summary>A database split a task reads: the statement sent to the database and the columns it returns.</summary>
 public sealed record DatabaseRead(Storage.Databases.DatabaseConnection Connection, string Select, ImmutableArray<Storage.Databases.DatabaseColumn> Columns);

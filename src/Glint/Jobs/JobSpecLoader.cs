@@ -40,7 +40,7 @@ public static class JobSpecLoader
     }
 
     private static string Resolve(string baseFolder, string path) =>
-        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
+        Path.IsPathRooted(path) || Storage.ObjectStores.S3Uri.IsS3(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
 
     private static string Clean(string message) =>
         message.Replace("Property '", "unknown key '").Replace("' not found on type 'Glint.Jobs.", "' in ").TrimEnd('.') ;

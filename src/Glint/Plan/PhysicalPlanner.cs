@@ -39,7 +39,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
             stages.Add(new Stage(new StageId(stages.Count + 1), pipelines, action.Sink, action.Root.Schema));
         }
         var sources = splits.Keys.ToImmutableArray();
-        TargetValidator.CheckPaths(targets, sources);
+        TargetValidator.CheckPaths(targets, sources, settings.S3);
         return new PhysicalPlan([.. stages], sources);
     }
 

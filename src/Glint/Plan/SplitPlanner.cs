@@ -24,7 +24,8 @@ internal static class SplitPlanner
         var splits = Pack(whole, maxSplitBytes, settings.OpenCostInBytes);
 
         // Reading part of a Parquet file costs more than its share (NOTES.md), so split large files only when slots would idle.
-        if (settings.SplitLargeFiles && source.Format == FileFormat.Parquet && splits.Length < slots
+        // Row groups of an s3:// object are not known without downloading its footer: objects are split whole.
+        if (settings.SplitLargeFiles && source.Format == FileFormat.Parquet && source.S3 is null && splits.Length < slots
             && source.Files.Any(f => f.Length > maxSplitBytes))
         {
             var sliced = source.Files.SelectMany(f => f.Length > maxSplitBytes ? RowGroupSlices(f, maxSplitBytes) : [new FileSlice(f, null, f.Length)]).ToList();

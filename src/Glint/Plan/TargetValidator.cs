@@ -1,5 +1,6 @@
 using Glint.Errors;
 using Glint.Storage;
+using Glint.Storage.ObjectStores;
 
 namespace Glint.Plan;
 
@@ -14,7 +15,7 @@ internal static class TargetValidator
             throw new TargetException(target.Path, $"target '{target.Path}': partition_by uses every column; at least one must remain in the files");
     }
 
-    public static void CheckPaths(IReadOnlyList<WriteTarget> targets, IEnumerable<FileSource> sources)
+    public static void CheckPaths(IReadOnlyList<WriteTarget> targets, IEnumerable<FileSource> sources, S3Options s3)
     {
         var duplicate = targets.GroupBy(t => t.Path).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -33,6 +34,9 @@ internal static class TargetValidator
                     throw new TargetException(target.Path,
                         $"target '{target.Path}' overlaps source '{source.Path}'; writing there could destroy or re-read the input");
             }
+            if (target.Mode == WriteMode.ErrorIfExists && S3Uri.IsS3(target.Path) && S3TargetCommitter.HasData(target, s3))
+                throw new TargetException(target.Path,
+                    $"target '{target.Path}' already holds data; choose mode append, overwrite or overwrite_partitions");
             if (target.Mode == WriteMode.ErrorIfExists && Directory.Exists(target.Path)
                 && Directory.EnumerateFileSystemEntries(target.Path).Any(e => !FileListing.IsHidden(Path.GetFileName(e))))
                 throw new TargetException(target.Path,

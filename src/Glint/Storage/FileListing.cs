@@ -12,11 +12,13 @@ public static class FileListing
 
     public static bool IsGlob(string path) => path.IndexOfAny(['*', '?', '[']) >= 0;
 
-    /// <summary>Lists the data files under <paramref name="path"/>, sorted by path.</summary>
-    public static (string Root, ImmutableArray<SourceFile> Files) List(string path)
+    /// <summary>Lists the data files under <paramref name="path"/> (a local path, or s3:// with <paramref name="s3"/>), sorted by path.</summary>
+    public static (string Root, ImmutableArray<SourceFile> Files) List(string path, ObjectStores.S3Options? s3 = null)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new SourceException(path, "source path is empty");
+        if (ObjectStores.S3Uri.IsS3(path))
+            return ListObjects(path, new ObjectStores.ObjectStore(s3 ?? ObjectStores.S3Options.FromEnvironment()));
         var full = Path.GetFullPath(path);
         if (IsGlob(full))
             return ListGlob(full);
@@ -48,6 +50,34 @@ public static class FileListing
         if (files.Count == 0)
             throw new SourceException(pattern, $"source glob '{pattern}' matches no data files");
         return (root, WithPartitions(root, files));
+    }
+
+    /// <summary>An s3:// object, prefix or glob: the objects under the fixed part of the path, filtered as local files are.</summary>
+    private static (string, ImmutableArray<SourceFile>) ListObjects(string path, ObjectStores.ObjectStore store)
+    {
+        var parts = path["s3://".Length..].Split('/');
+        var fixedCount = parts.TakeWhile(p => !IsGlob(p)).Count();
+        var glob = fixedCount < parts.Length ? GlobToRegex(string.Join('/', parts.Skip(fixedCount))) : null;
+        var root = ObjectStores.S3Uri.Parse("s3://" + string.Join('/', parts.Take(fixedCount)).TrimEnd('/'));
+        var single = glob is null && root.Key.Length > 0 ? store.Size(root) : null;
+        if (single is { } size)
+        {
+            var only = store.List(root).First(o => o.Uri.Key == root.Key);
+            var parent = root.ToString()[..root.ToString().LastIndexOf('/')];
+            return (parent, [new SourceFile(root.ToString(), size, only.ModifiedUtc, [])]);
+        }
+        var objects = store.List(root with { Key = root.Prefix })
+            .Select(o => (Object: o, Relative: o.Uri.Key[root.Prefix.Length..]))
+            .Where(o => o.Relative.Length > 0 && !o.Relative.EndsWith('/') && !o.Relative.Split('/').Any(IsHidden))
+            .Where(o => glob is null || glob.IsMatch(o.Relative))
+            .ToList();
+        var rootText = root.ToString().TrimEnd('/');
+        if (objects.Count == 0)
+            throw new SourceException(path, glob is null ? $"source '{path}' holds no data objects" : $"source glob '{path}' matches no data objects");
+        var files = objects.Select(o => new SourceFile(o.Object.Uri.ToString(), o.Object.Size, o.Object.ModifiedUtc,
+            HivePartitioning.Parse(rootText, o.Object.Uri.ToString()))).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        HivePartitioning.CheckConsistent(rootText, files);
+        return (rootText, files);
     }
 
     private static IEnumerable<FileInfo> EnumerateData(string root)

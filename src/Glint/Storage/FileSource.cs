@@ -21,6 +21,9 @@ public sealed record FileSource(
     /// <summary>Partition values come from each file's <see cref="SourceFile.PartitionValues"/>, not from key=value folder names (catalog tables partitioned by plain folders).</summary>
     public bool PartitionsFromFolders { get; init; }
 
+    /// <summary>Set when the files are s3:// objects: how tasks reach them to download their split.</summary>
+    public ObjectStores.S3Options? S3 { get; init; }
+
     /// <summary>Set when the source is a catalog table read by name.</summary>
     public Catalog.CatalogScan? Catalog { get; init; }
 

@@ -13,7 +13,10 @@ public static class HivePartitioning
 
     public static ImmutableArray<KeyValuePair<string, string?>> Parse(string root, string file)
     {
-        var relative = Path.GetRelativePath(root, Path.GetDirectoryName(file)!);
+        var folder = file[..Math.Max(0, file.LastIndexOf('/'))];
+        var relative = ObjectStores.S3Uri.IsS3(root)
+            ? (folder.Length <= root.TrimEnd('/').Length ? "." : folder[(root.TrimEnd('/').Length + 1)..])
+            : Path.GetRelativePath(root, Path.GetDirectoryName(file)!);
         if (relative == ".") return [];
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, string?>>();
         foreach (var segment in relative.Split('/'))

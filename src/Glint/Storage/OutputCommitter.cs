@@ -8,12 +8,29 @@ namespace Glint.Storage;
 /// <summary>What a committed target holds after the run.</summary>
 public sealed record CommittedTarget(WriteTarget Target, int FilesWritten, long RowsWritten, long BytesWritten, int FilesReplaced);
 
+/// <summary>A target's files in place but not yet visible (no new manifest): complete or undo it.</summary>
+public interface IPreparedCommit;
+
+/// <summary>The job commit of one target, in two phases so that a run changes all its targets or none.</summary>
+internal interface ITargetCommitter
+{
+    IPreparedCommit Prepare(IReadOnlyList<WrittenFile> files);
+    CommittedTarget Complete(IPreparedCommit prepared);
+    void Undo(IPreparedCommit prepared);
+    /// <summary>Removes everything the run staged; the target is left as it was.</summary>
+    void Abort();
+
+    /// <summary>The committer for a target: a local folder, or an s3:// prefix.</summary>
+    static ITargetCommitter For(WriteTarget target, RunContext run) =>
+        ObjectStores.S3Uri.IsS3(target.Path) ? new ObjectStores.S3TargetCommitter(target, run) : new OutputCommitter(target, run);
+}
+
 /// <summary>
-/// The job commit for one target. Attempts stage their files under the target's staging folder;
+/// The job commit for one local target. Attempts stage their files under the target's staging folder;
 /// the commit moves the winning attempts' files into place, moves what the mode replaces aside,
 /// writes the manifest last and removes the staging folder. Any failure puts everything back.
 /// </summary>
-internal sealed class OutputCommitter
+internal sealed class OutputCommitter : ITargetCommitter
 {
     private readonly WriteTarget target;
     private readonly RunContext run;
@@ -29,7 +46,7 @@ internal sealed class OutputCommitter
     private string Staging => run.StagingFolder(target.Path);
 
     /// <summary>Files moved into place for a target whose manifest is not written yet: <see cref="Complete"/> or <see cref="Undo"/> it.</summary>
-    public sealed class Prepared
+    public sealed class Prepared : IPreparedCommit
     {
         internal Prepared(IReadOnlyList<WrittenFile> files, Manifest? previous, List<(string From, string To)> journal, int replaced)
         {
@@ -46,6 +63,10 @@ internal sealed class OutputCommitter
     }
 
     public CommittedTarget Commit(IReadOnlyList<WrittenFile> files) => Complete(Prepare(files));
+
+    IPreparedCommit ITargetCommitter.Prepare(IReadOnlyList<WrittenFile> files) => Prepare(files);
+    CommittedTarget ITargetCommitter.Complete(IPreparedCommit prepared) => Complete((Prepared)prepared);
+    void ITargetCommitter.Undo(IPreparedCommit prepared) => Undo((Prepared)prepared);
 
     /// <summary>
     /// First phase of a commit: moves replaced entries aside and the run's files into place, keeping

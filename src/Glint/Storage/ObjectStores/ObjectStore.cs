@@ -28,17 +28,18 @@ public sealed class ObjectStore(S3Options options)
     public ImmutableArray<StoredObject> List(S3Uri prefix)
     {
         var result = ImmutableArray.CreateBuilder<StoredObject>();
-        var request = new ListObjectsV2Request { BucketName = prefix.Bucket, Prefix = prefix.Key, MaxKeys = 1000 };
+        // Marker paging (ListObjects v1) works everywhere; s3rver fails v2 continuation tokens with an internal error.
+        var request = new ListObjectsRequest { BucketName = prefix.Bucket, Prefix = prefix.Key, MaxKeys = options.PageSize };
         Call(prefix, "list", () =>
         {
-            ListObjectsV2Response page;
+            ListObjectsResponse page;
             do
             {
-                page = Client.ListObjectsV2Async(request).GetAwaiter().GetResult();
+                page = Client.ListObjectsAsync(request).GetAwaiter().GetResult();
                 foreach (var o in page.S3Objects ?? [])
                     result.Add(new StoredObject(new S3Uri(prefix.Bucket, o.Key), o.Size ?? 0, (o.LastModified ?? DateTime.MinValue).ToUniversalTime(), o.ETag?.Trim('"') ?? ""));
-                request.ContinuationToken = page.NextContinuationToken;
-            } while (page.IsTruncated == true);
+                request.Marker = page.NextMarker ?? page.S3Objects?.LastOrDefault()?.Key;
+            } while (page.IsTruncated == true && request.Marker is not null);
             return 0;
         });
         return [.. result.OrderBy(o => o.Uri.Key, StringComparer.Ordinal)];

@@ -17,6 +17,12 @@ public sealed record S3Options(string? Endpoint, string Region, bool PathStyle, 
     /// <summary>Bytes above which uploads go in parts (and downloads in ranged reads).</summary>
     public long PartSize { get; init; } = 16L << 20;
 
+    /// <summary>Keys given in code (tests); otherwise the profile, the environment or the SDK's default chain.</summary>
+    internal AWSCredentials? Credentials { get; init; }
+
+    /// <summary>Objects per listing page (S3's maximum is 1000).</summary>
+    internal int PageSize { get; init; } = 1000;
+
     public static S3Options FromEnvironment()
     {
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
@@ -39,8 +45,9 @@ public sealed record S3Options(string? Endpoint, string Region, bool PathStyle, 
             config.AuthenticationRegion = Region;
         }
         else config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
-        AWSCredentials? credentials = null;
-        if (Profile is not null)
+        var credentials = Credentials;
+        if (credentials is not null) { }
+        else if (Profile is not null)
         {
             if (!new CredentialProfileStoreChain().TryGetAWSCredentials(Profile, out credentials))
                 throw new ConfigException("s3_profile", $"no AWS credentials profile named '{Profile}' in ~/.aws/credentials or ~/.aws/config");
