@@ -45,7 +45,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         var summary = JobConsole.Run(spec, JobPlanner.Options(spec, new SessionOptions { Home = home }));
         AnsiConsole.MarkupLine("Output:");
         foreach (var target in summary.Targets)
-            AnsiConsole.MarkupLineInterpolated($"  {target.Target.Path}  ({target.Target.Format}, {target.FilesWritten} files, manifest {Path.Combine(target.Target.Path, "_SUCCESS")})");
+            AnsiConsole.MarkupLineInterpolated($"  {target.Location}  ({target.Folder?.Format}, {target.FilesWritten} files, manifest {Path.Combine(target.Location, "_SUCCESS")})");
         AnsiConsole.MarkupLineInterpolated($"Try: dotnet run --project src/Glint.Cli -- explain {specPath}");
         return 0;
     }

@@ -75,7 +75,7 @@ internal static class JobConsole
         Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");
         Row("cost", $"${s.Cost.ToString("0.0000", CultureInfo.InvariantCulture)} at ${s.DollarsPerDpuHour.ToString(CultureInfo.InvariantCulture)} per DPU-hour");
         foreach (var t in s.Targets)
-            Row("output", $"{t.Target.Path} ({t.FilesWritten} files, {t.RowsWritten:N0} rows, {Bytes.Format(t.BytesWritten)})");
+            Row("output", $"{t.Location} ({t.FilesWritten} files, {t.RowsWritten:N0} rows, {Bytes.Format(t.BytesWritten)})");
         AnsiConsole.Write(table);
     }
 

@@ -5,20 +5,40 @@ using Glint.Storage;
 
 namespace Glint.Api;
 
-/// <summary>Writes a DataFrame to a folder: format, mode and partition columns.</summary>
+/// <summary>Writes a DataFrame to a folder or prefix (format, mode and partition columns) or to a database table.</summary>
 public sealed class DataFrameWriter(DataFrame frame)
 {
     private FileFormat? format;
     private WriteMode? mode;
+    private string? modeText;
     private ImmutableArray<string> partitionBy = [];
+    private ImmutableArray<string> upsertKeys = [];
 
     public DataFrameWriter Format(string name) { format = FileFormats.Parse(name); return this; }
     public DataFrameWriter Mode(WriteMode value) { mode = value; return this; }
-    public DataFrameWriter Mode(string value) { mode = WriteModes.Parse(value); return this; }
+    /// <summary>error_if_exists, append, overwrite, overwrite_partitions for files; append, overwrite, upsert for a database table.</summary>
+    public DataFrameWriter Mode(string value)
+    {
+        modeText = value;
+        mode = Storage.Databases.DatabaseTarget.IsDatabaseOnlyMode(value) ? null : WriteModes.Parse(value);
+        return this;
+    }
+    /// <summary>The columns that identify a row, for mode upsert on a database table.</summary>
+    public DataFrameWriter UpsertKeys(params string[] columns) { upsertKeys = [.. columns]; return this; }
     public DataFrameWriter PartitionBy(params string[] columns) { partitionBy = [.. columns]; return this; }
+
+    /// <summary>The action writing into a PostgreSQL table (mode append by default, overwrite or upsert), checked now against the table.</summary>
+    public PlannedAction ToDatabaseAction(string connection, string table) =>
+        new(frame.Plan, new DatabaseTargetSink(Storage.Databases.DatabaseTarget.Resolve(connection, table,
+            Storage.Databases.DatabaseTarget.ParseMode(modeText), upsertKeys, frame.Schema)));
+
+    /// <summary>Writes into a PostgreSQL table: all rows in one transaction at commit, or none.</summary>
+    public RunSummary Database(string connection, string table, CancellationToken cancellation = default) =>
+        frame.Session.Run([ToDatabaseAction(connection, table)], cancellation).Summary;
 
     /// <summary>The action this writer describes, for running together with others.</summary>
     public PlannedAction ToAction(string path) =>
+        modeText is not null && mode is null ? throw new Errors.ConfigException("mode", $"mode '{modeText}' is for database tables; a folder takes error_if_exists, append, overwrite or overwrite_partitions") :
         new(frame.Plan, new TargetSink(new WriteTarget(Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
 
     /// <summary>

@@ -4,6 +4,7 @@ using Glint.Api;
 using Glint.Errors;
 using Glint.Plan;
 using Glint.Storage;
+using Glint.Storage.Databases;
 
 namespace Glint.Execution;
 
@@ -40,8 +41,18 @@ internal sealed class RunDriver(SessionOptions options)
         var runId = options.RunId ?? RunId.New();
         var scratch = Path.Combine(options.Home, "scratch", runId.Value);
         var run = new RunContext(runId, scratch, options.Settings);
-        var committers = plan.Stages.Where(s => s.Sink is TargetSink)
-            .ToDictionary(s => s.Id, s => ITargetCommitter.For(((TargetSink)s.Sink).Target, run));
+        var committers = new Dictionary<StageId, ITargetCommitter>();
+        try
+        {
+            foreach (var stage in plan.Stages)
+                if (stage.Sink is TargetSink t) committers[stage.Id] = ITargetCommitter.For(t.Target, run);
+                else if (stage.Sink is DatabaseTargetSink d) committers[stage.Id] = new DatabaseTargetCommitter(d.Target, run);
+        }
+        catch (GlintException)
+        {
+            foreach (var committer in committers.Values) committer.Abort();
+            throw;
+        }
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var slots = CreateSlots(scratch);
@@ -106,7 +117,7 @@ internal sealed class RunDriver(SessionOptions options)
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
             var summary = new RunSummary(runId, true, null, options.WorkerType, options.NumberOfWorkers, started, clock.Elapsed,
                 SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
-                plan.Stages.Where(s => s.Sink is TargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
+                plan.Stages.Where(s => s.Sink is TargetSink or DatabaseTargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
             {
                 DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
@@ -174,6 +185,7 @@ internal sealed class RunDriver(SessionOptions options)
     private static string Name(Stage stage) => stage.Sink switch
     {
         TargetSink t => $"write {t.Target.Path}",
+        DatabaseTargetSink d => $"write table {d.Target.Table}",
         ScratchSink => "exchange",
         ShuffleSink s => $"shuffle map ({s.Buckets} buckets)",
         CollectSink => "collect",

@@ -36,6 +36,7 @@ internal sealed class SqlTaskRunner : ITaskRunner
             result = task.Work.Output switch
             {
                 WriteFilesOutput write => Write(task.Work.Query, write, attempt, slot, cancellation),
+                DatabaseOutput table => DatabaseBatchWriter.Write(task.Work.Query, table, attempt, slot, cancellation),
                 CollectOutput collect => Collect(task.Work.Query, collect.MaxRows, slot, cancellation),
                 CountOutput => Count(task.Work.Query, slot, cancellation),
                 var other => throw new NotSupportedException($"task output {other.GetType().Name}"),
@@ -125,6 +126,7 @@ internal sealed class SqlTaskRunner : ITaskRunner
     {
         WriteFilesOutput w => CopyStatement(task.Work.Query, w, attempt, Destination(w, attempt).Target, Destination(w, attempt).Format),
         CollectOutput c => $"{task.Work.Query} LIMIT {c.MaxRows + 1}",
+        DatabaseOutput d => $"-- rows copied (binary COPY) into {d.StagingTable}, then moved into {d.Target.Table} by the commit\n{task.Work.Query}",
         _ => $"SELECT count(*)::BIGINT FROM ({task.Work.Query})",
     };
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Glint.Plan;
 using Glint.Storage;
+using Glint.Storage.Databases;
 
 namespace Glint.Execution;
 
@@ -121,6 +122,7 @@ internal static class StageTasks
     {
         TargetSink { Target: var t } => new WriteFilesOutput(run.StagingFolder(t.Path), t.Format, t.PartitionBy,
             run.Settings.TargetFileSize, $"part-{run.RunId}-"),
+        DatabaseTargetSink { Target: var d } => new DatabaseOutput(d, DatabaseTargetCommitter.StagingName(d.Table, run.RunId)),
         ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-"),
         ShuffleSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [ShuffleSink.BucketColumn], run.Settings.TargetFileSize, "shuffle-"),
         CollectSink => new CollectOutput(run.Settings.CollectMaxRows),

@@ -45,6 +45,9 @@ public abstract record TaskOutput;
 public sealed record WriteFilesOutput(
     string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput;
 
+/// <summary>COPY the rows into a database target's staging table (the job commit moves them into the table).</summary>
+public sealed record DatabaseOutput(Storage.Databases.DatabaseTarget Target, string StagingTable) : TaskOutput;
+
 /// <summary>Return the rows to the driver.</summary>
 public sealed record CollectOutput(long MaxRows) : TaskOutput;
 

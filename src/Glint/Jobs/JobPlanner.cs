@@ -39,6 +39,8 @@ public static class JobPlanner
             var writer = frames[target.From!].Write().PartitionBy([.. target.PartitionBy]);
             if (target.Format is not null) writer.Format(target.Format);
             if (target.Mode is not null) writer.Mode(target.Mode);
+            if (target.Connection is { } connection)
+                return writer.UpsertKeys([.. target.UpsertKeys]).ToDatabaseAction(connection, target.Dbtable!);
             return target.Table is { } table ? writer.ToTableAction(table, target.Path) : writer.ToAction(target.Path!);
         }).ToList();
     }

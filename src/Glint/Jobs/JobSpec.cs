@@ -80,7 +80,7 @@ public sealed class SaltSpec
     public List<string> HotKeys { get; set; } = [];
 }
 
-/// <summary>A folder the job writes, or a catalog table.</summary>
+/// <summary>A folder or prefix the job writes, a catalog table, or a database table.</summary>
 public sealed class TargetSpec
 {
     public string? From { get; set; }
@@ -90,4 +90,9 @@ public sealed class TargetSpec
     public string? Format { get; set; }
     public List<string> PartitionBy { get; set; } = [];
     public string? Mode { get; set; }
+    /// <summary>A PostgreSQL database (instead of path): the rows go into <see cref="Dbtable"/> in one transaction.</summary>
+    public string? Connection { get; set; }
+    public string? Dbtable { get; set; }
+    /// <summary>With mode upsert: the columns that identify a row (a unique index must exist on them).</summary>
+    public List<string> UpsertKeys { get; set; } = [];
 }

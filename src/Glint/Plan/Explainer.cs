@@ -94,6 +94,7 @@ internal static class Explainer
     private static string SinkLine(StageSink sink) => sink switch
     {
         TargetSink t => $"Write {t.Target}",
+        DatabaseTargetSink d => $"Write {d.Target}",
         ScratchSink => "exchange to scratch",
         ShuffleSink { Ranged: true } s => $"shuffle by sampled ranges into {s.Buckets} buckets",
         ShuffleSink { HashExpressions.IsEmpty: true } s => $"shuffle round-robin into {s.Buckets} buckets",

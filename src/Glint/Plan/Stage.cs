@@ -29,6 +29,8 @@ public sealed record Pipeline(StageInput Input, ImmutableArray<PhysicalOperator>
 public abstract record StageSink;
 public sealed record TargetSink(WriteTarget Target) : StageSink;
 public sealed record ScratchSink : StageSink;
+/// <summary>Rows go into a database table through a staging table and one transaction at commit.</summary>
+public sealed record DatabaseTargetSink(Storage.Databases.DatabaseTarget Target) : StageSink;
 /// <summary>Map side of an exchange: rows go to bucket hash(expressions) % buckets, or round-robin when there are none.</summary>
 /// <param name="Ranged">the pipeline computes the bucket column itself (range partitioning)</param>
 public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions, bool Ranged = false) : StageSink

@@ -5,8 +5,15 @@ using Glint.Plan;
 
 namespace Glint.Storage;
 
-/// <summary>What a committed target holds after the run.</summary>
-public sealed record CommittedTarget(WriteTarget Target, int FilesWritten, long RowsWritten, long BytesWritten, int FilesReplaced);
+/// <summary>What a run committed to one target: a folder or prefix (<see cref="Folder"/>), or a database table.</summary>
+public sealed record CommittedTarget(string Location, int FilesWritten, long RowsWritten, long BytesWritten, int FilesReplaced)
+{
+    /// <summary>The folder or prefix written, for file targets.</summary>
+    public WriteTarget? Folder { get; init; }
+
+    public CommittedTarget(WriteTarget target, int filesWritten, long rowsWritten, long bytesWritten, int filesReplaced)
+        : this(target.Path, filesWritten, rowsWritten, bytesWritten, filesReplaced) => Folder = target;
+}
 
 /// <summary>A target's files in place but not yet visible (no new manifest): complete or undo it.</summary>
 public interface IPreparedCommit;
