@@ -23,6 +23,7 @@ if (options.Scenarios.Contains("tpch")) TpchBench.Run(options, duckdb);
 if (options.Scenarios.Contains("catalog")) CatalogBench.Run(options, duckdb);
 if (options.Scenarios.Contains("d")) BookmarkBench.Run(options, duckdb);
 if (options.Scenarios.Contains("jdbc")) DatabaseBench.Run(options, duckdb);
+if (options.Scenarios.Contains("a-s3")) ObjectStoreBench.Run(options, duckdb);
 return 0;
 
 static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)

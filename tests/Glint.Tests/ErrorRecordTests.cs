@@ -84,7 +84,55 @@ public sealed class ErrorRecordTests : IDisposable
         var session = Session();
         Assert.Throws<TaskFailedException>(() => session.Read.Format("csv").Schema("id BIGINT, amount DOUBLE").Load(Input()).Write().Save(dir["out"]));
         var e = Assert.Throws<ConfigException>(() => session.Read.Format("parquet").Option("on_error", "record").Load(Datasets.Path("sales_parquet")));
-        Assert.Contains("on_error: record is supported for CSV sources", e.Message);
+        Assert.Contains("on_error: record is for CSV and JSON sources", e.Message);
         Assert.Throws<ConfigException>(() => session.Read.Format("csv").Option("on_error", "skip").Load(Input()));
+    }
+
+    /// <summary>10 JSON-lines files of 100 lines under day= folders; in each, one line (1%) is bad: malformed JSON, a value that is not its column's type, or not an object.</summary>
+    private string JsonInput()
+    {
+        for (var f = 0; f < 10; f++)
+        {
+            var lines = new List<string>();
+            for (var i = 0; i < 100; i++)
+            {
+                var id = f * 100 + i;
+                lines.Add(i != 37 ? $$"""{"id": {{id}}, "amount": {{i * 1.5}}, "note": "ok ✓ {{i}}"}"""
+                    : (f % 3) switch
+                    {
+                        0 => $$"""{"id": {{id}}, "amount": "lots"}""",
+                        1 => $$"""{"id": {{id}}, "amount": 1.5""",
+                        _ => "[1, 2, 3]",
+                    });
+            }
+            Directory.CreateDirectory(dir[$"json/day=2024-01-0{f % 3 + 1}"]);
+            File.WriteAllText(dir[$"json/day=2024-01-0{f % 3 + 1}/part-{f}.json"], string.Join("\n", lines) + "\n\n");
+        }
+        return dir["json"];
+    }
+
+    [Fact]
+    public void Malformed_json_lines_and_values_that_do_not_fit_their_type_become_error_records()
+    {
+        var frame = Session().Read.Format("json").Schema("id BIGINT, amount DOUBLE, note VARCHAR").Option("on_error", "record").Load(JsonInput());
+        Assert.Equal(["id", "amount", "note", "day"], frame.Schema.Names);
+        var summary = frame.Write().Save(dir["out"]);
+        Assert.Equal(10, summary.ErrorRecords);
+        Assert.Equal(1000, summary.RowsOut + summary.ErrorRecords);
+        var written = Reference.Query($"SELECT id, amount, note, CAST(day AS VARCHAR) FROM read_parquet('{dir["out"]}/*.parquet') ORDER BY id");
+        Assert.Equal(Enumerable.Range(0, 1000).Where(i => i % 100 != 37).Select(i => (long)i), written.Select(r => Convert.ToInt64(r[0])));
+        Assert.Equal([101L, 1.5, "ok ✓ 1", "2024-01-02"], written.Single(r => Convert.ToInt64(r[0]) == 101).Select(v => v is long or double or string ? v : v?.ToString()));
+
+        var records = File.ReadAllLines(summary.ErrorFile!).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var cast = records.Single(r => r.GetProperty("file").GetString()!.EndsWith("part-0.json"));
+        Assert.Equal(38, cast.GetProperty("line").GetInt64());
+        Assert.Equal("CAST", cast.GetProperty("kind").GetString());
+        Assert.Equal("column 'amount': 'lots' is not DOUBLE", cast.GetProperty("reason").GetString());
+        Assert.Equal("""{"id": 37, "amount": "lots"}""", cast.GetProperty("raw").GetString());
+        var malformed = records.Single(r => r.GetProperty("file").GetString()!.EndsWith("part-1.json"));
+        Assert.Equal(("JSON", "malformed JSON"), (malformed.GetProperty("kind").GetString(), malformed.GetProperty("reason").GetString()));
+        Assert.Contains(records, r => r.GetProperty("reason").GetString() == "not a JSON object" && r.GetProperty("raw").GetString() == "[1, 2, 3]");
+        Assert.Throws<ErrorThresholdException>(() => Session(("error_threshold", "5")).Read.Format("json").Schema("id BIGINT, amount DOUBLE, note VARCHAR")
+            .Option("on_error", "record").Load(JsonInput()).Write().Mode("overwrite").Save(dir["out2"]));
     }
 }

@@ -52,6 +52,11 @@ internal sealed class SqlTaskRunner : ITaskRunner
             result = result with { RowsIn = read };
         if (task.Work.CollectsRejects)
             result = result with { Errors = Rejects(slot, cancellation) };
+        if (task.Work.JsonRejects is { } rejected)
+            result = result with
+            {
+                Errors = [.. Execute(slot, rejected, cancellation, r => new ErrorRecord(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.GetString(4)))],
+            };
         return result;
     }
 

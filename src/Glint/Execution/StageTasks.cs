@@ -23,13 +23,13 @@ internal static class StageTasks
             return (true, lookup[bucket].ToList());
         }
         void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null,
-            bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default)
+            bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default, string? jsonRejects = null)
         {
             if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
             tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
                 new TaskWork(Compose(input, ops, prelude), output, rows)
                 {
-                    CollectsRejects = rejects, Database = database, Downloads = downloads.IsDefault ? [] : downloads,
+                    CollectsRejects = rejects, Database = database, Downloads = downloads.IsDefault ? [] : downloads, JsonRejects = jsonRejects,
                 }));
         }
 
@@ -49,7 +49,10 @@ internal static class StageTasks
                             : (scan.Source, split, ImmutableArray<ObjectDownload>.Empty);
                         Add($"{split.Files} file{(split.Files == 1 ? "" : "s")}, {Bytes.Format(split.Bytes)} of {scan.Source.Path}",
                             split.Bytes, split.Files, ScanSplit(source, local), ops, prelude, InputRows(source, local),
-                            scan.Source.Options.RecordErrors, downloads: downloads);
+                            scan.Source.Options.RecordErrors && scan.Source.Format == FileFormat.Csv, downloads: downloads,
+                            jsonRejects: scan.Source.Options.RecordErrors && scan.Source.Format == FileFormat.Json
+                                ? ScanSql.JsonRejects(source, local.Slices.Select(s => s.File.Path).Distinct())
+                                : null);
                     }
                     break;
                 case DatabaseScanInput database:

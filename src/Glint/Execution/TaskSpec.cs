@@ -16,6 +16,9 @@ public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows?
     /// <summary>The task scans CSV with on_error: record; the rows DuckDB rejected come back as error records.</summary>
     public bool CollectsRejects { get; init; }
 
+    /// <summary>The task scans JSON with on_error: record: this query gives the lines it rejected.</summary>
+    public string? JsonRejects { get; init; }
+
     /// <summary>The task first reads its split of a database into its slot; <see cref="Query"/> reads it from there.</summary>
     public DatabaseRead? Database { get; init; }
 

@@ -86,8 +86,9 @@ public static class JobSpecLoader
         }
         foreach (var (target, i) in spec.Targets.Select((t, i) => (t, i)))
         {
-            if (new[] { target.Path, target.Table, target.Connection }.Count(x => !string.IsNullOrWhiteSpace(x)) != 1)
-                throw new SpecException($"{origin}: target #{i + 1} needs exactly one of 'path', a catalog 'table' or a database 'connection' (with 'dbtable')");
+            var files = !string.IsNullOrWhiteSpace(target.Path) || !string.IsNullOrWhiteSpace(target.Table);
+            if (files == !string.IsNullOrWhiteSpace(target.Connection))
+                throw new SpecException($"{origin}: target #{i + 1} needs a 'path', a catalog 'table' (optionally with its 'path'), or a database 'connection' (with 'dbtable') — one of them");
             if (target.Connection is not null && string.IsNullOrWhiteSpace(target.Dbtable))
                 throw new SpecException($"{origin}: target #{i + 1} writes to a database: name the table with 'dbtable'");
             if (target.From is null || !known.Contains(target.From))

@@ -14,6 +14,8 @@ public static class ScanSql
     {
         if (source.PartitionsFromFolders && !source.PartitionColumns.IsEmpty)
             return ByFolder(source, [.. files], rows);
+        if (source.Format == FileFormat.Json && source.Options.RecordErrors)
+            return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM ({JsonLines(source, files)}) WHERE glint_reason IS NULL";
         var list = Sql.List(files);
         var hive = HiveArgs(source.PartitionColumns);
         var function = source.Format switch
@@ -33,6 +35,38 @@ public static class ScanSql
             return $"SELECT {casts} FROM (({empty}) UNION ALL BY NAME (SELECT *{exclude} FROM {function}{where}))";
         }
         return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM {function}{where}";
+    }
+
+    /// <summary>The rows a JSON scan with on_error: record rejects: file, line, kind, reason and raw text.</summary>
+    public static string JsonRejects(FileSource source, IEnumerable<string> files) =>
+        $"SELECT glint_file, glint_line, glint_kind, glint_reason, glint_raw FROM ({JsonLines(source, files)}) WHERE glint_reason IS NOT NULL ORDER BY glint_file, glint_line";
+
+    /// <summary>
+    /// JSON lines read as text, one row per non-blank line with its file and line number, each column extracted and
+    /// cast with TRY_CAST: a line that is not a JSON object, or whose value does not fit its column's type, gets a reason
+    /// (and becomes an error record) instead of failing the scan.
+    /// </summary>
+    private static string JsonLines(FileSource source, IEnumerable<string> files)
+    {
+        static string Path(string column) => Sql.Literal("$." + "\"" + column.Replace("\"", "\\\"") + "\"");
+        string Value(Column c) => c.Type.EndsWith(']') || c.Type.StartsWith("STRUCT", StringComparison.Ordinal) || c.Type.StartsWith("MAP", StringComparison.Ordinal)
+            ? $"json_extract(glint_raw, {Path(c.Name)})"
+            : $"json_extract_string(glint_raw, {Path(c.Name)})";
+        var checks = source.FileColumns.Select(c =>
+            $"WHEN {Value(c)} IS NOT NULL AND TRY_CAST({Value(c)} AS {c.Type}) IS NULL THEN {Sql.Literal($"column '{c.Name}': '")} || CAST({Value(c)} AS VARCHAR) || {Sql.Literal($"' is not {c.Type}")}");
+        var reason = $"CASE WHEN NOT json_valid(glint_raw) THEN 'malformed JSON' WHEN json_type(glint_raw) <> 'OBJECT' THEN 'not a JSON object' {string.Join(" ", checks)} END";
+        var columns = source.FileColumns.Select(c => $"TRY_CAST({Value(c)} AS {c.Type}) AS {Sql.Ident(c.Name)}")
+            .Concat(source.PartitionColumns.Select(c =>
+                $"TRY_CAST(nullif(regexp_extract(glint_file, {Sql.Literal("/" + System.Text.RegularExpressions.Regex.Escape(c.Name) + "=([^/]*)/")}, 1), '{HivePartitioning.NullValue}') AS {c.Type}) AS {Sql.Ident(c.Name)}"));
+        var lines = $"""
+            SELECT filename AS glint_file, unnest(range(1, len(glint_lines) + 1)) AS glint_line, rtrim(unnest(glint_lines), chr(13)) AS glint_raw
+            FROM (SELECT filename, string_split(content, chr(10)) AS glint_lines FROM read_text({Sql.List(files)}))
+            """;
+        return $"""
+            SELECT glint_file, glint_line, glint_raw, CASE WHEN json_valid(glint_raw) AND json_type(glint_raw) = 'OBJECT' THEN 'CAST' ELSE 'JSON' END AS glint_kind,
+                   {reason} AS glint_reason, {string.Join(", ", columns)}
+            FROM ({lines}) WHERE trim(glint_raw) <> ''
+            """;
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ public static class SourceResolver
     /// <param name="s3">how to reach s3:// paths (default: the AWS environment variables)</param>
     public static FileSource Resolve(string path, FileFormat format, ReadOptions options, ObjectStores.S3Options? s3 = null)
     {
-        if (options.RecordErrors && format != FileFormat.Csv)
-            throw new ConfigException("on_error", $"on_error: record is supported for CSV sources; '{path}' is {format.ToString().ToLowerInvariant()}");
+        if (options.RecordErrors && format == FileFormat.Parquet)
+            throw new ConfigException("on_error", $"on_error: record is for CSV and JSON sources; '{path}' is parquet (its rows are typed already)");
         var remote = ObjectStores.S3Uri.IsS3(path);
         s3 ??= ObjectStores.S3Options.FromEnvironment();
         var (root, files) = FileListing.List(path, s3);
