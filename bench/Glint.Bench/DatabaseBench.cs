@@ -31,23 +31,31 @@ internal static class DatabaseBench
                 Exec(c, $"""
                     DROP TABLE IF EXISTS bench_orders;
                     CREATE TABLE bench_orders (id bigint PRIMARY KEY, customer int, amount numeric(12,2), placed timestamptz, note text);
-                    INSERT INTO bench_orders SELECT i, (i * 7919) % 100000, (i % 100000) / 100.0,
+                    INSERT INTO bench_orders SELECT i, ((i::bigint * 7919) % 100000)::int, (i % 100000) / 100.0,
                         timestamptz '2024-01-01 00:00:00+00' + i * interval '1 second', 'order ' || i FROM generate_series(1, {rows}) i;
                     ANALYZE bench_orders;
                     """);
                 Console.WriteLine($"\n(jdbc) PostgreSQL table of {rows:N0} rows (5 columns) → Parquet; generated in {clock.Elapsed.TotalSeconds:0.0} s");
             }
             var session = new GlintSession(new SessionOptions { Home = Path.Combine(o.Data, "home") });
-            Glint.Execution.RunSummary? one = null, eight = null;
-            Action Read(int partitions, Action<Glint.Execution.RunSummary> done) => () => done(session.Read
-                .Option("hashfield", "id").Option("hashpartitions", partitions.ToString(CultureInfo.InvariantCulture))
-                .Database(server, "bench_orders").Write().Mode("overwrite").Save(Path.Combine(o.Data, $"out-jdbc-{partitions}")));
-            var times = Interleaved(o.Repeat, () => Drain(server), Read(1, s => one = s), Read(8, s => eight = s));
+            Glint.Execution.RunSummary? one = null, hashed = null, ranged = null;
+            Action Read(string name, Action<Glint.Execution.RunSummary> done, params (string Key, string Value)[] split) => () =>
+            {
+                var reader = session.Read;
+                foreach (var (k, v) in split) reader.Option(k, v);
+                done(reader.Database(server, "bench_orders").Write().Mode("overwrite").Save(Path.Combine(o.Data, $"out-jdbc-{name}")));
+            };
+            var times = Interleaved(o.Repeat, () => Drain(server),
+                Read("one", s => one = s),
+                Read("hash", s => hashed = s, ("hashfield", "id"), ("hashpartitions", "8")),
+                Read("bounds", s => ranged = s, ("partition_column", "id"), ("lower_bound", "1"), ("upper_bound", rows.ToString(CultureInfo.InvariantCulture)), ("num_partitions", "8")));
             Report("one Npgsql reader draining the table (floor)", times[0]);
-            Report($"glint, hashpartitions 1 ({one!.Tasks} task, {one.RowsIn:N0} rows)", times[1]);
-            Report($"glint, hashpartitions 8 ({eight!.Tasks} tasks on {session.Options.Slots} slots, {eight.RowsIn:N0} rows)", times[2]);
-            var same = Count(duckdb, o, 1) == Count(duckdb, o, 8) && one.RowsIn == rows && eight.RowsIn == rows;
-            Console.WriteLine($"ratio 8 splits / 1 split = {(times[2] / times[1]).ToString("0.00", CultureInfo.InvariantCulture)}; same rows: {same}");
+            Report($"glint, one split ({one!.Tasks} task, {one.RowsIn:N0} rows)", times[1]);
+            Report($"glint, hashfield id, hashpartitions 8 ({hashed!.Tasks} tasks on {session.Options.Slots} slots)", times[2]);
+            Report($"glint, bounds on id (primary key), 8 ranges ({ranged!.Tasks} tasks on {session.Options.Slots} slots)", times[3]);
+            var same = new[] { "hash", "bounds" }.All(n => Count(duckdb, o, n) == Count(duckdb, o, "one")) && new[] { one, hashed, ranged }.All(s => s.RowsIn == rows);
+            Console.WriteLine($"ratio hash 8 / one = {(times[2] / times[1]).ToString("0.00", CultureInfo.InvariantCulture)}; " +
+                              $"ratio bounds 8 / one = {(times[3] / times[1]).ToString("0.00", CultureInfo.InvariantCulture)}; same rows: {same}");
         }
         finally
         {
@@ -57,10 +65,10 @@ internal static class DatabaseBench
 
     private static void Report(string label, double seconds) => Console.WriteLine($"  {label,-70} {Seconds(seconds)} s");
 
-    private static string Count(DuckDBConnection duckdb, BenchOptions o, int partitions)
+    private static string Count(DuckDBConnection duckdb, BenchOptions o, string name)
     {
         using var command = duckdb.CreateCommand();
-        command.CommandText = $"SELECT count(*) || '/' || sum(id) || '/' || sum(amount) FROM read_parquet('{Path.Combine(o.Data, $"out-jdbc-{partitions}")}/*.parquet')";
+        command.CommandText = $"SELECT count(*) || '/' || sum(id) || '/' || sum(amount) FROM read_parquet('{Path.Combine(o.Data, $"out-jdbc-{name}")}/*.parquet')";
         return (string)command.ExecuteScalar()!;
     }
 
