@@ -184,4 +184,35 @@ public sealed class ObjectStoreTests : IDisposable
         Assert.Equal(150, rows.Count);
         Assert.Equal(150, rows.Distinct().Count());
     }
+
+    [Fact]
+    public void A_crawl_of_an_s3_prefix_makes_catalog_tables_that_read_and_prune_like_local_ones()
+    {
+        var lake = S3Server.NewPrefix("lake");
+        S3Server.UploadFolder(Datasets.Path("sales_parquet"), lake + "/sales");
+        S3Server.UploadFolder(Datasets.Path("sales_csv"), lake + "/orders_csv");
+        S3Server.Store.WriteText(S3Uri.Parse(lake + "/sales/_SUCCESS"), "{}");
+        var store = Metastores.Open(dir["metastore.db"], dir.Path);
+        var crawler = new FolderCrawler(store, new CrawlerOptions("lake"), S3Server.Options);
+        var result = crawler.Crawl(lake);
+        Assert.Equal(["lake.orders_csv", "lake.sales"], result.TablesCreated.Order());
+        Assert.Equal(5 + 1, result.PartitionsAdded);
+        var sales = store.FindTable("lake", "sales")!;
+        Assert.Equal(lake + "/sales", sales.Definition.Location);
+        Assert.Equal(["day"], sales.Definition.PartitionKeys.Select(k => k.Name));
+        Assert.True(crawler.Crawl(lake).NoChange);
+
+        var session = Session();
+        var pruned = session.Table("lake.sales", "day >= DATE '2024-01-04'");
+        Assert.Contains("2 of 5 partitions", pruned.Explain());
+        var expected = Reference.Query($"SELECT id, amount FROM {Datasets.ReferenceScan("sales_parquet")} WHERE day >= DATE '2024-01-04'");
+        Assert.Equal(Reference.Canonical(expected), Reference.Canonical(pruned.Select("id", "amount").Collect()));
+        var csv = session.Sql("SELECT count(*) FROM lake.orders_csv").Collect();
+        Assert.Equal(Reference.Query($"SELECT count(*) FROM {Datasets.ReferenceScan("sales_csv")}")[0][0], csv[0][0]);
+
+        // A new object in one partition: a re-crawl updates that partition only.
+        S3Server.Store.Upload(Directory.GetFiles(Datasets.Path("sales_parquet"), "*.parquet", SearchOption.AllDirectories)[0], S3Uri.Parse(lake + "/sales/day=2024-01-01/extra.parquet"));
+        var again = crawler.Crawl(lake);
+        Assert.Equal((0, 1, 4 + 1), (again.PartitionsAdded, again.PartitionsUpdated, again.PartitionsUnchanged));
+    }
 }

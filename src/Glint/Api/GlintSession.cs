@@ -23,7 +23,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     /// partitions in the metastore, so only the kept partitions' folders are listed.
     /// </summary>
     public DataFrame Table(string name, string? pushDownPredicate = null) =>
-        new(this, CatalogSource.Node(Catalog, name, pushDownPredicate));
+        new(this, CatalogSource.Node(Catalog, name, pushDownPredicate, Options.Settings.S3));
 
     /// <summary>Starts reading a file source.</summary>
     public DataFrameReader Read => new(this);
@@ -43,7 +43,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     public DataFrame Sql(string query, IReadOnlyDictionary<string, DataFrame> inputs) =>
         new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase),
             (database, name) => Catalog.FindTable(database, name) is { } table
-                ? CatalogSource.Node(Catalog, table, null, listFiles: false)
+                ? CatalogSource.Node(Catalog, table, null, listFiles: false, Options.Settings.S3)
                 : null));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>

@@ -4,6 +4,7 @@ using Glint.Errors;
 using Glint.Plan;
 using Glint.Storage;
 using Glint.Storage.Databases;
+using Glint.Storage.ObjectStores;
 
 namespace Glint.Catalog;
 
@@ -22,14 +23,14 @@ public sealed record CatalogScan(string Table, string? Predicate, int Partitions
 public static class CatalogSource
 {
     /// <param name="listFiles">false leaves one entry per kept partition folder, so that later pruning (a SQL WHERE) happens before any listing; <see cref="Listed"/> lists them</param>
-    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate, bool listFiles = true) =>
-        Resolve(store, Find(store, qualifiedName), predicate, listFiles);
+    public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate, bool listFiles = true, S3Options? s3 = null) =>
+        Resolve(store, Find(store, qualifiedName), predicate, listFiles, s3);
 
     /// <summary>A catalog table as the leaf of a plan: a file table is scanned, a database table read through its connection.</summary>
-    public static LogicalNode Node(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true)
+    public static LogicalNode Node(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true, S3Options? s3 = null)
     {
         if (table.Definition.Format is not ("postgresql" or "sqlite"))
-            return new ScanNode(Resolve(store, table, predicate, listFiles));
+            return new ScanNode(Resolve(store, table, predicate, listFiles, s3));
         if (predicate is not null)
             throw new CatalogException(table.QualifiedName, $"push_down_predicate prunes partitions of file tables; '{table.QualifiedName}' is a {table.Definition.Format} table (filter it in a transform)");
         var location = table.Definition.Location;
@@ -40,7 +41,8 @@ public static class CatalogSource
     }
 
     /// <summary>The node of a table named database.table (see the other overload).</summary>
-    public static LogicalNode Node(IMetastore store, string qualifiedName, string? predicate) => Node(store, Find(store, qualifiedName), predicate);
+    public static LogicalNode Node(IMetastore store, string qualifiedName, string? predicate, S3Options? s3 = null) =>
+        Node(store, Find(store, qualifiedName), predicate, s3: s3);
 
     private static CatalogTable Find(IMetastore store, string qualifiedName)
     {
@@ -56,8 +58,9 @@ public static class CatalogSource
     }
 
     /// <summary>A table already read from the metastore, as a source (see the other overload).</summary>
-    public static FileSource Resolve(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true)
+    public static FileSource Resolve(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true, S3Options? s3 = null)
     {
+        s3 = S3Uri.IsS3(table.Definition.Location) ? s3 ?? S3Options.FromEnvironment() : null;
         var (qualifiedName, database, name) = (table.QualifiedName, table.Database, table.Name);
         var definition = table.Definition;
         if (definition.Format is not ("parquet" or "csv" or "json"))
@@ -77,7 +80,7 @@ public static class CatalogSource
             kept = [.. partitions.Where((_, i) => indices.Contains(i))];
         }
         var files = listFiles
-            ? kept.SelectMany(p => Files(p, keys)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray()
+            ? kept.SelectMany(p => Files(p.Location, Values(p, keys), s3)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray()
             : [.. kept.Select(p => new SourceFile(p.Location, p.Bytes, default, Values(p, keys)))];
         var format = FileFormats.Parse(definition.Format);
         var options = ReadOptions.From(definition.FormatOptions.Where(kv => ReadOptions.Keys.Contains(kv.Key)).ToDictionary())
@@ -85,6 +88,7 @@ public static class CatalogSource
         var fileColumns = definition.Columns.Select(c => new Column(c.Name, c.Type)).ToImmutableArray();
         return new FileSource(definition.Location, definition.Location, format, options, files, fileColumns, [.. keys])
         {
+            S3 = s3,
             Catalog = new CatalogScan(qualifiedName, predicate, kept.Count, partitions.Count, Unlisted: !listFiles),
             PartitionsFromFolders = definition.Parameters.TryGetValue("partitioning", out var style) && style == "folders",
         };
@@ -94,17 +98,27 @@ public static class CatalogSource
     public static FileSource Listed(FileSource source)
     {
         if (source.Catalog is not { Unlisted: true } scan) return source;
-        var files = source.Files.SelectMany(folder => Files(folder.Path, folder.PartitionValues)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        var files = source.Files.SelectMany(folder => Files(folder.Path, folder.PartitionValues, source.S3)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
         return source with { Files = files, Catalog = scan with { Unlisted = false, PartitionsKept = source.Files.Length } };
     }
 
     private static ImmutableArray<KeyValuePair<string, string?>> Values(CatalogPartition partition, List<Column> keys) =>
         [.. keys.Select((k, i) => new KeyValuePair<string, string?>(k.Name, partition.Values[i]))];
 
-    private static IEnumerable<SourceFile> Files(CatalogPartition partition, List<Column> keys) => Files(partition.Location, Values(partition, keys));
-
-    private static IEnumerable<SourceFile> Files(string folder, ImmutableArray<KeyValuePair<string, string?>> values)
+    private static IEnumerable<SourceFile> Files(string folder, ImmutableArray<KeyValuePair<string, string?>> values, S3Options? s3)
     {
+        if (S3Uri.IsS3(folder))
+        {
+            // The objects directly in the partition's "folder", as a local partition's files.
+            var prefix = S3Uri.Parse(folder.TrimEnd('/'));
+            var objects = new ObjectStore(s3!).List(prefix with { Key = prefix.Prefix })
+                .Where(o => o.Uri.Key[prefix.Prefix.Length..] is var name && name.Length > 0 && !name.Contains('/') && !FolderLayout.IsIgnored(name))
+                .ToList();
+            if (objects.Count == 0)
+                throw new SourceException(folder, $"partition '{folder}' holds no objects since the last crawl; crawl again, or prune it with a push-down predicate");
+            foreach (var o in objects) yield return new SourceFile(o.Uri.ToString(), o.Size, o.ModifiedUtc, values);
+            yield break;
+        }
         if (!Directory.Exists(folder))
             throw new SourceException(folder, $"partition folder '{folder}' is gone since the last crawl; crawl again, or prune it with a push-down predicate");
         foreach (var file in new DirectoryInfo(folder).EnumerateFiles())

@@ -13,15 +13,21 @@ namespace Glint.Catalog;
 /// with DuckDB (Parquet footers; sampling for CSV and JSON), and brings the catalog up to date —
 /// only partitions whose files changed are read again, so a second crawl of the same folders changes nothing.
 /// </summary>
-public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options)
+public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options, Storage.ObjectStores.S3Options? s3 = null)
 {
+    private CrawlStore store = null!;
+
+    /// <summary>Crawls a local folder or an s3://bucket/prefix.</summary>
     public CrawlResult Crawl(string path)
     {
-        var root = Path.GetFullPath(path);
-        if (!Directory.Exists(root)) throw new SourceException(root, $"crawl path '{root}' is not a folder");
+        using var opened = CrawlStore.Open(path, s3 ?? Storage.ObjectStores.S3Options.FromEnvironment());
+        store = opened;
+        var root = store.Root(path);
+        if (!store.IsFolder(root))
+            throw new SourceException(root, Storage.ObjectStores.S3Uri.IsS3(root) ? $"crawl path '{root}' holds no objects" : $"crawl path '{root}' is not a folder");
         var result = new CrawlResult();
         metastore.EnsureDatabase(options.Database);
-        var layout = new FolderLayout(options, (format, file) => Describe(format, [file], result.Warnings), result.Warnings);
+        var layout = new FolderLayout(store, options, (format, file) => Describe(format, [file], result.Warnings), result.Warnings);
         foreach (var table in layout.Discover(root))
             Apply(table, result);
         return result;
@@ -56,7 +62,8 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options)
                 unchanged++;
                 continue;
             }
-            var files = partition.Files.Select(f => f.FullName).ToList();
+            // Local partitions are read whole; of an object partition one sample object is downloaded.
+            var files = (store.ReadsAreLocal ? partition.Files : partition.Files.Take(1)).Select(store.Local).ToList();
             if (Describe(found.Format, files, result.Warnings) is not { } schema)
             {
                 seenKeys.Remove(entry.Key);
@@ -74,7 +81,7 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options)
                 if (merged.Incompatible.Count > 0 && options.SchemaPolicy == SchemaChangePolicy.Log) continue;
                 columns = merged.Columns;
             }
-            changed.Add(entry with { Rows = found.Format == FileFormat.Parquet ? Rows(files) : null });
+            changed.Add(entry with { Rows = found.Format == FileFormat.Parquet && store.ReadsAreLocal ? Rows(files) : null });
         }
         // A dropped column can only be told when every partition was read again (none kept its fingerprint).
         if (existing is not null && unchanged == 0 && seenColumns.Count > 0 && columns is not null)

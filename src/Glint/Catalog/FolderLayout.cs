@@ -8,13 +8,13 @@ internal sealed record DiscoveredTable(string Name, string Location, FileFormat 
     ImmutableArray<DiscoveredPartition> Partitions, bool HivePartitioned);
 
 /// <summary>One partition folder (or the table root when it has no partitions) and its data files.</summary>
-internal sealed record DiscoveredPartition(ImmutableArray<string?> Values, string Folder, ImmutableArray<FileInfo> Files)
+internal sealed record DiscoveredPartition(ImmutableArray<string?> Values, string Folder, ImmutableArray<CrawlFile> Files)
 {
     /// <summary>Changes when a file is added, removed, resized or rewritten.</summary>
     public string Fingerprint()
     {
         var text = string.Join("\n", Files.OrderBy(f => f.FullName, StringComparer.Ordinal)
-            .Select(f => $"{Path.GetRelativePath(Folder, f.FullName)}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"));
+            .Select(f => $"{CrawlStore.Relative(Folder, f.FullName)}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"));
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32];
     }
 }
@@ -26,7 +26,7 @@ internal sealed record DiscoveredPartition(ImmutableArray<string?> Values, strin
 /// one table partitioned by <c>partition_0</c>, <c>partition_1</c>… as Glue names them.
 /// Hidden and temporary entries (<c>_SUCCESS</c>, <c>_glint_temporary</c>, <c>.crc</c>, <c>*.tmp</c>) are never data.
 /// </summary>
-internal sealed class FolderLayout(CrawlerOptions options, Func<FileFormat, string, ImmutableArray<CatalogColumn>?> sampleSchema, List<string> warnings)
+internal sealed class FolderLayout(CrawlStore store, CrawlerOptions options, Func<FileFormat, string, ImmutableArray<CatalogColumn>?> sampleSchema, List<string> warnings)
 {
     public static bool IsIgnored(string name) =>
         FileListing.IsHidden(name) || name.EndsWith(".tmp", StringComparison.Ordinal) || name.EndsWith(".crc", StringComparison.Ordinal) ||
@@ -36,20 +36,18 @@ internal sealed class FolderLayout(CrawlerOptions options, Func<FileFormat, stri
 
     public List<DiscoveredTable> Discover(string folder)
     {
-        var dir = new DirectoryInfo(folder);
-        var entries = dir.EnumerateFileSystemInfos().Where(e => !IsIgnored(e.Name)).ToList();
-        var files = entries.OfType<FileInfo>().ToList();
-        var dirs = entries.OfType<DirectoryInfo>().OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
-        if (files.Count > 0 || (dirs.Count > 0 && dirs.Any(d => IsKeyValue(d.Name))))
-            return Table(dir, hive: true) is { } table ? [table] : [];
+        var files = store.Files(folder);
+        var dirs = store.Folders(folder).Order(StringComparer.Ordinal).ToList();
+        if (files.Count > 0 || (dirs.Count > 0 && dirs.Any(d => IsKeyValue(CrawlStore.Name(d)))))
+            return Table(folder, hive: true) is { } table ? [table] : [];
         if (dirs.Count == 0)
         {
             warnings.Add($"{folder}: empty folder, no table");
             return [];
         }
-        var subs = dirs.Select(d => (Dir: d, Tables: Discover(d.FullName))).ToList();
-        if (subs.Count > 1 && subs.All(s => s.Tables.Count == 1 && s.Tables[0].Location == s.Dir.FullName) && Combinable(subs.Select(s => s.Tables[0]).ToList()))
-            return Table(dir, hive: false) is { } combined ? [combined] : [];
+        var subs = dirs.Select(d => (Dir: d, Tables: Discover(d))).ToList();
+        if (subs.Count > 1 && subs.All(s => s.Tables.Count == 1 && s.Tables[0].Location == s.Dir) && Combinable(subs.Select(s => s.Tables[0]).ToList()))
+            return Table(folder, hive: false) is { } combined ? [combined] : [];
         return [.. subs.SelectMany(s => s.Tables)];
     }
 
@@ -57,70 +55,79 @@ internal sealed class FolderLayout(CrawlerOptions options, Func<FileFormat, stri
     {
         if (tables.Select(t => t.Format).Distinct().Count() != 1) return false;
         if (tables.Select(t => string.Join(",", t.PartitionKeys)).Distinct().Count() != 1) return false;
-        var schemas = tables.Select(t => sampleSchema(t.Format, t.Partitions.SelectMany(p => p.Files).First().FullName)).ToList();
+        var schemas = tables.Select(t => sampleSchema(t.Format, store.Local(t.Partitions.SelectMany(p => p.Files).First()))).ToList();
         if (schemas.Any(s => s is null)) return false;
         if (schemas.Select(s => string.Join(",", s!.Value.Select(c => $"{c.Name}:{c.Type}"))).Distinct().Count() == 1) return true;
         return options.CombineCompatibleSchemas && schemas.Skip(1).All(s => SchemaMerge.Compatible(schemas[0]!.Value, s!.Value));
     }
 
     /// <summary>The table rooted at <paramref name="root"/>: every data file below, grouped by partition folder.</summary>
-    private DiscoveredTable? Table(DirectoryInfo root, bool hive)
+    private DiscoveredTable? Table(string root, bool hive)
     {
-        var byFolder = new Dictionary<string, List<FileInfo>>();
-        var stack = new Stack<DirectoryInfo>([root]);
+        var byFolder = new Dictionary<string, List<CrawlFile>>();
+        var stack = new Stack<string>([root]);
         while (stack.Count > 0)
         {
             var dir = stack.Pop();
-            foreach (var entry in dir.EnumerateFileSystemInfos())
-            {
-                if (IsIgnored(entry.Name)) continue;
-                if (entry is DirectoryInfo sub) stack.Push(sub);
-                else if (entry is FileInfo file)
-                {
-                    if (!byFolder.TryGetValue(dir.FullName, out var list)) byFolder[dir.FullName] = list = [];
-                    list.Add(file);
-                }
-            }
+            foreach (var sub in store.Folders(dir)) stack.Push(sub);
+            var files = store.Files(dir);
+            if (files.Count > 0) byFolder[dir] = [.. files];
         }
         if (byFolder.Count == 0)
         {
-            warnings.Add($"{root.FullName}: no data files, no table");
+            warnings.Add($"{root}: no data files, no table");
             return null;
         }
 
         // Formats by content; the table's format is the most common one, other files are reported and left out.
-        var formats = byFolder.Values.SelectMany(f => f).ToDictionary(f => f.FullName, f => FormatSniffer.Classify(f.FullName));
+        var formats = byFolder.Values.SelectMany(f => f).ToDictionary(f => f.FullName, Classify);
         foreach (var unknown in formats.Where(kv => kv.Value is null).Select(kv => kv.Key).Order(StringComparer.Ordinal))
             warnings.Add($"{unknown}: not Parquet, JSON lines or consistently delimited text (or empty); skipped");
         var format = formats.Values.Where(f => f is not null).GroupBy(f => f!.Value).OrderByDescending(g => g.Count()).Select(g => (FileFormat?)g.Key).FirstOrDefault();
         if (format is null) return null;
         foreach (var other in formats.Where(kv => kv.Value is { } f && f != format).Select(kv => kv.Key).Order(StringComparer.Ordinal))
-            warnings.Add($"{other}: {formats[other]!.Value.ToString().ToLowerInvariant()} among {format.Value.ToString().ToLowerInvariant()} files of table '{root.Name}'; skipped");
+            warnings.Add($"{other}: {formats[other]!.Value.ToString().ToLowerInvariant()} among {format.Value.ToString().ToLowerInvariant()} files of table '{CrawlStore.Name(root)}'; skipped");
 
         // Partition folders: each folder's path below the root; all must have the same depth and keys.
-        var folders = byFolder.Select(kv => (Folder: kv.Key, Segments: Path.GetRelativePath(root.FullName, kv.Key) is "." ? [] : Path.GetRelativePath(root.FullName, kv.Key).Split('/'),
+        var folders = byFolder.Select(kv => (Folder: kv.Key, Segments: CrawlStore.Relative(root, kv.Key) is "." ? [] : CrawlStore.Relative(root, kv.Key).Split('/'),
             Files: kv.Value.Where(f => formats[f.FullName] == format).ToImmutableArray())).Where(x => x.Files.Length > 0).ToList();
         var depth = folders.GroupBy(f => f.Segments.Length).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
         foreach (var odd in folders.Where(f => f.Segments.Length != depth))
-            warnings.Add($"{odd.Folder}: data files at a different folder depth than the rest of table '{root.Name}'; skipped");
+            warnings.Add($"{odd.Folder}: data files at a different folder depth than the rest of table '{CrawlStore.Name(root)}'; skipped");
         folders = folders.Where(f => f.Segments.Length == depth).ToList();
 
-        string[] Keys((string Folder, string[] Segments, ImmutableArray<FileInfo> Files) f) =>
+        string[] Keys((string Folder, string[] Segments, ImmutableArray<CrawlFile> Files) f) =>
             hive ? f.Segments.Select(s => IsKeyValue(s) ? s[..s.IndexOf('=')] : "").ToArray() : [.. Enumerable.Range(0, depth).Select(i => $"partition_{i}")];
         var keys = folders.GroupBy(f => string.Join("/", Keys(f))).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
         foreach (var conflict in folders.Where(f => string.Join("/", Keys(f)) != keys))
-            warnings.Add($"{conflict.Folder}: partition keys [{string.Join(", ", Keys(conflict))}] conflict with [{keys.Replace("/", ", ")}] of table '{root.Name}'; skipped");
+            warnings.Add($"{conflict.Folder}: partition keys [{string.Join(", ", Keys(conflict))}] conflict with [{keys.Replace("/", ", ")}] of table '{CrawlStore.Name(root)}'; skipped");
         folders = folders.Where(f => string.Join("/", Keys(f)) == keys).ToList();
         var keyNames = depth == 0 ? ImmutableArray<string>.Empty : [.. keys.Split('/')];
         if (keyNames.Any(k => k.Length == 0))
         {
-            warnings.Add($"{root.FullName}: folders below the table are not all key=value; no table");
+            warnings.Add($"{root}: folders below the table are not all key=value; no table");
             return null;
         }
         var partitions = folders.Select(f => new DiscoveredPartition(
                 [.. f.Segments.Select(s => hive ? Unescape(s[(s.IndexOf('=') + 1)..]) : s)], f.Folder, f.Files))
             .OrderBy(p => p.Folder, StringComparer.Ordinal).ToImmutableArray();
-        return new DiscoveredTable(TableName(root.Name), root.FullName, format.Value, keyNames, partitions, hive);
+        return new DiscoveredTable(TableName(CrawlStore.Name(root)), root, format.Value, keyNames, partitions, hive);
+    }
+
+    /// <summary>
+    /// A file's format by content. Objects are first classified by their extension (.parquet, .csv, .json, .jsonl) so
+    /// that a crawl of a prefix does not download every object; others are downloaded and sniffed like local files.
+    /// </summary>
+    private FileFormat? Classify(CrawlFile file)
+    {
+        if (!store.ReadsAreLocal && file.Length > 0)
+        {
+            var extension = Path.GetExtension(file.Name).ToLowerInvariant();
+            if (extension is ".parquet") return FileFormat.Parquet;
+            if (extension is ".csv" or ".tsv") return FileFormat.Csv;
+            if (extension is ".json" or ".jsonl" or ".ndjson") return FileFormat.Json;
+        }
+        return FormatSniffer.Classify(store.Local(file));
     }
 
     private static string? Unescape(string raw)

@@ -83,7 +83,8 @@ public static class TableWrites
         var rows = manifest?.Files.GroupBy(f => Path.GetDirectoryName(f.Path) ?? "").ToDictionary(g => g.Key, g => g.Sum(f => f.Rows ?? 0));
         var partitions = Folders(target.Path, keys.Length).Select(folder =>
         {
-            var files = new DirectoryInfo(folder).EnumerateFiles().Where(f => !FolderLayout.IsIgnored(f.Name)).ToImmutableArray();
+            var files = new DirectoryInfo(folder).EnumerateFiles().Where(f => !FolderLayout.IsIgnored(f.Name))
+                .Select(f => new CrawlFile(f.FullName, f.Length, f.LastWriteTimeUtc)).ToImmutableArray();
             var relative = Path.GetRelativePath(target.Path, folder);
             ImmutableArray<string?> values = [.. HivePartitioning.Parse(target.Path, Path.Combine(folder, "file")).Select(kv => kv.Value)];
             var discovered = new DiscoveredPartition(values, folder, files);
