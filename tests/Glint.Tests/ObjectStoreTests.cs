@@ -215,4 +215,39 @@ public sealed class ObjectStoreTests : IDisposable
         var again = crawler.Crawl(lake);
         Assert.Equal((0, 1, 4 + 1), (again.PartitionsAdded, again.PartitionsUpdated, again.PartitionsUnchanged));
     }
+
+    [Theory]
+    [InlineData("-1")]        // shuffle joins
+    [InlineData("10MB")]      // broadcast joins
+    public void Exchanges_on_s3_scratch_give_the_same_rows_and_leave_nothing_behind(string broadcast)
+    {
+        var scratch = S3Server.NewPrefix("scratch");
+        var session = Session(new GlintSettings().With("scratch", scratch).With("shuffle_partitions", "5").With("broadcast_threshold", broadcast)
+            .With("group_files", "none"));
+        session.RegisterTable("sales", session.Read.Parquet(Datasets.Path("sales_parquet")));
+        session.RegisterTable("customers", session.Read.Parquet(Datasets.Path("customers")));
+        const string query = """
+            SELECT s.customer, c.segment, count(*) AS n, round(sum(s.amount), 2) AS total,
+                   rank() OVER (PARTITION BY c.segment ORDER BY count(*) DESC, s.customer) AS r
+            FROM sales s JOIN customers c ON s.customer = c.customer
+            WHERE s.qty > 0 GROUP BY s.customer, c.segment ORDER BY total DESC, s.customer LIMIT 40
+            """;
+        var expected = Reference.Ordered(Reference.QueryOver(
+            new Dictionary<string, string> { ["sales"] = "sales_parquet", ["customers"] = "customers" }, query));
+        var ran = session.Sql(query);
+        Assert.Contains("shuffle", ran.Explain());
+        Assert.Equal(expected, Reference.Ordered(ran.Collect()));
+        Assert.Empty(S3Server.Listing(scratch));
+
+        // Kept for looking into: every map output went to the scratch prefix, none to the local scratch folder.
+        var kept = Session(new GlintSettings().With("scratch", scratch).With("shuffle_partitions", "5").With("broadcast_threshold", broadcast)
+            .With("keep_scratch", "true"));
+        kept.RegisterTable("sales", kept.Read.Parquet(Datasets.Path("sales_parquet")));
+        kept.RegisterTable("customers", kept.Read.Parquet(Datasets.Path("customers")));
+        Assert.Equal(expected, Reference.Ordered(kept.Sql(query).Collect()));
+        var objects = S3Server.Listing(scratch);
+        Assert.Contains(objects, o => o.Contains("/exchange/") && o.Contains("glint_bucket="));
+        Assert.Empty(Directory.GetFiles(dir["home"], "*.parquet", SearchOption.AllDirectories));
+        Assert.Contains("s3://", Assert.Throws<ConfigException>(() => new GlintSettings().With("scratch", "/tmp/x")).Message);
+    }
 }

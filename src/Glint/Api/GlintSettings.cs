@@ -44,13 +44,15 @@ public sealed record GlintSettings
     public string? ErrorPath { get; init; }
     /// <summary>Where s3:// paths go: endpoint, region, path-style addressing and credentials profile (defaults from the AWS environment variables).</summary>
     public Storage.ObjectStores.S3Options S3 { get; init; } = Storage.ObjectStores.S3Options.FromEnvironment();
+    /// <summary>Where exchange (shuffle, broadcast, gather) files go: null for the run's local scratch folder, or an s3:// prefix (as Glue's S3 shuffle plugin).</summary>
+    public string? Scratch { get; init; }
 
     public static readonly ImmutableArray<string> Keys =
     [
         "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
         "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
         "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
-        "s3_endpoint", "s3_region", "s3_path_style", "s3_profile",
+        "s3_endpoint", "s3_region", "s3_path_style", "s3_profile", "scratch",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -82,6 +84,12 @@ public sealed record GlintSettings
         "s3_region" => this with { S3 = S3 with { Region = value.Trim() } },
         "s3_path_style" => this with { S3 = S3 with { PathStyle = Bool(key, value) } },
         "s3_profile" => this with { S3 = S3 with { Profile = value.Trim() } },
+        "scratch" => this with
+        {
+            Scratch = value.Trim() is var v && (v.Length == 0 || v == "local") ? null
+                : Storage.ObjectStores.S3Uri.IsS3(v) ? Storage.ObjectStores.S3Uri.Parse(v).ToString().TrimEnd('/')
+                : throw new ConfigException(key, $"setting 'scratch' is local (the run's scratch folder) or an s3://bucket/prefix, not '{value}'"),
+        },
         _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
     };
 

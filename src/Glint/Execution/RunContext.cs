@@ -13,5 +13,11 @@ public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings
         ? Path.Combine(ScratchFolder, "targets", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target)))[..16])
         : Path.Combine(target, StagingFolderName, RunId.Value);
 
-    public string ExchangeFolder(StageId stage) => Path.Combine(ScratchFolder, "exchange", stage.ToString());
+    /// <summary>Where a stage's exchange files go: the local scratch folder, or the run's prefix under an s3:// scratch setting.</summary>
+    public string ExchangeFolder(StageId stage) => Path.Combine(ExchangeRoot, "exchange", stage.ToString());
+
+    /// <summary>The run's exchange root: local scratch, or &lt;scratch&gt;/&lt;run id&gt; on S3.</summary>
+    public string ExchangeRoot => Settings.Scratch is { } remote ? $"{remote}/{RunId}" : ScratchFolder;
+
+    public bool ExchangesOnS3 => Settings.Scratch is not null;
 }

@@ -149,7 +149,21 @@ internal sealed class RunDriver(SessionOptions options)
             // Scratch is kept after a failure, for looking into; a success removes it unless asked to keep it.
             if (succeeded && !options.Settings.KeepScratch && Directory.Exists(scratch))
                 Directory.Delete(scratch, recursive: true);
+            if (succeeded && !options.Settings.KeepScratch && run.ExchangesOnS3)
+                DeleteRemoteScratch(run);
         }
+    }
+
+    /// <summary>Removes a successful run's exchange objects from its s3:// scratch prefix.</summary>
+    private static void DeleteRemoteScratch(RunContext run)
+    {
+        try
+        {
+            var store = new Storage.ObjectStores.ObjectStore(run.Settings.S3);
+            var prefix = Storage.ObjectStores.S3Uri.Parse(run.ExchangeRoot);
+            store.Delete([.. store.List(prefix with { Key = prefix.Prefix }).Select(o => o.Uri)]);
+        }
+        catch (GlintException) { } // leftovers under the run's own prefix; they never mix with another run's
     }
 
     private List<Slot> CreateSlots(string scratch)

@@ -92,6 +92,27 @@ internal sealed class SqlTaskRunner : ITaskRunner
 
     private static TaskResult Write(string query, WriteFilesOutput output, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
     {
+        if (output.Upload is { } s3)
+        {
+            // Exchanges on S3: write in the slot's own folder, upload under the attempt's prefix, keep nothing local.
+            var local = Path.Combine(slot.WorkFolder, "exchange-out");
+            try
+            {
+                var written = Write(query, output with { StagingFolder = local, Upload = null }, attempt, slot, cancellation);
+                var prefix = $"{output.StagingFolder}/{attempt}";
+                var store = new Storage.ObjectStores.ObjectStore(s3);
+                var uploaded = written.Files.Select(f =>
+                {
+                    store.Upload(f.FullPath, Storage.ObjectStores.S3Uri.Parse($"{prefix}/{f.RelativePath}"));
+                    return f with { AttemptFolder = prefix };
+                }).ToImmutableArray();
+                return written with { Files = uploaded };
+            }
+            finally
+            {
+                if (Directory.Exists(local)) Directory.Delete(local, recursive: true);
+            }
+        }
         var (folder, target, format) = Destination(output, attempt);
         var viaParquet = format != output.Format;
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);

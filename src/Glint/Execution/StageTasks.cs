@@ -26,11 +26,30 @@ internal static class StageTasks
             bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default, string? jsonRejects = null)
         {
             if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
+            var sql = Compose(input, ops, prelude);
+            if (run.ExchangesOnS3) (sql, downloads) = LocalizeExchanges(sql, downloads, Path.Combine(run.ScratchFolder, "inputs", $"{stage.Id}-{tasks.Count}-x"));
             tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
-                new TaskWork(Compose(input, ops, prelude), output, rows)
+                new TaskWork(sql, output, rows)
                 {
                     CollectsRejects = rejects, Database = database, Downloads = downloads.IsDefault ? [] : downloads, JsonRejects = jsonRejects,
                 }));
+        }
+
+        // Exchange files on S3: each task downloads the ones its SQL names into its own folder, and reads them there.
+        Dictionary<string, WrittenFile>? exchangeFiles = null;
+        (string, ImmutableArray<ObjectDownload>) LocalizeExchanges(string sql, ImmutableArray<ObjectDownload> downloads, string folder)
+        {
+            exchangeFiles ??= upstream.Values.SelectMany(f => f).Where(f => Storage.ObjectStores.S3Uri.IsS3(f.AttemptFolder))
+                .ToDictionary(f => Sql.Literal(f.FullPath), f => f);
+            var added = (downloads.IsDefault ? [] : downloads).ToBuilder();
+            var localized = System.Text.RegularExpressions.Regex.Replace(sql, "'s3://(?:[^']|'')*'", m =>
+            {
+                if (!exchangeFiles.TryGetValue(m.Value, out var file)) return m.Value;
+                var local = Path.Combine(folder, file.FullPath["s3://".Length..]);
+                added.Add(new ObjectDownload(run.Settings.S3, file.FullPath, file.Bytes, local));
+                return Sql.Literal(local);
+            });
+            return (localized, added.ToImmutable());
         }
 
         foreach (var pipeline in stage.Pipelines)
@@ -126,8 +145,10 @@ internal static class StageTasks
         TargetSink { Target: var t } => new WriteFilesOutput(run.StagingFolder(t.Path), t.Format, t.PartitionBy,
             run.Settings.TargetFileSize, $"part-{run.RunId}-"),
         DatabaseTargetSink { Target: var d } => new DatabaseOutput(d, DatabaseTargetCommitter.StagingName(d.Table, run.RunId)),
-        ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-"),
-        ShuffleSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [ShuffleSink.BucketColumn], run.Settings.TargetFileSize, "shuffle-"),
+        ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-")
+            { Upload = run.ExchangesOnS3 ? run.Settings.S3 : null },
+        ShuffleSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [ShuffleSink.BucketColumn], run.Settings.TargetFileSize, "shuffle-")
+            { Upload = run.ExchangesOnS3 ? run.Settings.S3 : null },
         CollectSink => new CollectOutput(run.Settings.CollectMaxRows),
         CountSink => new CountOutput(),
         _ => throw new NotSupportedException(stage.Sink.GetType().Name),

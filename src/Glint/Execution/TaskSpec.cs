@@ -46,7 +46,11 @@ public abstract record TaskOutput;
 
 /// <summary>Write files under <paramref name="StagingFolder"/>/&lt;attempt&gt;/ (never visible until the job commit).</summary>
 public sealed record WriteFilesOutput(
-    string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput;
+    string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput
+{
+    /// <summary>Set when <see cref="StagingFolder"/> is an s3:// prefix (exchanges on S3): the task writes locally, then uploads.</summary>
+    public Storage.ObjectStores.S3Options? Upload { get; init; }
+}
 
 /// <summary>COPY the rows into a database target's staging table (the job commit moves them into the table).</summary>
 public sealed record DatabaseOutput(Storage.Databases.DatabaseTarget Target, string StagingTable) : TaskOutput;
