@@ -277,4 +277,31 @@ public sealed class DatabaseSourceTests : IDisposable
         store.SetBookmark("events", "events", Bookmark.Empty with { Keys = new KeyBookmark(["seq"], false, ["155"]) });
         Assert.Equal(5, runner.Start("events", new Dictionary<string, string>()).Record!.RowsIn);
     }
+
+    [Fact]
+    public void The_metastore_never_stores_a_password_in_clear_text()
+    {
+        var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+        const string spec = """
+            name: copy
+            sources:
+              orders: { connection: "postgresql://etl:hunter2@db:5432/shop", options: { dbtable: orders } }
+            targets:
+              - { from: orders, path: out }
+            """;
+        var inline = Assert.Throws<SpecException>(() => store.CreateJob(new JobDefinition("copy", spec, ImmutableDictionary<string, string>.Empty)));
+        Assert.Contains("PGPASSWORD", inline.Message);
+        Assert.DoesNotContain("hunter2", inline.Message);
+        Assert.Throws<SpecException>(() => store.CreateJob(new JobDefinition("copy", spec.Replace("etl:hunter2@", "etl@").Replace("shop\"", "shop;Password=x\""),
+            ImmutableDictionary<string, string>.Empty)));
+        Assert.Throws<SpecException>(() => store.CreateJob(new JobDefinition("copy", spec.Replace(":hunter2", ""),
+            ImmutableDictionary<string, string>.Empty.Add("db_password", "hunter2"))));
+
+        store.CreateJob(new JobDefinition("copy", spec.Replace(":hunter2", ""), ImmutableDictionary<string, string>.Empty));
+        var run = store.StartRun("copy", 1, null, ImmutableDictionary<string, string>.Empty.Add("db_password", "hunter2").Add("url", "Host=x;Password=hunter2"),
+            1, TimeSpan.FromMinutes(1));
+        var stored = store.FindRun(run.RunId)!.Arguments;
+        Assert.Equal("***", stored["db_password"]);
+        Assert.Equal("Host=x;Password=***", stored["url"]);
+    }
 }

@@ -250,4 +250,25 @@ public sealed class ObjectStoreTests : IDisposable
         Assert.Empty(Directory.GetFiles(dir["home"], "*.parquet", SearchOption.AllDirectories));
         Assert.Contains("s3://", Assert.Throws<ConfigException>(() => new GlintSettings().With("scratch", "/tmp/x")).Message);
     }
+
+    [Fact]
+    public void A_catalog_table_on_s3_is_created_by_a_write_and_its_partitions_registered_after_the_commit()
+    {
+        var location = S3Server.NewPrefix("warehouse");
+        var session = Session();
+        var sales = session.Read.Parquet(Datasets.Path("sales_parquet"));
+        sales.Write().PartitionBy("day").SaveAsTable("lake.s3_sales", location);
+        var table = session.Catalog.FindTable("lake", "s3_sales")!;
+        Assert.Equal(location, table.Definition.Location);
+        var partitions = session.Catalog.Partitions("lake", "s3_sales");
+        Assert.Equal(5, partitions.Count);
+        Assert.All(partitions, p => Assert.StartsWith(location + "/day=", p.Location));
+        Assert.Equal(Reference.Query($"SELECT count(*) FROM {Datasets.ReferenceScan("sales_parquet")}")[0][0], partitions.Sum(p => p.Rows ?? 0));
+
+        sales.Filter("day = DATE '2024-01-02'").Write().SaveAsTable("lake.s3_sales"); // append into one partition
+        var day = session.Table("lake.s3_sales", "day = DATE '2024-01-02'");
+        Assert.Contains("1 of 5 partitions", day.Explain());
+        var once = Convert.ToInt64(Reference.Query($"SELECT count(*) FROM {Datasets.ReferenceScan("sales_parquet")} WHERE day = DATE '2024-01-02'")[0][0]);
+        Assert.Equal(2 * once, day.Count());
+    }
 }

@@ -54,7 +54,7 @@ public sealed class GlintSession(SessionOptions? options = null)
         // Catalog tables learn of their new files and partitions only once the run has committed.
         foreach (var action in actions)
             if (action.Sink is TargetSink { Target.Table: not null } sink)
-                TableWrites.Register(Catalog, sink.Target, action.Root.Schema);
+                TableWrites.Register(Catalog, sink.Target, action.Root.Schema, Options.Settings.S3);
         return outcome;
     }
 

@@ -14,6 +14,7 @@ public sealed partial class SqlMetastore
     public void CreateJob(JobDefinition job)
     {
         CheckName(job.Name, "job");
+        Secrets.CheckStorable(job);
         Write(c =>
         {
             if (Query(c.Connection, c.Transaction, "SELECT 1 FROM glint_jobs WHERE name = @n", _ => 1, ("n", job.Name)).Count > 0)
@@ -26,6 +27,7 @@ public sealed partial class SqlMetastore
 
     public void UpdateJob(JobDefinition job) => Write(c =>
     {
+        Secrets.CheckStorable(job);
         if (Exec(c.Connection, c.Transaction, "UPDATE glint_jobs SET definition = @d, updated_ms = @t WHERE name = @n",
                 ("n", job.Name), ("d", JsonSerializer.Serialize(job, JobJson)), ("t", Now())) == 0)
             throw new SpecException($"job '{job.Name}' does not exist");
@@ -62,8 +64,8 @@ public sealed partial class SqlMetastore
         Exec(c.Connection, c.Transaction, """
             INSERT INTO glint_runs (run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, heartbeat_ms, stop_requested)
             VALUES (@r, @j, @a, @p, 'Running', @args, @t, @t, 0)
-            """, ("r", runId), ("j", job), ("a", attempt), ("p", previousRunId), ("args", JsonSerializer.Serialize(arguments)), ("t", now));
-        return new JobRun(runId, job, attempt, previousRunId, RunState.Running, arguments, FromMs(now), null, FromMs(now), null, null);
+            """, ("r", runId), ("j", job), ("a", attempt), ("p", previousRunId), ("args", JsonSerializer.Serialize(Secrets.Redacted(arguments))), ("t", now));
+        return new JobRun(runId, job, attempt, previousRunId, RunState.Running, Secrets.Redacted(arguments), FromMs(now), null, FromMs(now), null, null);
     });
 
     public bool Heartbeat(string runId) => Write(c =>

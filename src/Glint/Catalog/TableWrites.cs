@@ -23,15 +23,16 @@ public static class TableWrites
         var table = store.FindTable(database, name);
         if (table is null)
         {
-            var location = Path.GetFullPath(path ?? Path.Combine(home, "warehouse", database, name));
+            var location = path is not null && Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path ?? Path.Combine(home, "warehouse", database, name));
             foreach (var key in partitionBy) schema.Require(key, $"table {qualifiedName} partition_by");
             return new WriteTarget(location, format ?? FileFormat.Parquet, mode ?? WriteMode.Append, partitionBy) { Table = new CatalogTarget(database, name) };
         }
         var definition = table.Definition;
         if (definition.Format is not ("parquet" or "csv" or "json"))
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table; Glint writes file tables only");
-        if (path is not null && Path.GetFullPath(path) != definition.Location)
-            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' lives at '{definition.Location}', not '{Path.GetFullPath(path)}'; drop the path or the table");
+        var given = path is null ? null : Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path);
+        if (given is not null && given != definition.Location)
+            throw new CatalogException(qualifiedName, $"table '{qualifiedName}' lives at '{definition.Location}', not '{given}'; drop the path or the table");
         var tableFormat = FileFormats.Parse(definition.Format);
         if (format is { } f && f != tableFormat)
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is {definition.Format}; cannot write {f.ToString().ToLowerInvariant()} into it");
@@ -57,7 +58,7 @@ public static class TableWrites
     }
 
     /// <summary>After the run committed: creates or evolves the table and registers the partitions its folder now holds.</summary>
-    public static void Register(IMetastore store, WriteTarget target, Schema schema)
+    public static void Register(IMetastore store, WriteTarget target, Schema schema, Storage.ObjectStores.S3Options? s3 = null)
     {
         var (database, name) = (target.Table!.Database, target.Table.Name);
         var keys = target.PartitionBy;
@@ -79,14 +80,16 @@ public static class TableWrites
             catch (ConcurrentUpdateException) when (attempt < 20) { }
             catch (CatalogException) when (table is null && attempt < 20) { } // created by another writer meanwhile
         }
-        var manifest = Manifest.TryRead(target.Path);
+        s3 ??= Storage.ObjectStores.S3Options.FromEnvironment();
+        var manifest = ReadManifest(target.Path, s3);
         var rows = manifest?.Files.GroupBy(f => Path.GetDirectoryName(f.Path) ?? "").ToDictionary(g => g.Key, g => g.Sum(f => f.Rows ?? 0));
-        var partitions = Folders(target.Path, keys.Length).Select(folder =>
+        // The same walk for a folder and an s3:// prefix (listed once).
+        using var tree = CrawlStore.Open(target.Path, s3);
+        var partitions = Folders(tree, target.Path, keys.Length).Select(folder =>
         {
-            var files = new DirectoryInfo(folder).EnumerateFiles().Where(f => !FolderLayout.IsIgnored(f.Name))
-                .Select(f => new CrawlFile(f.FullName, f.Length, f.LastWriteTimeUtc)).ToImmutableArray();
-            var relative = Path.GetRelativePath(target.Path, folder);
-            ImmutableArray<string?> values = [.. HivePartitioning.Parse(target.Path, Path.Combine(folder, "file")).Select(kv => kv.Value)];
+            var files = tree.Files(folder).ToImmutableArray();
+            var relative = CrawlStore.Relative(target.Path, folder);
+            ImmutableArray<string?> values = [.. HivePartitioning.Parse(target.Path, folder + "/file").Select(kv => kv.Value)];
             var discovered = new DiscoveredPartition(values, folder, files);
             long? rowCount = rows is not null && rows.TryGetValue(relative == "." ? "" : relative, out var r) ? r : null;
             return new CatalogPartition(values, folder, files.Length, files.Sum(f => f.Length), rowCount, discovered.Fingerprint());
@@ -98,12 +101,22 @@ public static class TableWrites
     }
 
     /// <summary>The partition folders <paramref name="depth"/> levels below the table's folder (the folder itself when unpartitioned).</summary>
-    private static IEnumerable<string> Folders(string root, int depth)
+    private static IEnumerable<string> Folders(CrawlStore tree, string root, int depth)
     {
-        IEnumerable<string> level = [root];
+        IEnumerable<string> level = tree.IsFolder(root) ? [root] : [];
         for (var i = 0; i < depth; i++)
-            level = level.SelectMany(d => Directory.EnumerateDirectories(d).Where(s => !FolderLayout.IsIgnored(Path.GetFileName(s)) && Path.GetFileName(s).Contains('=')));
+            level = level.SelectMany(d => tree.Folders(d).Where(s => CrawlStore.Name(s).Contains('=')));
         return level.Order(StringComparer.Ordinal);
+    }
+
+    private static Manifest? ReadManifest(string target, Storage.ObjectStores.S3Options s3)
+    {
+        if (!Storage.ObjectStores.S3Uri.IsS3(target)) return Manifest.TryRead(target);
+        var uri = Storage.ObjectStores.S3Uri.Parse(target).Child(Manifest.FileName);
+        var store = new Storage.ObjectStores.ObjectStore(s3);
+        if (store.Size(uri) is null) return null;
+        try { return System.Text.Json.JsonSerializer.Deserialize<Manifest>(store.ReadText(uri)); }
+        catch (System.Text.Json.JsonException) { return null; }
     }
 
     private static (string, string) Split(string qualifiedName)
