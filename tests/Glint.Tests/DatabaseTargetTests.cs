@@ -161,4 +161,40 @@ public sealed class DatabaseTargetTests : IDisposable
         Assert.Empty(Query(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
         Assert.Contains("upsert_keys: ", Assert.ThrowsAny<GlintException>(() => fitting.Write().Mode("upsert").UpsertKeys("nope").ToDatabaseAction(target, "t")).Message);
     }
+
+    [Fact]
+    public void A_sqlite_file_takes_appends_upserts_and_overwrites_all_or_nothing()
+    {
+        var path = dir["shop.db"];
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            c.Open();
+            using var command = c.CreateCommand();
+            command.CommandText = "CREATE TABLE totals (customer TEXT PRIMARY KEY, n INTEGER NOT NULL, amount DECIMAL(12,2), note TEXT DEFAULT 'kept')";
+            command.ExecuteNonQuery();
+        }
+        var session = Session();
+        session.RegisterTable("sales", session.Read.Parquet(Datasets.Path("sales_parquet")));
+        var totals = session.Sql("SELECT coalesce(customer, '-') AS customer, count(*) AS n, round(sum(amount), 2) AS amount FROM sales GROUP BY 1");
+        var expected = Reference.Canonical(Reference.Query(
+            $"SELECT coalesce(customer, '-'), count(*), round(sum(amount), 2)::DECIMAL(12,2), 'kept' FROM {Datasets.ReferenceScan("sales_parquet")} GROUP BY 1"));
+        List<string> Table() => Reference.Canonical(Session().Read.Database("sqlite:" + path, "totals").Collect());
+
+        totals.Write().Mode("upsert").UpsertKeys("customer").Database("sqlite:" + path, "totals");
+        Assert.Equal(expected, Table());
+        totals.Write().Mode("upsert").UpsertKeys("customer").Database("sqlite:" + path, "totals");
+        Assert.Equal(expected, Table()); // idempotent
+
+        var append = Assert.Throws<TargetException>(() => totals.Write().Mode("append").Database("sqlite:" + path, "totals"));
+        Assert.Contains("rolled back", append.Message); // the primary key refuses the second copy: nothing of it lands
+        Assert.Equal(expected, Table());
+
+        totals.Filter("n > 30").Write().Mode("overwrite").Database("sqlite:" + path, "totals");
+        Assert.Equal(expected.Count(r => long.Parse(r.Split(" | ")[1]) > 30), Table().Count);
+
+        // A table Glint creates, read back with the same types.
+        session.Read.Parquet(Datasets.Path("customers")).Write().Database("sqlite:" + path, "customers");
+        Assert.Equal(Reference.Canonical(Reference.Query($"SELECT * FROM {Datasets.ReferenceScan("customers")}")),
+            Reference.Canonical(Session().Read.Database("sqlite:" + path, "customers").Collect()));
+    }
 }

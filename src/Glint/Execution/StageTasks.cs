@@ -144,7 +144,7 @@ internal static class StageTasks
     {
         TargetSink { Target: var t } => new WriteFilesOutput(run.StagingFolder(t.Path), t.Format, t.PartitionBy,
             run.Settings.TargetFileSize, $"part-{run.RunId}-"),
-        DatabaseTargetSink { Target: var d } => new DatabaseOutput(d, DatabaseTargetCommitter.StagingName(d.Table, run.RunId)),
+        DatabaseTargetSink { Target: var d } => new DatabaseOutput(d, DatabaseTargetCommitter.StagingName(d, run.RunId)),
         ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-")
             { Upload = run.ExchangesOnS3 ? run.Settings.S3 : null },
         ShuffleSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [ShuffleSink.BucketColumn], run.Settings.TargetFileSize, "shuffle-")

@@ -1,13 +1,13 @@
 using System.Data.Common;
 using Glint.Errors;
 using Glint.Execution;
-using Npgsql;
 
 namespace Glint.Storage.Databases;
 
 /// <summary>
-/// The job commit for a PostgreSQL table. Before any task runs, an unlogged staging table is created; tasks COPY their
-/// rows into it (binary), each row tagged with its attempt. The commit then runs in one transaction — create the table
+/// The job commit for a database table. Before any task runs, a staging table is created next to it (unlogged on
+/// PostgreSQL); tasks write their rows into it (binary COPY on PostgreSQL, batched inserts on SQLite), each row tagged
+/// with its attempt. The commit then runs in one transaction — create the table
 /// if missing, delete its rows (overwrite), insert the winning attempts' rows (upsert: ON CONFLICT DO UPDATE) — which
 /// stays open until every target of the run is prepared, then commits; any failure rolls it back, so a failed run
 /// leaves the table exactly as it was. The staging table is dropped either way.
@@ -15,50 +15,54 @@ namespace Glint.Storage.Databases;
 internal sealed class DatabaseTargetCommitter : ITargetCommitter
 {
     private readonly DatabaseTarget target;
-    private readonly DatabaseDialect dialect = DatabaseDialect.For(DatabaseKind.Postgres);
+    private readonly DatabaseDialect dialect;
+    private bool Postgres => target.Connection.Kind == DatabaseKind.Postgres;
 
     public DatabaseTargetCommitter(DatabaseTarget target, RunContext run)
     {
         this.target = target;
-        StagingTable = StagingName(target.Table, run.RunId);
-        var columns = string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.PostgresType}"));
-        Execute($"CREATE UNLOGGED TABLE {StagingTable} ({columns}, {DatabaseBatches.AttemptColumn} text NOT NULL)", "create the staging table for");
+        dialect = DatabaseDialect.For(target.Connection.Kind);
+        StagingTable = StagingName(target, run.RunId);
+        var columns = string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.DatabaseType}"));
+        Execute($"CREATE {(Postgres ? "UNLOGGED " : "")}TABLE {StagingTable} ({columns}, {DatabaseBatches.AttemptColumn} text NOT NULL)", "create the staging table for");
     }
 
     /// <summary>The staging table, next to the target (same schema), named after the run.</summary>
     public string StagingTable { get; }
 
-    internal static string StagingName(string table, RunId run)
+    internal static string StagingName(DatabaseTarget target, RunId run)
     {
-        var dot = table.LastIndexOf('.');
+        var table = target.Table;
+        var dot = target.Connection.Kind == DatabaseKind.Postgres ? table.LastIndexOf('.') : -1;
         var schema = dot > 0 ? DatabaseDialect.For(DatabaseKind.Postgres).Table(table[..dot]) + "." : "";
         var safe = new string([.. run.Value.Where(char.IsAsciiLetterOrDigit)]).ToLowerInvariant();
         return $"{schema}\"glint_staging_{safe}\"";
     }
 
-    private sealed record Prepared(NpgsqlConnection Connection, NpgsqlTransaction Transaction, long Rows, long Replaced, int Batches) : IPreparedCommit;
+    private sealed record Prepared(DbConnection Connection, DbTransaction Transaction, long Rows, long Replaced, int Batches) : IPreparedCommit;
 
     public IPreparedCommit Prepare(IReadOnlyList<WrittenFile> files)
     {
         // A database task's "file" is its batch in the staging table; AttemptFolder names the attempt that wrote it.
         var attempts = files.Select(f => f.AttemptFolder).Distinct().ToArray();
-        var connection = (NpgsqlConnection)target.Connection.Open(write: true);
-        NpgsqlTransaction? transaction = null;
+        var connection = target.Connection.Open(write: true);
+        DbTransaction? transaction = null;
         try
         {
             transaction = connection.BeginTransaction();
             var table = dialect.Table(target.Table);
             var names = string.Join(", ", target.Columns.Select(c => dialect.Quote(c.Name)));
             if (!target.Exists)
-                Run(connection, transaction, $"CREATE TABLE {table} ({string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.PostgresType}"))})");
+                Run(connection, transaction, $"CREATE TABLE {table} ({string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.DatabaseType}"))})");
             long replaced = target.Mode == DatabaseWriteMode.Overwrite && target.Exists ? Run(connection, transaction, $"DELETE FROM {table}") : 0;
-            var insert = $"INSERT INTO {table} ({names}) SELECT {names} FROM {StagingTable} WHERE {DatabaseBatches.AttemptColumn} = ANY(@attempts)";
+            var winners = Postgres ? "= ANY(@attempts)" : "IN (SELECT value FROM json_each(@attempts))";
+            var insert = $"INSERT INTO {table} ({names}) SELECT {names} FROM {StagingTable} WHERE {DatabaseBatches.AttemptColumn} {winners}";
             if (target.Mode == DatabaseWriteMode.Upsert)
             {
                 var others = target.Columns.Where(c => !target.Keys.Contains(c.Name)).Select(c => $"{dialect.Quote(c.Name)} = EXCLUDED.{dialect.Quote(c.Name)}").ToList();
                 insert += $" ON CONFLICT ({string.Join(", ", target.Keys.Select(dialect.Quote))}) DO " + (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others));
             }
-            var rows = Run(connection, transaction, insert, ("attempts", attempts));
+            var rows = Run(connection, transaction, insert, ("attempts", Postgres ? attempts : System.Text.Json.JsonSerializer.Serialize(attempts)));
             return new Prepared(connection, transaction, rows, replaced, files.Count);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
@@ -87,7 +91,7 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
             p.Connection.Dispose();
             Abort();
         }
-        return new CommittedTarget($"postgresql table {target.Table}", 0, p.Rows, 0, (int)Math.Min(int.MaxValue, p.Replaced));
+        return new CommittedTarget($"{target.Connection.Kind.ToString().ToLowerInvariant()} table {target.Table}", 0, p.Rows, 0, (int)Math.Min(int.MaxValue, p.Replaced));
     }
 
     public void Undo(IPreparedCommit prepared)
@@ -105,10 +109,19 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
         catch (GlintException) { } // an unlogged leftover named after the run; the next run does not depend on it
     }
 
-    private static long Run(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    private static long Run(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.CommandTimeout = 0;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
         return command.ExecuteNonQuery();
     }
 
