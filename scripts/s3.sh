@@ -8,13 +8,7 @@ dir=${2:?folder}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools/s3rver"
 
-free_port() {
-  for _ in $(seq 1 50); do
-    local p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; exit 1
-}
+source "$(dirname "$0")/free-port.sh"
 
 case "$cmd" in
   start)

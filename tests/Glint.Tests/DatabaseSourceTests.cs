@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Data.Common;
 using Glint.Api;
 using Glint.Catalog;
 using Glint.Errors;
@@ -23,30 +22,13 @@ public sealed class DatabaseSourceTests : IDisposable
     private GlintSession Session() =>
         new(new SessionOptions { Home = dir["home"], Metastore = dir["metastore.db"], Settings = new GlintSettings().With("shuffle_partitions", "4") });
 
-    private static void Execute(DbConnection c, string sql)
-    {
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static List<string> Query(DbConnection c, string sql)
-    {
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read()) rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        return rows;
-    }
-
     /// <summary>A PostgreSQL table with every mapped type, NULLs in each column, Unicode text and rows far outside any bound.</summary>
     private static string PostgresTable(int rows = 3000)
     {
         var connection = Postgres.NewDatabase();
         using var c = new NpgsqlConnection(connection);
         c.Open();
-        Execute(c, $"""
+        Db.Execute(c, $"""
             CREATE TABLE accounts (id bigint PRIMARY KEY, name text, balance numeric(12,3), rate double precision, small smallint,
                 opened date, seen_tz timestamptz, active boolean, raw bytea, big numeric(38,10), code uuid);
             INSERT INTO accounts
@@ -107,7 +89,7 @@ public sealed class DatabaseSourceTests : IDisposable
         var connection = PostgresTable();
         using var c = new NpgsqlConnection(connection);
         c.Open();
-        var expected = Query(c, PostgresText);
+        var expected = Db.Rows(c, PostgresText);
         var reader = Session().Read;
         foreach (var (k, v) in Options(options)) reader.Option(k, v);
         var frame = reader.Database(connection);
@@ -160,7 +142,7 @@ public sealed class DatabaseSourceTests : IDisposable
         Assert.Contains("must be one SELECT statement", two.Message);
         using var c = new NpgsqlConnection(connection);
         c.Open();
-        Assert.Equal(["100"], Query(c, "SELECT count(*) FROM accounts"));
+        Assert.Equal(["100"], Db.Rows(c, "SELECT count(*) FROM accounts"));
     }
 
     [Fact]
@@ -201,7 +183,7 @@ public sealed class DatabaseSourceTests : IDisposable
         using (var c = new SqliteConnection($"Data Source={path}"))
         {
             c.Open();
-            Execute(c, """
+            Db.Execute(c, """
                 CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total NUMERIC(10,2), weight REAL, placed DATE, paid BOOLEAN, note BLOB);
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
                 INSERT INTO orders SELECT i, CASE WHEN i % 9 = 0 THEN NULL ELSE 'cüstomer ' || (i % 40) END, (i * 7 % 1000) / 4.0,
@@ -213,7 +195,7 @@ public sealed class DatabaseSourceTests : IDisposable
         using (var c = new SqliteConnection($"Data Source={path}"))
         {
             c.Open();
-            expected = Query(c, "SELECT id, coalesce(customer, '∅'), printf('%.2f', total), coalesce(CAST(weight AS TEXT), '∅'), placed, CASE paid WHEN 1 THEN 'True' ELSE 'False' END, coalesce(hex(note), '∅') FROM orders ORDER BY id");
+            expected = Db.Rows(c, "SELECT id, coalesce(customer, '∅'), printf('%.2f', total), coalesce(CAST(weight AS TEXT), '∅'), placed, CASE paid WHEN 1 THEN 'True' ELSE 'False' END, coalesce(hex(note), '∅') FROM orders ORDER BY id");
         }
         foreach (var partitions in new[] { "1", "3", "17" })
         {
@@ -230,7 +212,7 @@ public sealed class DatabaseSourceTests : IDisposable
         var connection = Postgres.NewDatabase();
         using var c = new NpgsqlConnection(connection);
         c.Open();
-        Execute(c, "CREATE TABLE events (seq bigint PRIMARY KEY, amount int); INSERT INTO events SELECT i, i % 10 FROM generate_series(1, 100) i");
+        Db.Execute(c, "CREATE TABLE events (seq bigint PRIMARY KEY, amount int); INSERT INTO events SELECT i, i % 10 FROM generate_series(1, 100) i");
         var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
         var spec = $$"""
             name: events
@@ -251,7 +233,7 @@ public sealed class DatabaseSourceTests : IDisposable
         Assert.Equal(100, first.Record!.RowsIn);
         Assert.Equal("seq > 100", store.Bookmarks("events").Single().State.Keys!.ToString());
 
-        Execute(c, "INSERT INTO events SELECT i, i % 10 FROM generate_series(101, 150) i");
+        Db.Execute(c, "INSERT INTO events SELECT i, i % 10 FROM generate_series(101, 150) i");
         var second = runner.Start("events", new Dictionary<string, string>());
         Assert.Equal(50, second.Record!.RowsIn);
         Assert.Equal(150, Count("SELECT count(*) FROM OUT"));
@@ -263,7 +245,7 @@ public sealed class DatabaseSourceTests : IDisposable
         Assert.Equal(150, Count("SELECT count(*) FROM OUT"));
 
         // A failing run does not move the bookmark: the rows it read are read again by the next run.
-        Execute(c, "INSERT INTO events SELECT i, i % 10 FROM generate_series(151, 160) i");
+        Db.Execute(c, "INSERT INTO events SELECT i, i % 10 FROM generate_series(151, 160) i");
         File.WriteAllText(dir["blocker"], "");
         store.UpdateJob(store.FindJob("events")! with { Spec = spec.Replace(dir["out"], dir["blocker"] + "/sub") });
         Assert.Equal(RunState.Failed, runner.Start("events", new Dictionary<string, string>()).State);

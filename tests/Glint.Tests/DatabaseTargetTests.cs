@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
-using System.Data.Common;
 using Glint.Api;
 using Glint.Catalog;
 using Glint.Errors;
 using Glint.Jobs;
 using Glint.Tests.Support;
-using Npgsql;
 
 namespace Glint.Tests;
 
@@ -23,25 +21,6 @@ public sealed class DatabaseTargetTests : IDisposable
         Home = dir["home"], Metastore = dir["metastore.db"], Settings = new GlintSettings().With("shuffle_partitions", "4").With("task_max_attempts", "2"),
     });
 
-    private static List<string> Query(string connection, string sql)
-    {
-        using var c = new NpgsqlConnection(connection);
-        c.Open();
-        using var command = new NpgsqlCommand(sql, c);
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read()) rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        return rows;
-    }
-
-    private static void Execute(string connection, string sql)
-    {
-        using var c = new NpgsqlConnection(connection);
-        c.Open();
-        using var command = new NpgsqlCommand(sql, c);
-        command.ExecuteNonQuery();
-    }
-
     private const string Text = """
         SELECT id, name, balance::text, rate::text, small::text, to_char(opened, 'YYYY-MM-DD'),
                to_char(seen_tz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), active::text, upper(encode(raw, 'hex')), code::text
@@ -51,7 +30,7 @@ public sealed class DatabaseTargetTests : IDisposable
     private static string Source()
     {
         var connection = Postgres.NewDatabase();
-        Execute(connection, """
+        Db.Execute(connection, """
             CREATE TABLE accounts (id bigint PRIMARY KEY, name text, balance numeric(12,3), rate double precision, small smallint,
                 opened date, seen_tz timestamptz, active boolean, raw bytea, code uuid);
             INSERT INTO accounts SELECT i,
@@ -72,15 +51,15 @@ public sealed class DatabaseTargetTests : IDisposable
         var summary = frame.Write().Database(target, "copied");
         Assert.Equal(2000, summary.RowsOut);
         Assert.Equal(5, summary.Tasks);
-        Assert.Equal(Query(source, string.Format(Text, "accounts")), Query(target, string.Format(Text, "copied")));
+        Assert.Equal(Db.Rows(source, string.Format(Text, "accounts")), Db.Rows(target, string.Format(Text, "copied")));
         Assert.Equal(["bigint", "text", "numeric(12,3)", "double precision", "smallint", "date", "timestamp with time zone", "boolean", "bytea", "uuid"],
-            Query(target, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'copied'::regclass AND attnum > 0 ORDER BY attnum"));
+            Db.Rows(target, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'copied'::regclass AND attnum > 0 ORDER BY attnum"));
 
         frame.Write().Mode("append").Database(target, "copied");
-        Assert.Equal(["4000"], Query(target, "SELECT count(*) FROM copied"));
+        Assert.Equal(["4000"], Db.Rows(target, "SELECT count(*) FROM copied"));
         frame.Write().Mode("overwrite").Database(target, "copied");
-        Assert.Equal(["2000|2000"], Query(target, "SELECT count(*), count(DISTINCT id) FROM copied"));
-        Assert.Empty(Query(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
+        Assert.Equal(["2000|2000"], Db.Rows(target, "SELECT count(*), count(DISTINCT id) FROM copied"));
+        Assert.Empty(Db.Rows(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
     }
 
     [Fact]
@@ -88,8 +67,8 @@ public sealed class DatabaseTargetTests : IDisposable
     {
         var source = Source();
         var target = Postgres.NewDatabase();
-        Execute(target, "CREATE TABLE balances (id bigint PRIMARY KEY, name text, balance numeric(12,3), touched int DEFAULT 0)");
-        Execute(target, "INSERT INTO balances VALUES (1, 'old', 0, 7), (999999, 'untouched', 1, 7)");
+        Db.Execute(target, "CREATE TABLE balances (id bigint PRIMARY KEY, name text, balance numeric(12,3), touched int DEFAULT 0)");
+        Db.Execute(target, "INSERT INTO balances VALUES (1, 'old', 0, 7), (999999, 'untouched', 1, 7)");
         var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
         var spec = $$"""
             name: upsert
@@ -104,26 +83,26 @@ public sealed class DatabaseTargetTests : IDisposable
         var runner = new JobRunner(store, new SessionOptions { Home = dir["home"], Metastore = dir["metastore.db"] });
         var first = runner.Start("upsert", new Dictionary<string, string>());
         Assert.True(first.State == RunState.Succeeded, first.Error);
-        var once = Query(target, "SELECT * FROM balances ORDER BY id");
+        var once = Db.Rows(target, "SELECT * FROM balances ORDER BY id");
         Assert.Equal(2001, once.Count);
         Assert.Contains("1|näme ✓ 1|-49.963|7", once); // updated in place; the column not written keeps its value
         Assert.Contains("999999|untouched|1.000|7", once);
         Assert.Equal(RunState.Succeeded, runner.Start("upsert", new Dictionary<string, string>()).State);
-        Assert.Equal(once, Query(target, "SELECT * FROM balances ORDER BY id"));
+        Assert.Equal(once, Db.Rows(target, "SELECT * FROM balances ORDER BY id"));
 
-        Execute(source, "UPDATE accounts SET balance = 42 WHERE id = 5; INSERT INTO accounts (id, name, balance) VALUES (5000, 'new', 1)");
+        Db.Execute(source, "UPDATE accounts SET balance = 42 WHERE id = 5; INSERT INTO accounts (id, name, balance) VALUES (5000, 'new', 1)");
         Assert.Equal(RunState.Succeeded, runner.Start("upsert", new Dictionary<string, string>()).State);
-        Assert.Equal(["5|näme ✓ 5|42.000|0", "5000|new|1.000|0"], Query(target, "SELECT * FROM balances WHERE id IN (5, 5000) ORDER BY id"));
-        Assert.Equal(["2002"], Query(target, "SELECT count(*) FROM balances"));
+        Assert.Equal(["5|näme ✓ 5|42.000|0", "5000|new|1.000|0"], Db.Rows(target, "SELECT * FROM balances WHERE id IN (5, 5000) ORDER BY id"));
+        Assert.Equal(["2002"], Db.Rows(target, "SELECT count(*) FROM balances"));
     }
 
     [Fact]
     public void A_failure_in_the_middle_of_a_copy_or_at_commit_leaves_the_table_unchanged()
     {
         var target = Postgres.NewDatabase();
-        Execute(target, "CREATE TABLE small (id integer NOT NULL, v text)");
-        Execute(target, "INSERT INTO small SELECT i, 'before' FROM generate_series(1, 10) i");
-        var before = Query(target, "SELECT * FROM small ORDER BY id");
+        Db.Execute(target, "CREATE TABLE small (id integer NOT NULL, v text)");
+        Db.Execute(target, "INSERT INTO small SELECT i, 'before' FROM generate_series(1, 10) i");
+        var before = Db.Rows(target, "SELECT * FROM small ORDER BY id");
         Reference.Execute($"COPY (SELECT range::BIGINT AS id, 'new' AS v FROM range(100000)) TO '{dir["ok.parquet"]}' (FORMAT PARQUET)");
         Reference.Execute($"COPY (SELECT CASE WHEN range = 90000 THEN 5000000000 ELSE range END::BIGINT AS id, 'new' AS v FROM range(100000)) TO '{dir["overflow.parquet"]}' (FORMAT PARQUET)");
         Reference.Execute($"COPY (SELECT CASE WHEN range = 50 THEN NULL ELSE range END::BIGINT AS id, 'new' AS v FROM range(100)) TO '{dir["null.parquet"]}' (FORMAT PARQUET)");
@@ -131,23 +110,23 @@ public sealed class DatabaseTargetTests : IDisposable
         // Row 90,000 does not fit an integer: the COPY stops after sending most rows; the run fails; nothing moves.
         var copy = Assert.ThrowsAny<GlintException>(() => Session().Read.Parquet(dir["overflow.parquet"]).Write().Mode("overwrite").Database(target, "small"));
         Assert.Contains("staging table", copy.Message);
-        Assert.Equal(before, Query(target, "SELECT * FROM small ORDER BY id"));
+        Assert.Equal(before, Db.Rows(target, "SELECT * FROM small ORDER BY id"));
 
         // The staging table has no constraints: the NULL id fails the commit's INSERT, which rolls back the DELETE too.
         var commit = Assert.Throws<TargetException>(() => Session().Read.Parquet(dir["null.parquet"]).Write().Mode("overwrite").Database(target, "small"));
         Assert.Contains("rolled back", commit.Message);
-        Assert.Equal(before, Query(target, "SELECT * FROM small ORDER BY id"));
-        Assert.Empty(Query(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
+        Assert.Equal(before, Db.Rows(target, "SELECT * FROM small ORDER BY id"));
+        Assert.Empty(Db.Rows(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
 
         Session().Read.Parquet(dir["ok.parquet"]).Write().Mode("overwrite").Database(target, "small");
-        Assert.Equal(["100000|new"], Query(target, "SELECT count(*), min(v) FROM small"));
+        Assert.Equal(["100000|new"], Db.Rows(target, "SELECT count(*), min(v) FROM small"));
     }
 
     [Fact]
     public void Bad_targets_fail_before_any_task_runs()
     {
         var target = Postgres.NewDatabase();
-        Execute(target, "CREATE TABLE t (id bigint, name text)");
+        Db.Execute(target, "CREATE TABLE t (id bigint, name text)");
         var frame = Session().Read.Parquet(Datasets.Path("customers"));
         var wrong = Assert.Throws<TargetException>(() => frame.Write().ToDatabaseAction(target, "t"));
         Assert.Contains("has no column", wrong.Message);
@@ -158,7 +137,7 @@ public sealed class DatabaseTargetTests : IDisposable
         var noIndex = Assert.Throws<TargetException>(() => fitting.Write().Mode("upsert").UpsertKeys("id").ToDatabaseAction(target, "t"));
         Assert.Contains("no primary key or unique index on (id)", noIndex.Message);
         Assert.Contains("for database tables", Assert.Throws<ConfigException>(() => frame.Write().Mode("upsert").ToAction(dir["x"])).Message);
-        Assert.Empty(Query(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
+        Assert.Empty(Db.Rows(target, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'glint_staging%'"));
         Assert.Contains("upsert_keys: ", Assert.ThrowsAny<GlintException>(() => fitting.Write().Mode("upsert").UpsertKeys("nope").ToDatabaseAction(target, "t")).Message);
     }
 

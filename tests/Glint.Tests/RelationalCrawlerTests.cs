@@ -16,13 +16,6 @@ public sealed class RelationalCrawlerTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static void Execute(System.Data.Common.DbConnection c, string sql)
-    {
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
     private CrawlResult Crawl(string location) => new RelationalCrawler(store, new CrawlerOptions("ops")).Crawl(location);
 
     [Fact]
@@ -32,7 +25,7 @@ public sealed class RelationalCrawlerTests : IDisposable
         using (var c = new SqliteConnection($"Data Source={path}"))
         {
             c.Open();
-            Execute(c, """
+            Db.Execute(c, """
                 CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, total NUMERIC(10,2), weight REAL, placed DATE, shipped DATETIME, paid BOOLEAN, note BLOB);
                 CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;
                 """);
@@ -51,7 +44,7 @@ public sealed class RelationalCrawlerTests : IDisposable
         using (var c = new SqliteConnection($"Data Source={path}"))
         {
             c.Open();
-            Execute(c, "ALTER TABLE orders ADD COLUMN channel TEXT");
+            Db.Execute(c, "ALTER TABLE orders ADD COLUMN channel TEXT");
         }
         Assert.Equal(["ops.orders"], Crawl(path).TablesUpdated);
         Assert.Equal(2, store.FindTable("ops", "orders")!.Version);
@@ -60,7 +53,7 @@ public sealed class RelationalCrawlerTests : IDisposable
         using (var c = new SqliteConnection($"Data Source={path}"))
         {
             c.Open();
-            Execute(c, "INSERT INTO orders (id, customer, total, placed, paid, channel) VALUES (1, 'Zoë', 12.5, '2024-02-29', 1, 'web'), (2, 'Ann', NULL, NULL, 0, NULL)");
+            Db.Execute(c, "INSERT INTO orders (id, customer, total, placed, paid, channel) VALUES (1, 'Zoë', 12.5, '2024-02-29', 1, 'web'), (2, 'Ann', NULL, NULL, 0, NULL)");
         }
         var read = new Glint.Api.GlintSession(new() { Home = dir["home"], Metastore = dir["metastore.db"] }).Table("ops.orders")
             .Select("id", "customer", "CAST(total AS VARCHAR)", "CAST(placed AS VARCHAR)", "paid", "channel").OrderBy("id").Collect();
@@ -74,7 +67,7 @@ public sealed class RelationalCrawlerTests : IDisposable
         using (var c = new NpgsqlConnection(connection))
         {
             c.Open();
-            Execute(c, """
+            Db.Execute(c, """
                 CREATE TABLE accounts (id bigint PRIMARY KEY, name text, balance numeric(12,3), rate double precision, small smallint,
                     opened date, seen timestamp, seen_tz timestamptz, active boolean, key uuid, doc jsonb, raw bytea, huge numeric(50,2));
                 CREATE VIEW rich AS SELECT id, balance FROM accounts WHERE balance > 1000;
