@@ -16,6 +16,16 @@ public static class S3Server
 
     public static ObjectStore Store => new(Options);
 
+    private static readonly Lazy<string> DatasetRoot = new(() =>
+    {
+        var prefix = NewPrefix("datasets");
+        UploadFolder(System.IO.Path.GetDirectoryName(Datasets.Path("sales_parquet"))!, prefix);
+        return prefix;
+    });
+
+    /// <summary>A test dataset (<see cref="Datasets"/>) as uploaded once per test process to the S3 server.</summary>
+    public static string Dataset(string name) => $"{DatasetRoot.Value}/{name}";
+
     /// <summary>A fresh s3://glint-test/&lt;unique&gt; prefix.</summary>
     public static string NewPrefix(string name) => $"s3://glint-test/{name}-{Guid.NewGuid():N}";
 
