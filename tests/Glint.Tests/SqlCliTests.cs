@@ -24,6 +24,26 @@ public sealed class SqlCliTests
     }
 
     [Fact]
+    public void Sql_reads_a_database_table_named_with_a_fragment()
+    {
+        using var dir = new TempFolder("cli-sql-db");
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir["shop.db"]}"))
+        {
+            c.Open();
+            Db.Execute(c, "CREATE TABLE segments (segment TEXT PRIMARY KEY, discount REAL); INSERT INTO segments VALUES ('gold', 0.2), ('silver', 0.1), ('bronze', 0.05)");
+        }
+        const string query = "SELECT c.segment, count(*) AS n, max(d.discount) AS discount FROM customers c JOIN segments d USING (segment) GROUP BY c.segment ORDER BY discount DESC";
+        var result = GlintCli.Run(dir["home"], "sql", query, "--source", Customers, "--source", $"segments=sqlite:{dir["shop.db"]}#segments");
+        Assert.True(result.ExitCode == 0, result.All);
+        var gold = result.Output.Split('\n').Single(l => l.Contains(" gold "));
+        Assert.Contains(" 0.2 ", gold);
+        Assert.True(result.Output.IndexOf(" gold ", StringComparison.Ordinal) < result.Output.IndexOf(" bronze ", StringComparison.Ordinal));
+        var missing = GlintCli.Run(dir["home"], "sql", query, "--source", Customers, "--source", $"segments=sqlite:{dir["shop.db"]}");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("#<table>", missing.All);
+    }
+
+    [Fact]
     public void Sql_prints_at_most_max_rows_and_says_when_it_cut()
     {
         using var dir = new TempFolder("cli-sql-rows");

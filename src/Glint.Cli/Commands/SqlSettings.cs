@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace Glint.Cli.Commands;
 
-/// <summary>Inputs of a SQL statement given at the terminal: <c>--source name=path[:format]</c>.</summary>
+/// <summary>Inputs of a SQL statement given at the terminal: <c>--source name=path[:format]</c> or <c>name=connection#table</c>.</summary>
 public class SqlSettings : PoolSettings
 {
     [CommandOption("--source <NAME=PATH[:FORMAT]>")]
@@ -22,6 +22,15 @@ public class SqlSettings : PoolSettings
             if (eq <= 0) throw new ConfigException("--source", $"--source takes name=path[:format], not '{source}'");
             var name = source[..eq].Trim();
             var path = source[(eq + 1)..].Trim();
+            if (Glint.Storage.Databases.DatabaseConnection.Names(path))
+            {
+                // A database table: connection#table (sqlite:shop.db#orders, postgresql://etl@db/shop#public.orders).
+                var hash = path.LastIndexOf('#');
+                if (hash <= 0) throw new ConfigException("--source", $"--source {name}=<connection>#<table> names a database table; '{Glint.Storage.Databases.DatabaseConnection.Redact(path)}' has no #table");
+                if (!inputs.TryAdd(name, session.Read.Database(path[..hash], path[(hash + 1)..])))
+                    throw new ConfigException("--source", $"the source name '{name}' is given twice");
+                continue;
+            }
             var format = Path.GetExtension(path).ToLowerInvariant() switch
             {
                 ".csv" => "csv",

@@ -29,7 +29,16 @@ internal sealed class SqlTaskRunner : ITaskRunner
             cancellation.ThrowIfCancellationRequested();
             new Storage.ObjectStores.ObjectStore(download.S3).Download(Storage.ObjectStores.S3Uri.Parse(download.Uri), download.LocalPath, download.Size);
         }
-        long? databaseRows = task.Work.Database is { } database ? DatabaseStaging.Load(database, slot, cancellation) : null;
+        long? databaseRows = null;
+        if (task.Work.Database is { } database)
+        {
+            try { databaseRows = DatabaseStaging.Load(database, slot, cancellation); }
+            catch
+            {
+                DatabaseStaging.Drop(slot); // a half-read split must not hold the slot's memory until its next task
+                throw;
+            }
+        }
         TaskResult result;
         try
         {
