@@ -40,12 +40,12 @@ public sealed class JobCliTests
         var start = GlintCli.Run(dir["home"], "job", "start", "copy");
         Assert.True(start.ExitCode == 0, start.All);
         Assert.Contains("SUCCEEDED", start.Output);
-        Assert.Contains("200", start.Output);
+        Assert.Contains("200 / 200", start.Output);  // rows read / written
         Input(dir, 3, 100);
         Assert.Contains("100 / 100", GlintCli.Run(dir["home"], "job", "start", "copy").Output);
         var runs = GlintCli.Run(dir["home"], "runs", "--job", "copy").Output;
         Assert.Equal(2, runs.Split('\n').Count(l => l.Contains("SUCCEEDED")));
-        Assert.Contains("3", GlintCli.Run(dir["home"], "bookmark", "show", "copy").Output);
+        Assert.Matches(@"│\s*src\s*│\s*3\s*│", GlintCli.Run(dir["home"], "bookmark", "show", "copy").Output); // source src: 3 files seen
         Assert.Contains("copy", GlintCli.Run(dir["home"], "job", "list").Output);
 
         var unknown = GlintCli.Run(dir["home"], "job", "start", "nope");
