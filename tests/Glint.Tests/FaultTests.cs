@@ -27,6 +27,30 @@ public sealed class FaultTests
         Convert.ToInt64(Reference.Query($"SELECT count(*) FROM read_parquet('{target}/**/*.parquet')")[0][0]);
 
     [Fact]
+    public void A_transient_failure_is_retried_after_a_growing_backoff_then_fails_with_a_clear_error()
+    {
+        using var dir = new TempFolder("backoff");
+        // Task 2 fails twice as a dropped connection would, then succeeds.
+        var session = Session(dir["home"], (attempt, _) =>
+        {
+            if (attempt.Task.Partition == 2 && attempt.Attempt <= 2) throw new TransientException($"injected: connection reset ({attempt})");
+        });
+        var summary = session.Read.Parquet(Sales).Write().Save(dir["out"]);
+        Assert.Equal(ReferenceCount("true"), WrittenCount(dir["out"]));
+        var tries = summary.Attempts.Where(a => a.Id.Task.Partition == 2 && a.Id.Task.Stage.Value == 1).OrderBy(a => a.Id.Attempt).ToList();
+        Assert.Equal([false, false, true], tries.Select(a => a.Succeeded));
+        Assert.True(tries[1].StartedUtc - tries[0].EndedUtc >= SlotScheduler.Backoff(1), "the second attempt waited at least the first backoff");
+        Assert.True(tries[2].StartedUtc - tries[1].EndedUtc >= SlotScheduler.Backoff(2), "the third attempt waited longer");
+        Assert.Equal(TimeSpan.FromMilliseconds(400), SlotScheduler.Backoff(2));
+
+        var always = Session(dir["home"], (attempt, _) => { if (attempt.Task.Partition == 2) throw new TransientException("injected: connection reset"); });
+        var e = Assert.Throws<TaskFailedException>(() => always.Read.Parquet(Sales).Write().Save(dir["out2"]));
+        Assert.Contains("failed after 4 attempts", e.Message);
+        Assert.Contains("connection reset", e.Message);
+        Assert.False(Directory.Exists(dir["out2"]));
+    }
+
+    [Fact]
     public void A_task_that_fails_its_first_attempt_is_retried_without_duplicating_rows()
     {
         using var dir = new TempFolder("retry");

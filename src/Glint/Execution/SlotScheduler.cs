@@ -99,6 +99,17 @@ public sealed class SlotScheduler : IDisposable
             if (cancelled) return;
             if (ErrorClassifier.IsRetryable(error) && attempt < maxAttempts)
             {
+                if (error is TransientException)
+                {
+                    // A dropped connection or a throttled store: wait before trying again (0.2 s, 0.4 s, … at most 5 s),
+                    // without holding the slot, which takes other tasks meanwhile.
+                    _ = Task.Delay(Backoff(attempt), stop.Token).ContinueWith(t =>
+                    {
+                        if (t.IsCanceled) return;
+                        try { queue.Add((task, attempt + 1, batch)); } catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { } // scheduler already closed
+                    }, TaskScheduler.Default);
+                    return;
+                }
                 queue.Add((task, attempt + 1, batch));
                 return;
             }
@@ -108,6 +119,9 @@ public sealed class SlotScheduler : IDisposable
             stop.Cancel();
         }
     }
+
+    /// <summary>How long a task that failed on a transient error waits before its next attempt.</summary>
+    internal static TimeSpan Backoff(int failedAttempt) => TimeSpan.FromMilliseconds(Math.Min(5000, 200 * Math.Pow(2, failedAttempt - 1)));
 
     /// <summary>Ends a batch that cannot complete: with the run's failure, or as cancelled.</summary>
     private void Finish(Batch batch)
