@@ -125,6 +125,28 @@ public sealed class DatabaseSourceTests : IDisposable
     }
 
     [Fact]
+    public void Sql_over_a_database_source_asks_the_database_only_for_the_columns_it_uses()
+    {
+        var connection = PostgresTable(50);
+        var session = Session();
+        var accounts = session.Read.Option("partition_column", "opened").Option("lower_bound", "2020-01-01").Option("upper_bound", "2020-03-01")
+            .Option("num_partitions", "3").Database(connection, "accounts");
+        var frame = session.Sql("SELECT name, sum(balance) AS total FROM accounts WHERE small > 3 GROUP BY name", new Dictionary<string, DataFrame> { ["accounts"] = accounts });
+        var explain = frame.Explain();
+        var statement = explain.Split('\n').First(l => l.Contains("first, from the database:"));
+        Assert.Contains("\"name\"::text", statement);
+        Assert.Contains("\"opened\"::text", statement); // the split column stays
+        Assert.DoesNotContain("\"raw\"", statement);
+        Assert.DoesNotContain("\"code\"", statement);
+        using var c = new NpgsqlConnection(connection);
+        c.Open();
+        var expected = Db.Rows(c, "SELECT coalesce(name, '∅'), coalesce(to_char(sum(balance), 'FM999999990.000'), '∅') FROM accounts WHERE small > 3 GROUP BY name ORDER BY 1");
+        var actual = frame.Collect().Select(r => $"{r[0] ?? "∅"}|{(r[1] is null ? "∅" : Convert.ToDecimal(r[1]).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual);
+    }
+
+    [Fact]
     public void A_query_can_be_a_source_and_a_query_that_writes_is_refused()
     {
         var connection = PostgresTable(100);

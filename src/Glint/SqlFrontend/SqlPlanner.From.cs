@@ -127,6 +127,8 @@ internal sealed partial class SqlPlanner
                 $"SQL: unknown table '{name}' in FROM{at}; the declared inputs are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables.Keys))}", name);
         var keep = input.Schema.Columns.Where(c => referenced is null || referenced.Contains(c.Name)).ToList();
         if (keep.Count == 0) keep.Add(input.Schema.Columns[0]);
+        if (input is DatabaseScanNode database && keep.Count < database.Schema.Columns.Length)
+            input = new DatabaseScanNode(Storage.Databases.DatabaseSplits.Narrowed(database.Source, keep.Select(c => c.Name)));
         var columns = keep.Select(c => new BoundColumn(alias, c.Name, Fresh(c.Name), c.Type)).ToImmutableArray();
         var plan = Binder.Project(input, [.. keep.Zip(columns, (c, b) => $"{Sql.Ident(c.Name)} AS {Sql.Ident(b.Internal)}")]);
         var result = Requalify(new SqlRelation(plan, columns), null, columnAliases);

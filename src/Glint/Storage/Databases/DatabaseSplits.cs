@@ -87,6 +87,17 @@ public static class DatabaseSplits
             ? value
             : throw new ConfigException(option, $"{option} '{text}' is not a date or timestamp");
 
+    /// <summary>
+    /// The source reading only <paramref name="used"/> columns (projection pushdown into the database's statement);
+    /// the columns that split it stay, since the splits name them.
+    /// </summary>
+    public static DatabaseSource Narrowed(DatabaseSource source, IEnumerable<string> used)
+    {
+        var keep = new HashSet<string>(used, StringComparer.OrdinalIgnoreCase);
+        foreach (var column in new[] { source.Options.HashField, source.Options.PartitionColumn }.OfType<string>()) keep.Add(column);
+        return source with { Columns = [.. source.Columns.Where(c => keep.Contains(c.Name))] };
+    }
+
     /// <summary>The statement a task sends to the database for one split.</summary>
     public static string Select(DatabaseSource source, DatabaseSplit split)
     {
