@@ -14,7 +14,7 @@ public static class Metastores
         if (string.IsNullOrWhiteSpace(location)) location = Path.Combine(home, "metastore.db");
         try
         {
-            if (location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+            if (Storage.Databases.DatabaseConnection.IsPostgres(location))
                 return new SqlMetastore(new PostgresDialect(location));
             var path = location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? location["sqlite:".Length..] : location;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -27,6 +27,5 @@ public static class Metastores
     }
 
     /// <summary>A connection string without its password, for messages.</summary>
-    public static string Redact(string location) =>
-        System.Text.RegularExpressions.Regex.Replace(location, "(?i)(password|pwd)=[^;]*", "$1=***");
+    public static string Redact(string location) => Storage.Databases.DatabaseConnection.Redact(location);
 }

@@ -15,10 +15,7 @@ namespace Glint.Catalog;
 public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions options)
 {
     /// <summary>Whether <paramref name="location"/> names a relational database rather than a folder.</summary>
-    public static bool Handles(string location) => IsPostgres(location) || IsSqliteFile(location);
-
-    private static bool IsPostgres(string location) =>
-        location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    public static bool Handles(string location) => DatabaseConnection.IsPostgres(location) || IsSqliteFile(location);
 
     private static bool IsSqliteFile(string path)
     {
@@ -33,7 +30,7 @@ public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions optio
     public CrawlResult Crawl(string location)
     {
         var result = new CrawlResult();
-        var postgres = IsPostgres(location);
+        var postgres = DatabaseConnection.IsPostgres(location);
         List<Found> found;
         try
         {

@@ -81,7 +81,7 @@ public static class TableWrites
             catch (CatalogException) when (table is null && attempt < 20) { } // created by another writer meanwhile
         }
         s3 ??= Storage.ObjectStores.S3Options.FromEnvironment();
-        var manifest = ReadManifest(target.Path, s3);
+        var manifest = Manifest.TryRead(target.Path, s3);
         var rows = manifest?.Files.GroupBy(f => Path.GetDirectoryName(f.Path) ?? "").ToDictionary(g => g.Key, g => g.Sum(f => f.Rows ?? 0));
         // The same walk for a folder and an s3:// prefix (listed once).
         using var tree = CrawlStore.Open(target.Path, s3);
@@ -109,15 +109,6 @@ public static class TableWrites
         return level.Order(StringComparer.Ordinal);
     }
 
-    private static Manifest? ReadManifest(string target, Storage.ObjectStores.S3Options s3)
-    {
-        if (!Storage.ObjectStores.S3Uri.IsS3(target)) return Manifest.TryRead(target);
-        var uri = Storage.ObjectStores.S3Uri.Parse(target).Child(Manifest.FileName);
-        var store = new Storage.ObjectStores.ObjectStore(s3);
-        if (store.Size(uri) is null) return null;
-        try { return System.Text.Json.JsonSerializer.Deserialize<Manifest>(store.ReadText(uri)); }
-        catch (System.Text.Json.JsonException) { return null; }
-    }
 
     private static (string, string) Split(string qualifiedName)
     {

@@ -50,7 +50,7 @@ internal static class DatabaseBatchWriter
                     parameters[i].Value = reader.IsDBNull(i) ? DBNull.Value : reader.GetValue(i) switch
                     {
                         bool b => b ? 1L : 0L,
-                        Stream stream => ReadAll(stream),
+                        Stream stream => DatabaseBatches.Bytes(stream),
                         var v => v,
                     };
                 insert.ExecuteNonQuery();
@@ -77,12 +77,6 @@ internal static class DatabaseBatchWriter
         return $"CAST({column} AS VARCHAR)";
     }
 
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
-    }
 
     private static TaskResult Copy(string query, DatabaseOutput output, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
     {

@@ -59,14 +59,14 @@ public static class FileListing
         var fixedCount = parts.TakeWhile(p => !IsGlob(p)).Count();
         var glob = fixedCount < parts.Length ? GlobToRegex(string.Join('/', parts.Skip(fixedCount))) : null;
         var root = ObjectStores.S3Uri.Parse("s3://" + string.Join('/', parts.Take(fixedCount)).TrimEnd('/'));
-        var single = glob is null && root.Key.Length > 0 ? store.Size(root) : null;
-        if (single is { } size)
+        // One listing of the key as a prefix answers both: is it one object, or a "folder" of them?
+        var listed = root.Key.Length > 0 ? store.List(root) : store.List(root with { Key = root.Prefix });
+        if (glob is null && listed.FirstOrDefault(o => o.Uri.Key == root.Key) is { } only)
         {
-            var only = store.List(root).First(o => o.Uri.Key == root.Key);
             var parent = root.ToString()[..root.ToString().LastIndexOf('/')];
-            return (parent, [new SourceFile(root.ToString(), size, only.ModifiedUtc, [])]);
+            return (parent, [new SourceFile(root.ToString(), only.Size, only.ModifiedUtc, [])]);
         }
-        var objects = store.List(root with { Key = root.Prefix })
+        var objects = listed.Where(o => o.Uri.Key.StartsWith(root.Prefix, StringComparison.Ordinal))
             .Select(o => (Object: o, Relative: o.Uri.Key[root.Prefix.Length..]))
             .Where(o => o.Relative.Length > 0 && !o.Relative.EndsWith('/') && !o.Relative.Split('/').Any(IsHidden))
             .Where(o => glob is null || glob.IsMatch(o.Relative))

@@ -28,6 +28,20 @@ public sealed record Manifest(
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
+    /// <summary>The manifest of a local folder or, with <paramref name="s3"/>, of an s3:// prefix; null when there is none (or it is not Glint's).</summary>
+    public static Manifest? TryRead(string target, ObjectStores.S3Options? s3)
+    {
+        if (!ObjectStores.S3Uri.IsS3(target)) return TryRead(target);
+        var store = new ObjectStores.ObjectStore(s3 ?? ObjectStores.S3Options.FromEnvironment());
+        var uri = ObjectStores.S3Uri.Parse(target).Child(FileName);
+        if (store.Size(uri) is null) return null;
+        try { return JsonSerializer.Deserialize<Manifest>(store.ReadText(uri), Options); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>The manifest's text as written.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
     public static Manifest? TryRead(string target)
     {
         var path = System.IO.Path.Combine(target, FileName);
@@ -41,7 +55,7 @@ public sealed record Manifest(
     {
         Directory.CreateDirectory(stagingFolder);
         var temporary = System.IO.Path.Combine(stagingFolder, FileName);
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Options));
+        File.WriteAllText(temporary, ToJson());
         File.Move(temporary, System.IO.Path.Combine(target, FileName), overwrite: true);
     }
 }

@@ -58,7 +58,8 @@ public static class DatabaseBatches
             ? d
             : throw new OverflowException($"the value {text} has more digits than Glint can write to a numeric column (28)");
 
-    private static byte[] Bytes(object value) => value switch
+    /// <summary>A BLOB as DuckDB.NET hands it out (a stream, or bytes) as bytes.</summary>
+    public static byte[] Bytes(object value) => value switch
     {
         byte[] b => b,
         Stream s => ReadAll(s),

@@ -92,7 +92,8 @@ public sealed record DatabaseConnection(DatabaseKind Kind, string ConnectionStri
         return transient ? new TransientException(message, e) : new SourceException(Redacted, message, e);
     }
 
-    private static bool IsPostgres(string location) =>
+    /// <summary>Whether the text is a PostgreSQL URL or key=value connection string.</summary>
+    public static bool IsPostgres(string location) =>
         location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
         || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 

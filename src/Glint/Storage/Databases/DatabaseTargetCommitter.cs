@@ -39,7 +39,7 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
         return $"{schema}\"glint_staging_{safe}\"";
     }
 
-    private sealed record Prepared(DbConnection Connection, DbTransaction Transaction, long Rows, long Replaced, int Batches) : IPreparedCommit;
+    private sealed record Prepared(DbConnection Connection, DbTransaction Transaction, long Rows, long Replaced) : IPreparedCommit;
 
     public IPreparedCommit Prepare(IReadOnlyList<WrittenFile> files)
     {
@@ -63,7 +63,7 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
                 insert += $" ON CONFLICT ({string.Join(", ", target.Keys.Select(dialect.Quote))}) DO " + (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others));
             }
             var rows = Run(connection, transaction, insert, ("attempts", Postgres ? attempts : System.Text.Json.JsonSerializer.Serialize(attempts)));
-            return new Prepared(connection, transaction, rows, replaced, files.Count);
+            return new Prepared(connection, transaction, rows, replaced);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {

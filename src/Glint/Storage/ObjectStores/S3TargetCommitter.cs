@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Glint.Errors;
 using Glint.Execution;
 using Glint.Plan;
@@ -33,7 +32,7 @@ internal sealed class S3TargetCommitter(WriteTarget target, RunContext run) : IT
         var uploaded = new List<S3Uri>();
         try
         {
-            var previous = ReadManifest();
+            var previous = Manifest.TryRead(target.Path, run.Settings.S3);
             var existing = Data(store, root).ToList();
             var written = files.Select(f => f.RelativePath).ToHashSet();
             var replaced = existing.Where(e => Replaces(e.Relative, files)).ToList();
@@ -77,7 +76,7 @@ internal sealed class S3TargetCommitter(WriteTarget target, RunContext run) : IT
             all.All(f => f.Rows.HasValue) ? all.Sum(f => f.Rows!.Value) : null, all.Sum(f => f.Bytes), all);
         try
         {
-            store.WriteText(root.Child(Manifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            store.WriteText(root.Child(Manifest.FileName), manifest.ToJson());
         }
         catch (GlintException e)
         {
@@ -107,11 +106,4 @@ internal sealed class S3TargetCommitter(WriteTarget target, RunContext run) : IT
         try { store.Delete(uris.ToList()); } catch (GlintException) { }
     }
 
-    private Manifest? ReadManifest()
-    {
-        var uri = root.Child(Manifest.FileName);
-        if (store.Size(uri) is null) return null;
-        try { return JsonSerializer.Deserialize<Manifest>(store.ReadText(uri)); }
-        catch (JsonException) { return null; }
-    }
 }
