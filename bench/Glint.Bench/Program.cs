@@ -24,6 +24,8 @@ if (options.Scenarios.Contains("catalog")) CatalogBench.Run(options, duckdb);
 if (options.Scenarios.Contains("d")) BookmarkBench.Run(options, duckdb);
 if (options.Scenarios.Contains("jdbc")) DatabaseBench.Run(options, duckdb);
 if (options.Scenarios.Contains("a-s3")) ObjectStoreBench.Run(options, duckdb);
+if (options.Scenarios.Contains("e")) AdaptiveBench.Skew(options, duckdb);
+if (options.Scenarios.Contains("advisor")) AdaptiveBench.Advisor(options, duckdb);
 return 0;
 
 static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)

@@ -49,8 +49,11 @@ app.Configure(config =>
     {
         runs.SetDescription("Recorded runs: all, or of --job, newest first; runs show <run-id> for one run's task attempts.");
         runs.SetDefaultCommand<RunsCommand>();
-        runs.AddCommand<RunShowCommand>("show").WithDescription("A run and every one of its task attempts.");
+        runs.AddCommand<RunShowCommand>("show").WithDescription("A run and every one of its task attempts; --plan for the plan as executed.")
+            .WithExample("runs", "show", "run-20261125-101500-1a2b3c", "--plan");
     });
+    config.AddCommand<AdviseCommand>("advise").WithDescription("Replay a run on other worker types and counts: predicted wall time, DPU-seconds and cost; the cheapest within --deadline.")
+        .WithExample("advise", "run-20261125-101500-1a2b3c", "--deadline", "10m");
     config.AddBranch("bookmark", bookmark =>
     {
         bookmark.SetDescription("Job bookmarks: what each source has already processed.");

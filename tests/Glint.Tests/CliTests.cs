@@ -44,7 +44,7 @@ public sealed class CliTests
         Assert.Contains("15.0", result.Output); // 1 worker × 0.25 DPU × 60 s minimum
         Assert.True(File.Exists(dir["output/shipped_sales/_SUCCESS"]));
         Assert.True(File.Exists(dir["output/returns/_SUCCESS"]));
-        Assert.Contains("shuffle s", result.Output);
+        Assert.Contains("shuffle of stage s", result.Output);
         var revenue = Reference.Query($"SELECT sum(orders)::BIGINT, sum(revenue) FROM read_parquet('{dir["output/revenue_by_country"]}/*.parquet')")[0];
         var expectedRevenue = Reference.Query($"SELECT count(*)::BIGINT, sum(round(amount * quantity, 2)) FROM read_parquet('{dir["data/sales"]}/**/*.parquet') WHERE status = 'shipped' AND quantity > 0")[0];
         Assert.Equal(expectedRevenue[0], revenue[0]);

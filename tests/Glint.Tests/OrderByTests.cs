@@ -9,7 +9,8 @@ public sealed class OrderByTests
     public void Ordered_output_files_read_in_name_order_are_sorted_and_come_from_several_reducers()
     {
         using var dir = new TempFolder("order");
-        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings { ShufflePartitions = 8 } });
+        // A tiny advisory size keeps adaptive execution from coalescing the eight ranges into one task.
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings { ShufflePartitions = 8, AdvisoryPartitionSize = 1 } });
         var summary = session.Read.Parquet(Datasets.Path("sales_parquet")).Select("id", "amount").OrderBy("amount", "id")
             .Write().Save(dir["out"]);
         var reducers = summary.Stages.Last();

@@ -228,6 +228,10 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
     {
         [CommandArgument(0, "<run-id>")]
         public string RunId { get; init; } = "";
+
+        [CommandOption("--plan")]
+        [Description("Print the plan as executed (stages, tasks planned and run, adaptive decisions) instead of the task attempts.")]
+        public bool Plan { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -237,6 +241,11 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
         {
             var run = jobs.FindRun(settings.RunId) ?? throw new SpecException($"run '{settings.RunId}' is not on record in {store.Description}");
             RunsCommand.Print([run]);
+            if (settings.Plan)
+            {
+                Console.Out.Write(ExecutedPlan.Render(run));
+                return 0;
+            }
             var attempts = jobs.TaskAttempts(run.RunId);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("attempt", "slot", "started", "seconds", "ok", "rows in", "rows out", "bytes out", "error");
             foreach (var a in attempts)

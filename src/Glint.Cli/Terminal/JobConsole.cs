@@ -68,8 +68,11 @@ internal static class JobConsole
         foreach (var stage in s.Stages.Where(x => !x.Buckets.IsEmpty))
         {
             var largest = stage.Buckets.MaxBy(b => b.Bytes)!;
-            Row($"shuffle {stage.Id}", $"{Bytes.Format(stage.Buckets.Sum(b => b.Bytes))}, {stage.Buckets.Sum(b => b.Rows):N0} rows in {stage.Buckets.Length} non-empty buckets; largest: bucket {largest.Bucket}, {Bytes.Format(largest.Bytes)}");
+            Row($"shuffle of stage {stage.Id}", $"{Bytes.Format(stage.Buckets.Sum(b => b.Bytes))}, {stage.Buckets.Sum(b => b.Rows):N0} rows in {stage.Buckets.Length} non-empty buckets; largest: bucket {largest.Bucket}, {Bytes.Format(largest.Bytes)}");
         }
+        foreach (var stage in s.Stages)
+            foreach (var decision in stage.Decisions)
+                Row($"adaptive, stage {stage.Id}", decision);
         Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         Row("workers", $"{s.Workers} × {s.WorkerType}");
         Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");

@@ -24,8 +24,18 @@ public sealed record GlintSettings
     public long TargetFileSize { get; init; } = 128L << 20;
     /// <summary>Most rows Collect returns before it refuses.</summary>
     public long CollectMaxRows { get; init; } = 1_000_000;
-    /// <summary>Buckets of a shuffle (Spark's spark.sql.shuffle.partitions).</summary>
-    public int ShufflePartitions { get; init; } = 200;
+    /// <summary>Buckets of a shuffle (Spark's spark.sql.shuffle.partitions); null ("auto") sizes them from the input estimate.</summary>
+    public int? ShufflePartitions { get; init; }
+    /// <summary>Re-plan reducers from the real shuffle sizes: coalesce, split skew, switch to broadcast (Spark's spark.sql.adaptive.enabled).</summary>
+    public bool AdaptiveEnabled { get; init; } = true;
+    /// <summary>Target bytes of one reducer task when coalescing shuffle buckets (spark.sql.adaptive.advisoryPartitionSizeInBytes).</summary>
+    public long AdvisoryPartitionSize { get; init; } = 64L << 20;
+    /// <summary>A join bucket is skewed above this many times the median bucket … (spark.sql.adaptive.skewJoin.skewedPartitionFactor).</summary>
+    public double SkewFactor { get; init; } = 5;
+    /// <summary>… and above this many bytes (spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes).</summary>
+    public long SkewThreshold { get; init; } = 256L << 20;
+    /// <summary>Price of one node-hour of an always-on cluster (a 4 vCPU / 16 GB node, EC2 plus EMR), for the advisor's comparison.</summary>
+    public double DollarsPerNodeHour { get; init; } = 0.24;
     /// <summary>Largest estimated input of a join side that is broadcast instead of shuffled; -1 turns broadcasting off.</summary>
     public long BroadcastThreshold { get; init; } = 10L << 20;
     /// <summary>Keep the run's scratch folder even when the run succeeds.</summary>
@@ -53,6 +63,7 @@ public sealed record GlintSettings
         "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
         "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
         "s3_endpoint", "s3_region", "s3_path_style", "s3_profile", "scratch",
+        "adaptive_enabled", "advisory_partition_size", "skew_factor", "skew_threshold", "node_hour_price",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -71,7 +82,12 @@ public sealed record GlintSettings
         "task_max_attempts" => this with { TaskMaxAttempts = (int)Int(key, value, 1) },
         "target_file_size" => this with { TargetFileSize = Positive(key, Bytes.Parse(key, value)) },
         "collect_max_rows" => this with { CollectMaxRows = Int(key, value, 1) },
-        "shuffle_partitions" => this with { ShufflePartitions = (int)Int(key, value, 1) },
+        "shuffle_partitions" => this with { ShufflePartitions = value.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : (int)Int(key, value, 1) },
+        "adaptive_enabled" => this with { AdaptiveEnabled = Bool(key, value) },
+        "advisory_partition_size" => this with { AdvisoryPartitionSize = Positive(key, Bytes.Parse(key, value)) },
+        "skew_factor" => this with { SkewFactor = Number(key, value) },
+        "skew_threshold" => this with { SkewThreshold = Bytes.Parse(key, value) },
+        "node_hour_price" => this with { DollarsPerNodeHour = Number(key, value.TrimStart('$')) },
         "broadcast_threshold" => this with { BroadcastThreshold = value.Trim() == "-1" ? -1 : Bytes.Parse(key, value) },
         "keep_scratch" => this with { KeepScratch = Bool(key, value) },
         "dpu_hour_price" => this with { DollarsPerDpuHour = Number(key, value) },

@@ -98,5 +98,8 @@ internal static class MetastoreMigrations
                 created_ms BIGINT NOT NULL,
                 PRIMARY KEY (job_name, source_name, run_id));
             """),
+        (5, """
+            ALTER TABLE glint_task_attempts ADD COLUMN input_bytes BIGINT NULL;
+            """),
     ];
 }

@@ -5,6 +5,9 @@ namespace Glint.Execution;
 /// <summary>Where one run keeps its things: scratch for exchanges and slots, staging under each target.</summary>
 public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings Settings)
 {
+    /// <summary>Slots of the run's pool (adaptive execution aims to give each a task).</summary>
+    public int Slots { get; init; } = 1;
+
     /// <summary>Folder inside a target where attempts stage their files until the job commit.</summary>
     public const string StagingFolderName = "_glint_temporary";
 

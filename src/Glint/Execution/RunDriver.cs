@@ -40,7 +40,7 @@ internal sealed class RunDriver(SessionOptions options)
         var listener = options.Listener ?? new NoListener();
         var runId = options.RunId ?? RunId.New();
         var scratch = Path.Combine(options.Home, "scratch", runId.Value);
-        var run = new RunContext(runId, scratch, options.Settings);
+        var run = new RunContext(runId, scratch, options.Settings) { Slots = options.Slots };
         var committers = new Dictionary<StageId, ITargetCommitter>();
         try
         {
@@ -71,11 +71,13 @@ internal sealed class RunDriver(SessionOptions options)
             // Each stage is submitted the moment every stage it reads has committed; the slots are shared.
             var pending = plan.Stages.ToList();
             var running = new Dictionary<Task<IReadOnlyDictionary<TaskId, TaskResult>>, (Stage Stage, Stopwatch Clock)>();
+            var decided = new Dictionary<StageId, ImmutableArray<string>>();
             while (pending.Count > 0 || running.Count > 0)
             {
                 foreach (var stage in pending.Where(s => s.DependsOn.All(results.ContainsKey)).ToList())
                 {
-                    var tasks = StageTasks.Tasks(stage, run, written);
+                    var tasks = StageTasks.Tasks(stage, run, written, out var decisions);
+                    decided[stage.Id] = decisions;
                     listener.StageStarted(stage.Id, Name(stage), tasks.Length);
                     running[scheduler.Submit(tasks)] = (stage, Stopwatch.StartNew());
                     pending.Remove(stage);
@@ -91,7 +93,12 @@ internal sealed class RunDriver(SessionOptions options)
                 stageSummaries.Add(new StageSummary(done.Id, Name(done), mine.Count,
                     scheduler.Attempts.Count(a => a.Id.Task.Stage == done.Id),
                     SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed,
-                    done.Sink is ShuffleSink ? BucketsOf(written[done.Id]) : []));
+                    done.Sink is ShuffleSink ? BucketsOf(written[done.Id]) : [])
+                {
+                    DependsOn = done.DependsOn,
+                    PlannedTasks = done.TaskCount,
+                    Decisions = decided[done.Id],
+                });
                 listener.StageFinished(done.Id);
             }
             cancellation.ThrowIfCancellationRequested();

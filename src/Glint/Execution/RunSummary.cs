@@ -8,7 +8,15 @@ public sealed record BucketStats(int Bucket, long Rows, long Bytes);
 
 /// <summary>How one stage went; a shuffle map stage also has its per-bucket statistics.</summary>
 public sealed record StageSummary(
-    StageId Id, string Name, int Tasks, int Attempts, long? RowsIn, long RowsOut, long BytesOut, TimeSpan Wall, ImmutableArray<BucketStats> Buckets);
+    StageId Id, string Name, int Tasks, int Attempts, long? RowsIn, long RowsOut, long BytesOut, TimeSpan Wall, ImmutableArray<BucketStats> Buckets)
+{
+    /// <summary>The stages this one read.</summary>
+    public ImmutableArray<StageId> DependsOn { get; init; } = [];
+    /// <summary>Tasks the plan gave the stage before adaptive execution re-planned it (one per split or bucket).</summary>
+    public int PlannedTasks { get; init; }
+    /// <summary>What adaptive execution decided for this stage's tasks, with the numbers behind it.</summary>
+    public ImmutableArray<string> Decisions { get; init; } = [];
+}
 
 /// <summary>How a run went: rows, files, tasks and attempts, time and what it cost.</summary>
 public sealed record RunSummary(

@@ -84,7 +84,7 @@ public sealed class SlotScheduler : IDisposable
         {
             var result = runner.Run(task, attemptId, slot, stop.Token);
             faults?.Invoke(attemptId, result);
-            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result));
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result) { InputBytes = task.InputBytes });
             batch.Results[task.Id] = result;
             if (Interlocked.Decrement(ref batch.Remaining) == 0)
             {
@@ -95,7 +95,7 @@ public sealed class SlotScheduler : IDisposable
         catch (Exception error)
         {
             var cancelled = stop.IsCancellationRequested;
-            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null));
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null) { InputBytes = task.InputBytes });
             if (cancelled) return;
             if (ErrorClassifier.IsRetryable(error) && attempt < maxAttempts)
             {

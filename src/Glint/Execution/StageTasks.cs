@@ -9,8 +9,14 @@ namespace Glint.Execution;
 /// <summary>Makes a stage's tasks: for every split (or gathered input) the SQL of its pipeline and where its rows go.</summary>
 internal static class StageTasks
 {
-    public static ImmutableArray<TaskSpec> Tasks(Stage stage, RunContext run, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream)
+    public static ImmutableArray<TaskSpec> Tasks(Stage stage, RunContext run, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream) =>
+        Tasks(stage, run, upstream, out _);
+
+    /// <summary>The stage's tasks, with the adaptive decisions taken from its upstream stages' real sizes.</summary>
+    public static ImmutableArray<TaskSpec> Tasks(Stage stage, RunContext run, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream,
+        out ImmutableArray<string> decisions)
     {
+        var adaptive = new Adaptive.ReducerPlanner(run.Settings, run.Slots);
         var output = Output(stage, run);
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>();
         // A shuffle's map files are sorted into buckets once, not scanned again for every reducer.
@@ -87,6 +93,19 @@ internal static class StageTasks
                         Read(gather.Schema, known, files, $"files written by {gather.Upstream}"), ops, prelude);
                     break;
                 }
+                case ShuffleInput shuffle when upstream.ContainsKey(shuffle.Upstream):
+                    foreach (var reducer in adaptive.Shuffle(shuffle, b => Bucket(shuffle.Upstream, b).Files))
+                        Add(reducer.Description, reducer.Files.Sum(x => x.Bytes), reducer.Files.Count,
+                            Read(shuffle.Schema, true, reducer.Files, reducer.Description), ops, prelude);
+                    break;
+                case ShuffleJoinInput join when upstream.ContainsKey(join.Left.Upstream) && upstream.ContainsKey(join.Right.Upstream):
+                    foreach (var reducer in adaptive.Join(join, (s, b) => Bucket(s, b).Files))
+                    {
+                        var sql = JoinNode.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema,
+                            $"({Read(join.Left.Schema, true, reducer.Left, "")})", $"({Read(join.Right.Schema, true, reducer.Right, "")})");
+                        Add(reducer.Description, reducer.Left.Concat(reducer.Right).Sum(x => x.Bytes), reducer.Left.Count + reducer.Right.Count, sql, ops, prelude);
+                    }
+                    break;
                 case ShuffleInput shuffle:
                     for (var bucket = 0; bucket < shuffle.Buckets; bucket++)
                     {
@@ -111,6 +130,7 @@ internal static class StageTasks
                     break;
             }
         }
+        decisions = adaptive.Decisions;
         return tasks.ToImmutable();
     }
 

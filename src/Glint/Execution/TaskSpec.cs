@@ -81,4 +81,7 @@ public sealed record TaskAttemptRecord(
     TaskAttemptId Id, string Slot, DateTime StartedUtc, DateTime EndedUtc, bool Succeeded, string? Error, TaskResult? Result)
 {
     public TimeSpan Duration => EndedUtc - StartedUtc;
+
+    /// <summary>Bytes the task reads (its split, or the exchange files of its buckets): the order the scheduler queues tasks in.</summary>
+    public long InputBytes { get; init; }
 }

@@ -72,14 +72,14 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(checked(l.Count + l.Offset))), l.Schema, new LimitOp(l.Count, l.Offset)),
         AggregateNode a => Aggregate(a),
         DistinctNode d => Shuffle(Append(Pipelines(d.Input), new DistinctOp(d.Keys)), d.Schema,
-            [.. (d.Keys.IsEmpty ? d.Schema.Names : d.Keys).Select(Sql.Ident)], settings.ShufflePartitions, new DistinctOp(d.Keys)),
+            [.. (d.Keys.IsEmpty ? d.Schema.Names : d.Keys).Select(Sql.Ident)], Buckets(d.Input), new DistinctOp(d.Keys)),
         CoalesceNode c => Coalesce(Pipelines(c.Input), c.Partitions),
-        RepartitionNode r => Shuffle(Pipelines(r.Input), r.Schema, [.. r.Keys.Select(Sql.Ident)], r.Partitions),
+        RepartitionNode r => Shuffle(Pipelines(r.Input), r.Schema, [.. r.Keys.Select(Sql.Ident)], r.Partitions, adaptive: false),
         JoinNode j => Join(j),
         SortNode { Global: false } s => Append(Pipelines(s.Input), new SortOp(s.Keys)),
         SortNode s => OrderBy(s),
         WindowNode w => Shuffle(Pipelines(w.Input), w.Input.Schema, [.. w.Keys.Select(Sql.Ident)],
-            w.Keys.IsEmpty ? 1 : settings.ShufflePartitions, new WindowOp(w.Columns)),
+            w.Keys.IsEmpty ? 1 : Buckets(w.Input), new WindowOp(w.Columns)),
         _ => throw new PlanException($"no physical plan for {node.GetType().Name}"),
     };
 
@@ -93,12 +93,26 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
 
     /// <summary>Ends the pipelines in a map stage that buckets its rows, and returns the reducers' pipeline.</summary>
     private ImmutableArray<Pipeline> Shuffle(ImmutableArray<Pipeline> map, Schema schema, ImmutableArray<string> hash, int buckets,
-        params PhysicalOperator[] then)
+        PhysicalOperator[]? then = null, bool adaptive = true)
     {
         var stage = new Stage(new StageId(stages.Count + 1), map, new ShuffleSink(buckets, hash), schema);
         stages.Add(stage);
-        return [new Pipeline(new ShuffleInput(stage.Id, buckets, schema), [.. then])];
+        return [new Pipeline(new ShuffleInput(stage.Id, buckets, schema, adaptive), [.. then ?? []])];
     }
+
+    private ImmutableArray<Pipeline> Shuffle(ImmutableArray<Pipeline> map, Schema schema, ImmutableArray<string> hash, int buckets,
+        PhysicalOperator then) => Shuffle(map, schema, hash, buckets, [then]);
+
+    /// <summary>
+    /// Buckets of a shuffle over <paramref name="input"/>: the shuffle_partitions setting, or when it is
+    /// auto, one bucket per 16 MB of estimated input, between 4 per slot and 200 — adaptive execution
+    /// then coalesces them to the advisory size, so the number only bounds how finely data can be cut.
+    /// </summary>
+    private int Buckets(LogicalNode input) =>
+        settings.ShufflePartitions ?? AutoBuckets(Estimate(input), slots);
+
+    internal static int AutoBuckets(long estimatedBytes, int slots) =>
+        (int)Math.Clamp((estimatedBytes + (16L << 20) - 1) / (16L << 20), Math.Min(200, 4L * Math.Max(1, slots)), 200);
 
     /// <summary>Merges neighbouring splits of each scan so it runs at most <paramref name="partitions"/> tasks.</summary>
     private static ImmutableArray<Pipeline> Coalesce(ImmutableArray<Pipeline> pipelines, int partitions) =>
@@ -122,7 +136,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     private ImmutableArray<Pipeline> Aggregate(AggregateNode a)
     {
         var keys = a.Keys;
-        var buckets = keys.IsEmpty ? 1 : settings.ShufflePartitions;
+        var buckets = keys.IsEmpty ? 1 : Buckets(a.Input);
         var hash = keys.Select(Sql.Ident).ToImmutableArray();
         if (a.Split is { } saltedSplit && a.Salt is { } salt)
         {
@@ -163,7 +177,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
 
         // Shuffle hash join: both sides bucketed by the keys cast to one type, so equal keys meet in one bucket.
         var hash = j.Keys.Select(k => $"CAST({Sql.Ident(k)} AS {j.Output.Require(k, "join").Type})").ToImmutableArray();
-        var buckets = settings.ShufflePartitions;
+        var buckets = Buckets(j);
         var left = Shuffle(Pipelines(j.Left), j.Left.Schema, hash, buckets)[0].Input;
         var right = Shuffle(Pipelines(j.Right), j.Right.Schema, hash, buckets)[0].Input;
         return [new Pipeline(new ShuffleJoinInput((ShuffleInput)left, (ShuffleInput)right, j.Type, j.Keys, j.Residual), [])];
@@ -177,7 +191,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
     {
         var first = s.Keys[0];
         var type = s.Input.Schema.Require(first.Column, "order_by").Type;
-        var buckets = settings.ShufflePartitions;
+        var buckets = Buckets(s.Input);
         // The input is read twice (to sample, then to bucket). A scan is cheap to read again; anything
         // computed after an exchange is computed once and handed to both through a round-robin exchange.
         var input = Pipelines(s.Input);
@@ -200,7 +214,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         var type = j.Output.Require(key, "join").Type;
         var keys = j.Keys.Add(JoinSalt.Column);
         var hash = ImmutableArray.Create($"CAST({Sql.Ident(key)} AS {type})", Sql.Ident(JoinSalt.Column));
-        var buckets = settings.ShufflePartitions;
+        var buckets = Buckets(j);
         Schema Salted(Schema s) => Schema.Of(s.Columns.Append(new Column(JoinSalt.Column, "INTEGER")));
         var left = Shuffle(Append(Pipelines(j.Left), new SaltOp(key, type, salt, Replicate: false)), Salted(j.Left.Schema), hash, buckets)[0].Input;
         var right = Shuffle(Append(Pipelines(j.Right), new SaltOp(key, type, salt, Replicate: true)), Salted(j.Right.Schema), hash, buckets)[0].Input;

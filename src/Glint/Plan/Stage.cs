@@ -17,7 +17,8 @@ public sealed record DatabaseScanInput(Storage.Databases.DatabaseSource Source, 
 public sealed record GatherInput(StageId Upstream, Schema Schema) : StageInput;
 
 /// <summary>Bucket i of every map output of an upstream stage, for reducer task i (a hash or round-robin exchange).</summary>
-public sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema) : StageInput;
+/// <param name="Adaptive">reducers may be re-planned from the real bucket sizes (false when the user fixed the partition count)</param>
+public sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema, bool Adaptive = true) : StageInput;
 
 /// <summary>Bucket i of two upstream stages shuffled alike, joined by reducer task i (a shuffle hash join).</summary>
 public sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys, string? Residual = null) : StageInput;

@@ -1,0 +1,90 @@
+namespace Glint.Execution.Replay;
+
+/// <summary>One task to replay: how long it ran and how many bytes it read (the scheduler queues larger tasks first).</summary>
+public sealed record ReplayTask(int Stage, int Task, double Seconds, long InputBytes);
+
+/// <summary>One stage to replay: the stages it waits for and its tasks.</summary>
+public sealed record ReplayStage(int Id, IReadOnlyList<int> DependsOn, IReadOnlyList<ReplayTask> Tasks);
+
+/// <summary>When each task of a replay started and ended, and on which slot.</summary>
+public sealed record ReplayedTask(ReplayTask Task, int Slot, double Start, double End);
+
+/// <summary>
+/// Replays recorded stages on a number of slots with the scheduler's own rules (<see cref="SlotScheduler"/>
+/// and the run driver): a stage is submitted the moment every stage it reads has finished; a
+/// submission queues its tasks largest input first behind what is already queued; a free slot takes
+/// the next task in the queue. Gives the makespan a run would have had on that many slots.
+/// </summary>
+public static class ScheduleReplay
+{
+    /// <summary>The replayed schedule; <paramref name="duration"/> may change a task's time (e.g. a spill penalty).</summary>
+    public static IReadOnlyList<ReplayedTask> Run(IReadOnlyList<ReplayStage> stages, int slots, Func<ReplayTask, double>? duration = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        duration ??= t => t.Seconds;
+        var known = stages.Select(s => s.Id).ToHashSet();
+        var pending = stages.OrderBy(s => s.Id).ToList();
+        var finished = new HashSet<int>();
+        var remaining = stages.ToDictionary(s => s.Id, s => s.Tasks.Count);
+        var queue = new Queue<ReplayTask>();
+        var free = new PriorityQueue<int, (double, int)>(); // slot by (time it is free, slot number)
+        for (var s = 0; s < slots; s++) free.Enqueue(s, (0, s));
+        var running = new PriorityQueue<ReplayedTask, double>();
+        var schedule = new List<ReplayedTask>();
+        var now = 0.0;
+
+        void Submit()
+        {
+            // Stages whose inputs are done (reads of stages outside the replay count as done), in plan order.
+            foreach (var stage in pending.Where(s => s.DependsOn.All(d => finished.Contains(d) || !known.Contains(d))).ToList())
+            {
+                pending.Remove(stage);
+                if (stage.Tasks.Count == 0) { Finish(stage.Id); continue; }
+                foreach (var task in stage.Tasks.OrderByDescending(t => t.InputBytes)) queue.Enqueue(task);
+            }
+        }
+        void Finish(int stage)
+        {
+            finished.Add(stage);
+            Submit();
+        }
+
+        Submit();
+        while (queue.Count > 0 || running.Count > 0)
+        {
+            // Start queued tasks on slots that are free by now.
+            while (queue.Count > 0 && free.TryPeek(out _, out var at) && at.Item1 <= now)
+            {
+                var slot = free.Dequeue();
+                var task = queue.Dequeue();
+                var replayed = new ReplayedTask(task, slot, now, now + Math.Max(0, duration(task)));
+                running.Enqueue(replayed, replayed.End);
+                schedule.Add(replayed);
+            }
+            if (running.Count == 0) break;
+            // Advance to the next task end; several may end at once.
+            var done = running.Dequeue();
+            now = done.End;
+            free.Enqueue(done.Slot, (now, done.Slot));
+            if (--remaining[done.Task.Stage] == 0) Finish(done.Task.Stage);
+        }
+        if (pending.Count > 0)
+            throw new InvalidOperationException("replayed stages wait on each other: " + string.Join(", ", pending.Select(p => p.Id)));
+        return schedule;
+    }
+
+    /// <summary>The stages of a finished run with each task's time: all its attempts, failed ones included, as the slots spent them.</summary>
+    public static IReadOnlyList<ReplayStage> Stages(RunSummary run)
+    {
+        var tasks = run.Attempts.GroupBy(a => a.Id.Task).Select(g => new ReplayTask(g.Key.Stage.Value, g.Key.Partition,
+            g.Sum(a => a.Duration.TotalSeconds), g.Max(a => a.InputBytes))).ToLookup(t => t.Stage);
+        return [.. run.Stages.Select(s => new ReplayStage(s.Id.Value, [.. s.DependsOn.Select(d => d.Value)], [.. tasks[s.Id.Value]]))];
+    }
+
+    /// <summary>Seconds from the first task's start to the last task's end on <paramref name="slots"/> slots.</summary>
+    public static double Makespan(IReadOnlyList<ReplayStage> stages, int slots, Func<ReplayTask, double>? duration = null)
+    {
+        var schedule = Run(stages, slots, duration);
+        return schedule.Count == 0 ? 0 : schedule.Max(t => t.End);
+    }
+}
