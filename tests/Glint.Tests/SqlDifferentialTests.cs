@@ -23,10 +23,23 @@ public sealed class SqlDifferentialTests
     public void Glint_equals_plain_DuckDB(string file, string query, int splits, int shufflePartitions) =>
         Check(SqlGolden.Find(file, query), splits, shufflePartitions);
 
-    internal static void Check(SqlGolden golden, int splits, int shufflePartitions)
+    /// <summary>Every query with adaptive execution off, and with every bucket above the median split as skewed: the same rows.</summary>
+    public static IEnumerable<object[]> AdaptiveCases =>
+        from q in SqlGolden.All()
+        from mode in new[] { "off", "split" }
+        select new object[] { q.File, q.Name, mode };
+
+    [Theory]
+    [MemberData(nameof(AdaptiveCases))]
+    public void Adaptive_execution_does_not_change_the_rows(string file, string query, string mode) =>
+        Check(SqlGolden.Find(file, query), 17, 7, mode == "off"
+            ? new() { ["adaptive_enabled"] = "false" }
+            : new() { ["skew_factor"] = "1", ["skew_threshold"] = "0", ["advisory_partition_size"] = "1" });
+
+    internal static void Check(SqlGolden golden, int splits, int shufflePartitions, Dictionary<string, string>? extra = null)
     {
         using var home = new TempFolder("sql");
-        var partitions = new Dictionary<string, string> { ["shuffle_partitions"] = shufflePartitions.ToString(CultureInfo.InvariantCulture) };
+        var partitions = new Dictionary<string, string>(extra ?? []) { ["shuffle_partitions"] = shufflePartitions.ToString(CultureInfo.InvariantCulture) };
         DataFrame Frame(GlintSettings settings)
         {
             var session = new GlintSession(new SessionOptions { Home = home.Path, Settings = settings.With(partitions) });

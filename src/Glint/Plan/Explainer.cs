@@ -43,9 +43,15 @@ internal static class Explainer
                         break;
                     case ShuffleInput shuffle:
                         sb.AppendLine($"  pipeline: bucket i of {shuffle.Upstream} (one task per non-empty bucket of {shuffle.Buckets}) → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
+                        if (options.Settings.AdaptiveEnabled && shuffle.Adaptive && shuffle.Buckets > 1)
+                            sb.AppendLine($"    adaptive: neighbouring buckets coalesced up to {Bytes.Format(options.Settings.AdvisoryPartitionSize)} per task once {shuffle.Upstream} has run");
                         break;
                     case ShuffleJoinInput join:
                         sb.AppendLine($"  pipeline: bucket i of {join.Left.Upstream} {join.Type.ToString().ToLowerInvariant()} join bucket i of {join.Right.Upstream} using [{string.Join(", ", join.Keys)}] (shuffle hash join, {join.Left.Buckets} buckets) → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
+                        if (options.Settings.AdaptiveEnabled)
+                            sb.AppendLine("    adaptive: once both sides have run, " +
+                                          (options.Settings.BroadcastThreshold >= 0 ? $"a side under {Bytes.Format(options.Settings.BroadcastThreshold)} is broadcast instead; " : "") +
+                                          $"buckets coalesced up to {Bytes.Format(options.Settings.AdvisoryPartitionSize)}; a bucket over {options.Settings.SkewFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)} × the median and {Bytes.Format(options.Settings.SkewThreshold)} is split");
                         break;
                 }
             }
