@@ -54,7 +54,7 @@ internal static class AdaptiveBench
     private static DataFrame Job(GlintSession session, string facts, string dim) =>
         session.Read.Parquet(facts).Join(session.Read.Parquet(dim), ["k"]).Select("id", "k", "amount", "segment", "upper(name) AS name");
 
-    private const string DuckDbJob = "SELECT id, k, amount, segment, upper(name) AS name FROM read_parquet('{0}/*.parquet') JOIN read_parquet('{1}/*.parquet') USING (k)";
+    private const string DuckDbJob = "SELECT id, k, amount, segment, upper(name) AS name FROM read_parquet('{0}/*.parquet') AS f JOIN read_parquet('{1}/*.parquet') AS d USING (k)";
 
     public static void Skew(BenchOptions o, DuckDBConnection duckdb)
     {

@@ -32,9 +32,7 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var deadline = settings.Deadline is null ? (TimeSpan?)null : ParseDuration(settings.Deadline);
-        var prices = new GlintSettings().With(settings.Set.Select(s => s.IndexOf('=') is var eq and > 0
-            ? new KeyValuePair<string, string>(s[..eq], s[(eq + 1)..])
-            : throw new ConfigException(s, $"--set takes key=value, not '{s}'")));
+        var prices = new GlintSettings().With(JobSettings.Overrides(settings.Set));
         var jobs = settings.Jobs(out var store);
         using (store)
         {

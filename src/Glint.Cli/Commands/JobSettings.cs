@@ -36,7 +36,10 @@ public class PoolSettings : CommandSettings
     [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat.")]
     public string[] Set { get; init; } = [];
 
-    public IEnumerable<KeyValuePair<string, string>> Overrides() => Set.Select(s =>
+    public IEnumerable<KeyValuePair<string, string>> Overrides() => Overrides(Set);
+
+    /// <summary>--set key=value options as settings pairs.</summary>
+    internal static IEnumerable<KeyValuePair<string, string>> Overrides(IEnumerable<string> set) => set.Select(s =>
     {
         var eq = s.IndexOf('=');
         return eq > 0 ? new KeyValuePair<string, string>(s[..eq].Trim(), s[(eq + 1)..].Trim())
