@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Glint's whole test suite and ends with "N passed, N failed[, N skipped]".
-# Needs the .NET SDK and Node.js; packages come from the NuGet feed and the npm registry; PostgreSQL from Debian's.
+# Needs the .NET SDK and Node.js; packages come from the NuGet feed and the npm registry; PostgreSQL and Redis from Debian's.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -35,6 +35,16 @@ if ! GLINT_TEST_S3=$(scripts/s3.sh start "$s3dir"); then
 fi
 export GLINT_TEST_S3 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; rm -f "$log"' EXIT
+
+# A private Redis (Debian's redis-server) for the cluster tests: Orleans keeps the executors' membership there.
+redisdir=$(mktemp -d)
+if ! GLINT_TEST_REDIS=$(scripts/redis.sh start "$redisdir"); then
+  echo "could not start redis-server (see $redisdir/log)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GLINT_TEST_REDIS
+trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; scripts/redis.sh stop "$redisdir"; rm -f "$log"' EXIT
 dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

@@ -64,6 +64,14 @@ app.Configure(config =>
         bookmark.AddCommand<BookmarkSetCommand>("set").WithDescription("Count a source's files modified before a time as processed.")
             .WithExample("bookmark", "set", "daily", "--source", "sales", "--to", "2024-06-01");
     });
+    config.AddCommand<ExecutorCommand>("executor").WithDescription("Start an executor: a member of a cluster offering its slots to drivers (glint run --cluster).")
+        .WithExample("executor", "--cluster", "etl", "--membership", "127.0.0.1:6379", "--worker-type", "G.1X");
+    config.AddBranch("cluster", cluster =>
+    {
+        cluster.SetDescription("A cluster of executors.");
+        cluster.AddCommand<ClusterStatusCommand>("status").WithDescription("List the executors: worker types, slots, slots in use, health.")
+            .WithExample("cluster", "status", "--cluster", "etl", "--membership", "127.0.0.1:6379");
+    });
     config.AddCommand<DemoCommand>("demo").WithDescription("Generate a sample dataset and run the sample job end to end.")
         .WithExample("demo");
 });
@@ -86,4 +94,8 @@ catch (CommandRuntimeException e)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]error[/]: {e.Message}");
     return 2;
+}
+finally
+{
+    ClusterConnections.CloseAll();
 }

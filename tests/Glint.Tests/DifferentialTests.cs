@@ -20,16 +20,16 @@ public sealed class DifferentialTests
     public void Glint_equals_plain_DuckDB(string file, int splits) => Check(GoldenCase.Load("narrow", file), splits, []);
 
     /// <summary>Runs a golden case with exactly <paramref name="splits"/> splits per scan and compares it with plain DuckDB.</summary>
-    internal static void Check(GoldenCase golden, int splits, Dictionary<string, string> extra)
+    internal static void Check(GoldenCase golden, int splits, Dictionary<string, string> extra, Execution.IWorkerPool? pool = null)
     {
         using var home = new TempFolder("diff");
         var spec = golden.ToSpec();
         GlintSettings With(GlintSettings s) => s.With(golden.Settings).With(extra);
-        var frame = Frame(spec, With(new GlintSettings()), home.Path, golden);
+        var frame = Frame(spec, With(new GlintSettings()), home.Path, golden, pool);
         var total = SplitSearch.Scans(frame.Session.Plan([new PlannedAction(frame.Plan, new CollectSink())]))
             .Max(s => s.Source.TotalBytes);
-        var settings = With(SplitSearch.For(s => Plan(Frame(spec, With(s), home.Path, golden)), splits, total));
-        frame = Frame(spec, settings, home.Path, golden);
+        var settings = With(SplitSearch.For(s => Plan(Frame(spec, With(s), home.Path, golden, pool)), splits, total));
+        frame = Frame(spec, settings, home.Path, golden, pool);
         Assert.All(SplitSearch.Scans(Plan(frame)), s => Assert.Equal(splits, s.Splits.Length));
 
         var expected = ReferenceRows(golden);
@@ -69,9 +69,9 @@ public sealed class DifferentialTests
         }
     }
 
-    private static DataFrame Frame(JobSpec spec, GlintSettings settings, string home, GoldenCase golden)
+    private static DataFrame Frame(JobSpec spec, GlintSettings settings, string home, GoldenCase golden, Execution.IWorkerPool? pool)
     {
-        var session = new GlintSession(new SessionOptions { Home = home, Settings = settings });
+        var session = new GlintSession(new SessionOptions { Home = home, Settings = settings, Pool = pool });
         var frames = JobPlanner.Frames(spec, session);
         return frames[golden.Result ?? golden.Transforms[^1].Name!];
     }

@@ -36,13 +36,14 @@ public sealed class SqlDifferentialTests
             ? new() { ["adaptive_enabled"] = "false" }
             : new() { ["skew_factor"] = "1", ["skew_threshold"] = "0", ["advisory_partition_size"] = "1" });
 
-    internal static void Check(SqlGolden golden, int splits, int shufflePartitions, Dictionary<string, string>? extra = null)
+    internal static void Check(SqlGolden golden, int splits, int shufflePartitions, Dictionary<string, string>? extra = null,
+        Execution.IWorkerPool? pool = null)
     {
         using var home = new TempFolder("sql");
         var partitions = new Dictionary<string, string>(extra ?? []) { ["shuffle_partitions"] = shufflePartitions.ToString(CultureInfo.InvariantCulture) };
         DataFrame Frame(GlintSettings settings)
         {
-            var session = new GlintSession(new SessionOptions { Home = home.Path, Settings = settings.With(partitions) });
+            var session = new GlintSession(new SessionOptions { Home = home.Path, Settings = settings.With(partitions), Pool = pool });
             var inputs = golden.Sources.ToDictionary(kv => kv.Key,
                 kv => session.Read.Format(GoldenCase.FormatOf(kv.Value)).Load(Datasets.Path(kv.Value)), StringComparer.OrdinalIgnoreCase);
             return session.Sql(golden.Sql, inputs);

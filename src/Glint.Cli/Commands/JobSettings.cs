@@ -17,7 +17,7 @@ public class JobSettings : PoolSettings
     {
         var spec = JobSpecLoader.Load(Spec);
         var options = JobPlanner.Options(spec, defaults ?? new SessionOptions(), WorkerType, Workers, Overrides());
-        return (spec, new GlintSession(options));
+        return (spec, new GlintSession(WithCluster(options)));
     }
 }
 
@@ -36,7 +36,28 @@ public class PoolSettings : CommandSettings
     [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat.")]
     public string[] Set { get; init; } = [];
 
+    [CommandOption("--cluster <NAME>")]
+    [Description("Run the tasks on the executors of this cluster (glint executor --cluster NAME) instead of in this process.")]
+    public string? Cluster { get; init; }
+
+    [CommandOption("--membership <REDIS>")]
+    [Description("The cluster's membership store, Redis host:port (default $GLINT_CLUSTER_MEMBERSHIP).")]
+    public string? Membership { get; init; }
+
+    [CommandOption("--executors <N>")]
+    [Description("With --cluster: wait (up to 60 s) until at least N executors have joined before running (default 1).")]
+    public int Executors { get; init; } = 1;
+
     public IEnumerable<KeyValuePair<string, string>> Overrides() => Overrides(Set);
+
+    /// <summary>The options with the cluster's executors as the pool, when --cluster is given.</summary>
+    internal SessionOptions WithCluster(SessionOptions options)
+    {
+        if (Cluster is null) return options;
+        if (Workers is not null || WorkerType is not null)
+            throw new ConfigException("--cluster", "--workers and --worker-type size the local pool; in a cluster the executors bring their own (glint executor --worker-type …)");
+        return options with { Pool = ClusterConnections.Connect(Glint.Cluster.ClusterOptions.From(Cluster, Membership), Executors) };
+    }
 
     /// <summary>--set key=value options as settings pairs.</summary>
     internal static IEnumerable<KeyValuePair<string, string>> Overrides(IEnumerable<string> set) => set.Select(s =>
@@ -47,5 +68,5 @@ public class PoolSettings : CommandSettings
     });
 
     /// <summary>Session options for work without a job spec.</summary>
-    public SessionOptions Options() => JobPlanner.Options(new JobSpec(), new SessionOptions(), WorkerType, Workers, Overrides());
+    public SessionOptions Options() => WithCluster(JobPlanner.Options(new JobSpec(), new SessionOptions(), WorkerType, Workers, Overrides()));
 }

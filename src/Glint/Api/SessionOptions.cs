@@ -15,10 +15,12 @@ public sealed record SessionOptions
     public IRunListener? Listener { get; init; }
     /// <summary>The id of the next run (a recorded job run's); a new one per run when null.</summary>
     public RunId? RunId { get; init; }
+    /// <summary>Run tasks on a cluster's executors instead of in-process slots (Glint.Cluster); null for the local pool.</summary>
+    public IWorkerPool? Pool { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
     public TaskFaultInjector? FaultInjector { get; init; }
 
-    public int Slots => WorkerType.VCpus * NumberOfWorkers;
+    public int Slots => Pool is { } pool ? Math.Max(1, pool.SlotCount) : WorkerType.VCpus * NumberOfWorkers;
 
     public static string DefaultHome() =>
         Environment.GetEnvironmentVariable("GLINT_HOME") is { Length: > 0 } home

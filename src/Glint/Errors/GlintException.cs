@@ -72,6 +72,21 @@ public sealed class TransientException(string message, Exception? inner = null) 
     public override bool IsRetryable => true;
 }
 
+/// <summary>The executor running a task attempt left the cluster (killed, crashed, declared dead): the attempt is re-run elsewhere, not counted as a failure.</summary>
+public sealed class ExecutorLostException(string executor, string message) : GlintException(message)
+{
+    public string Executor { get; } = executor;
+    public override string Category => "executor lost";
+    public override bool IsRetryable => true;
+}
+
+/// <summary>A task attempt failed on a remote executor; whether it may pass on retry was decided there, where the error was known.</summary>
+public sealed class RemoteTaskException(string message, bool retryable) : GlintException(message)
+{
+    public override string Category => "task error";
+    public override bool IsRetryable => retryable;
+}
+
 /// <summary>The catalog cannot do what was asked: unknown database or table, a name taken, a bad partition predicate.</summary>
 public sealed class CatalogException(string name, string message, Exception? inner = null) : GlintException(message, inner)
 {

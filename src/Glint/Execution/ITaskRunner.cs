@@ -3,7 +3,36 @@ namespace Glint.Execution;
 /// <summary>Runs one attempt of a task on a slot. The scheduler calls it and knows nothing of what the work is.</summary>
 public interface ITaskRunner
 {
-    TaskResult Run(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation);
+    TaskResult Run(TaskSpec task, TaskAttemptId attempt, ITaskSlot slot, CancellationToken cancellation);
+}
+
+/// <summary>Where one task attempt runs at a time: a local DuckDB slot, or a slot of a remote executor.</summary>
+public interface ITaskSlot
+{
+    /// <summary>The slot's name in task records: w0-slot1 locally, &lt;executor&gt;-slot1 in a cluster.</summary>
+    string Name { get; }
+
+    /// <summary>False once the slot's executor has left: the scheduler gives it no more tasks.</summary>
+    bool IsAlive { get; }
+}
+
+/// <summary>
+/// The slots a run's tasks go to, when they are not the session's own in-process pool: the slots of
+/// a cluster's executors. Slots may join while a run goes (a new executor) and die (a lost one).
+/// </summary>
+public interface IWorkerPool
+{
+    /// <summary>What runs a task on one of this pool's slots.</summary>
+    ITaskRunner Runner { get; }
+
+    /// <summary>Hands the pool's slots to a run's scheduler, now and as they join; returns what stops that.</summary>
+    IDisposable Attach(Action<ITaskSlot> slotJoined);
+
+    /// <summary>The pool's worker type and number of workers now, for the meter.</summary>
+    (WorkerType Type, int Workers) Size { get; }
+
+    /// <summary>Slots the pool offers now, for planning (splits aim at a few tasks per slot).</summary>
+    int SlotCount { get; }
 }
 
 /// <summary>Observes a run as it goes (progress bars, logs, tests).</summary>

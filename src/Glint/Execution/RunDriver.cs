@@ -55,13 +55,16 @@ internal sealed class RunDriver(SessionOptions options)
         }
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        var slots = CreateSlots(scratch);
+        // In-process slots, or the slots of a cluster's executors (which may join and leave while the run goes).
+        var slots = options.Pool is null ? CreateSlots(scratch) : [];
+        var (workerType, workers) = options.Pool?.Size ?? (options.WorkerType, options.NumberOfWorkers);
         // A cost cap is a deadline: DPU-seconds grow with wall time at workers × DPUs per worker.
         using var capped = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var cap = options.Settings.DpuSecondsCap();
-        var dpus = options.NumberOfWorkers * options.WorkerType.Dpus;
+        var dpus = workers * workerType.Dpus;
         if (cap is { } c && dpus > 0) capped.CancelAfter(TimeSpan.FromSeconds(c / dpus));
-        var scheduler = new SlotScheduler(slots, new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
+        var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
+        var attached = options.Pool?.Attach(scheduler.AddSlot);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
         var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
         var stageSummaries = new List<StageSummary>();
@@ -122,7 +125,7 @@ internal sealed class RunDriver(SessionOptions options)
             succeeded = true;
 
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
-            var summary = new RunSummary(runId, true, null, options.WorkerType, options.NumberOfWorkers, started, clock.Elapsed,
+            var summary = new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
                 SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
                 plan.Stages.Where(s => s.Sink is TargetSink or DatabaseTargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
@@ -140,7 +143,7 @@ internal sealed class RunDriver(SessionOptions options)
                                   !cancellation.IsCancellationRequested && cap is not null)
         {
             throw new CostCapException(
-                $"run {runId} stopped at its cost cap of {cap:0.#} DPU-seconds (${cap / 3600 * options.Settings.DollarsPerDpuHour:0.0000}; {options.NumberOfWorkers} × {options.WorkerType} for {clock.Elapsed.TotalSeconds:0.0} s); no target was changed");
+                $"run {runId} stopped at its cost cap of {cap:0.#} DPU-seconds (${cap / 3600 * options.Settings.DollarsPerDpuHour:0.0000}; {workers} × {workerType} for {clock.Elapsed.TotalSeconds:0.0} s); no target was changed");
         }
         catch (OperationCanceledException)
         {
@@ -148,11 +151,12 @@ internal sealed class RunDriver(SessionOptions options)
         }
         finally
         {
+            attached?.Dispose();
             scheduler.Dispose(); // joins the workers: no task still runs on a slot or writes under a target
             attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)];
             if (!succeeded)
                 foreach (var committer in committers.Values) committer.Abort();
-            foreach (var slot in slots) slot.Dispose();
+            foreach (var slot in slots.OfType<Slot>()) slot.Dispose();
             // Scratch is kept after a failure, for looking into; a success removes it unless asked to keep it.
             if (succeeded && !options.Settings.KeepScratch && Directory.Exists(scratch))
                 Directory.Delete(scratch, recursive: true);
@@ -173,9 +177,9 @@ internal sealed class RunDriver(SessionOptions options)
         catch (GlintException) { } // leftovers under the run's own prefix; they never mix with another run's
     }
 
-    private List<Slot> CreateSlots(string scratch)
+    private List<ITaskSlot> CreateSlots(string scratch)
     {
-        var slots = new List<Slot>();
+        var slots = new List<ITaskSlot>();
         for (var w = 0; w < options.NumberOfWorkers; w++)
             for (var s = 0; s < options.WorkerType.VCpus; s++)
                 slots.Add(new Slot(w, s, options.WorkerType.MemoryPerSlot, Path.Combine(scratch, "slots", $"w{w}-s{s}")));

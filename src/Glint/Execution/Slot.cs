@@ -4,9 +4,9 @@ using DuckDB.NET.Data;
 namespace Glint.Execution;
 
 /// <summary>One task slot (one vCPU of a worker): a long-lived DuckDB with threads=1, the slot's memory limit and spill folder.</summary>
-public sealed class Slot : IDisposable
+public sealed class Slot : ITaskSlot, IDisposable
 {
-    internal Slot(int worker, int index, long memoryLimitBytes, string workFolder)
+    public Slot(int worker, int index, long memoryLimitBytes, string workFolder)
     {
         Worker = worker;
         Index = index;
@@ -21,6 +21,7 @@ public sealed class Slot : IDisposable
     public int Worker { get; }
     public int Index { get; }
     public string Name => $"w{Worker}-slot{Index}";
+    public bool IsAlive => true;
     public string WorkFolder { get; }
     internal DuckDBConnection Connection { get; }
 

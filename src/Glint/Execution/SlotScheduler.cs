@@ -27,10 +27,13 @@ public sealed class SlotScheduler : IDisposable
     private readonly BlockingCollection<(TaskSpec Task, int Attempt, Batch Batch)> queue = new();
     private readonly ConcurrentQueue<TaskAttemptRecord> attempts = new();
     private readonly ConcurrentDictionary<Batch, byte> open = new();
-    private readonly Task[] workers;
+    private readonly ConcurrentDictionary<TaskId, int> lost = new();
+    private readonly List<Task> workers = [];
+    private readonly Lock workersGate = new();
+    private bool disposed;
     private Exception? failure;
 
-    public SlotScheduler(IReadOnlyList<Slot> slots, ITaskRunner runner, int maxAttempts, IRunListener listener,
+    public SlotScheduler(IReadOnlyList<ITaskSlot> slots, ITaskRunner runner, int maxAttempts, IRunListener listener,
         TaskFaultInjector? faults, CancellationToken cancellation)
     {
         this.runner = runner;
@@ -42,8 +45,17 @@ public sealed class SlotScheduler : IDisposable
         {
             foreach (var batch in open.Keys) Finish(batch);
         });
-        workers = slots.Select(slot => Task.Factory.StartNew(() => Work(slot), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        foreach (var slot in slots) AddSlot(slot);
+    }
+
+    /// <summary>A slot that joined while the run goes (an executor that joined the cluster): it takes queued tasks from now on.</summary>
+    public void AddSlot(ITaskSlot slot)
+    {
+        lock (workersGate)
+        {
+            if (disposed) return;
+            workers.Add(Task.Factory.StartNew(() => Work(slot), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        }
     }
 
     /// <summary>Every attempt run so far, in completion order.</summary>
@@ -66,17 +78,26 @@ public sealed class SlotScheduler : IDisposable
         return batch.Done.Task;
     }
 
-    private void Work(Slot slot)
+    private void Work(ITaskSlot slot)
     {
         try
         {
             foreach (var (task, attempt, batch) in queue.GetConsumingEnumerable(stop.Token))
+            {
+                if (!slot.IsAlive)
+                {
+                    // Its executor left between two tasks: another slot takes this one.
+                    try { queue.Add((task, attempt, batch)); } catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { }
+                    return;
+                }
                 RunAttempt(slot, task, attempt, batch);
+                if (!slot.IsAlive) return;
+            }
         }
         catch (OperationCanceledException) { }
     }
 
-    private void RunAttempt(Slot slot, TaskSpec task, int attempt, Batch batch)
+    private void RunAttempt(ITaskSlot slot, TaskSpec task, int attempt, Batch batch)
     {
         var attemptId = new TaskAttemptId(task.Id, attempt);
         var started = DateTime.UtcNow;
@@ -97,7 +118,15 @@ public sealed class SlotScheduler : IDisposable
             var cancelled = stop.IsCancellationRequested;
             Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null) { InputBytes = task.InputBytes });
             if (cancelled) return;
-            if (ErrorClassifier.IsRetryable(error) && attempt < maxAttempts)
+            if (error is ExecutorLostException)
+            {
+                // Spark does not count an executor's loss against the task: re-run it at once on another slot.
+                lost.AddOrUpdate(task.Id, 1, (_, n) => n + 1);
+                try { queue.Add((task, attempt + 1, batch)); } catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { }
+                return;
+            }
+            var counted = attempt - lost.GetValueOrDefault(task.Id);
+            if (ErrorClassifier.IsRetryable(error) && counted < maxAttempts)
             {
                 if (error is TransientException)
                 {
@@ -114,7 +143,7 @@ public sealed class SlotScheduler : IDisposable
                 return;
             }
             Interlocked.CompareExchange(ref failure, new TaskFailedException(task.Id.ToString(), attempt,
-                $"task {task.Id} ({task.Description}) failed after {attempt} attempt{(attempt == 1 ? "" : "s")}: {Describe(error)}",
+                $"task {task.Id} ({task.Description}) failed after {counted} attempt{(counted == 1 ? "" : "s")}: {Describe(error)}",
                 error), null);
             stop.Cancel();
         }
@@ -140,12 +169,18 @@ public sealed class SlotScheduler : IDisposable
     {
         queue.CompleteAdding();
         stop.Cancel();
-        Task.WaitAll(workers);
+        Task[] running;
+        lock (workersGate)
+        {
+            disposed = true;
+            running = [.. workers];
+        }
+        Task.WaitAll(running);
         stop.Dispose();
         queue.Dispose();
     }
 
-    internal static string Describe(Exception error)
+    public static string Describe(Exception error)
     {
         // DuckDB appends the statement with a position marker ("LINE 1: …"); the task id already says where.
         var text = error.Message;

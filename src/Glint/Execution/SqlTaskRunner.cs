@@ -6,10 +6,11 @@ using Glint.Storage;
 namespace Glint.Execution;
 
 /// <summary>Runs a task's query on its slot's DuckDB and delivers the rows as the task's output asks.</summary>
-internal sealed class SqlTaskRunner : ITaskRunner
+public sealed class SqlTaskRunner : ITaskRunner
 {
-    public TaskResult Run(TaskSpec task, TaskAttemptId attempt, Slot slot, CancellationToken cancellation)
+    public TaskResult Run(TaskSpec task, TaskAttemptId attempt, ITaskSlot taskSlot, CancellationToken cancellation)
     {
+        var slot = taskSlot as Slot ?? throw new InvalidOperationException($"slot {taskSlot.Name} has no DuckDB of this process");
         try { return RunStaged(task, attempt, slot, cancellation); }
         finally
         {

@@ -42,6 +42,11 @@ public sealed record ParquetInputRows(ImmutableArray<string> WholeFiles, long Ra
 }
 
 /// <summary>Where a task's rows go.</summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WriteFilesOutput), "files")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(DatabaseOutput), "database")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CollectOutput), "collect")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CountOutput), "count")]
 public abstract record TaskOutput;
 
 /// <summary>Write files under <paramref name="StagingFolder"/>/&lt;attempt&gt;/ (never visible until the job commit).</summary>

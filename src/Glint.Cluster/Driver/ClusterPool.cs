@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Glint.Errors;
+using Glint.Execution;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Runtime;
+
+namespace Glint.Cluster.Driver;
+
+/// <summary>
+/// The driver's view of a cluster: an Orleans client that follows membership (every half second) and
+/// offers each active executor's slots to the runs attached to it. An executor that leaves has its
+/// slots marked dead and its running attempts abandoned as lost, so the scheduler re-runs them elsewhere.
+/// </summary>
+public sealed class ClusterPool : IWorkerPool, IDisposable
+{
+    private readonly IHost host;
+    private readonly IClusterClient client;
+    private readonly ConcurrentDictionary<string, Executor> executors = new();
+    private readonly List<Action<ITaskSlot>> attached = [];
+    private readonly Lock gate = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task watcher;
+
+    /// <summary>One executor the driver knows: its slots, and a token cancelled when it leaves.</summary>
+    internal sealed class Executor(string name, ExecutorInfo info)
+    {
+        public string Name { get; } = name;
+        public ExecutorInfo Info { get; set; } = info;
+        public CancellationTokenSource Lost { get; } = new();
+        public List<RemoteSlot> Slots { get; } = [];
+    }
+
+    private ClusterPool(IHost host, ClusterOptions options)
+    {
+        this.host = host;
+        client = host.Services.GetRequiredService<IClusterClient>();
+        Options = options;
+        Runner = new RemoteTaskRunner(client);
+        watcher = Task.Run(Watch);
+    }
+
+    public ClusterOptions Options { get; }
+    public ITaskRunner Runner { get; }
+
+    /// <summary>Connects to the cluster; waits up to <paramref name="wait"/> for at least <paramref name="executors"/> executors.</summary>
+    public static ClusterPool Connect(ClusterOptions options, int executors = 1, TimeSpan? wait = null)
+    {
+        var host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => ClusterHosting.Quiet(l, Microsoft.Extensions.Logging.LogLevel.Error))
+            .UseOrleansClient(c =>
+            {
+                c.UseRedisClustering(options.Membership);
+                ClusterHosting.Common(c.Services, options);
+                c.Configure<Orleans.Configuration.GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            })
+            .Build();
+        try
+        {
+            host.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            host.Dispose();
+            throw new ConfigException("--cluster", $"cannot join cluster '{options.Name}' through {options.Membership}: {SlotScheduler.Describe(e)} (is an executor running? glint executor --cluster {options.Name} …)");
+        }
+        var pool = new ClusterPool(host, options);
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(30));
+        while (pool.ExecutorCount < executors && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        if (pool.ExecutorCount < executors)
+        {
+            var found = pool.ExecutorCount;
+            pool.Dispose();
+            throw new ConfigException("--cluster", $"cluster '{options.Name}' has {found} executor(s); waited {(wait ?? TimeSpan.FromSeconds(30)).TotalSeconds:0} s for {executors}");
+        }
+        return pool;
+    }
+
+    public int ExecutorCount => executors.Count;
+
+    /// <summary>The executors now, with what they offer.</summary>
+    public IReadOnlyList<ExecutorInfo> Executors => [.. executors.Values.Select(e => e.Info).OrderBy(i => i.Name, StringComparer.Ordinal)];
+
+    public (WorkerType Type, int Workers) Size
+    {
+        get
+        {
+            var infos = Executors;
+            if (infos.Count == 0) return (WorkerType.G1X, 0);
+            var type = WorkerType.Parse(infos[0].WorkerType);
+            // Billed as the workers they are; a --slots override changes the slots, not the DPUs.
+            return (type, infos.Count);
+        }
+    }
+
+    public int SlotCount => executors.Values.Sum(e => e.Info.Slots);
+
+    public IDisposable Attach(Action<ITaskSlot> slotJoined)
+    {
+        lock (gate)
+        {
+            attached.Add(slotJoined);
+            foreach (var slot in executors.Values.SelectMany(e => e.Slots).Where(s => s.IsAlive)) slotJoined(slot);
+        }
+        return new Detach(() => { lock (gate) attached.Remove(slotJoined); });
+    }
+
+    private sealed class Detach(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
+    private async Task Watch()
+    {
+        var management = client.GetGrain<IManagementGrain>(0);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var hosts = await management.GetDetailedHosts(onlyActive: true).ConfigureAwait(false);
+                var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloName).ToHashSet(StringComparer.Ordinal);
+                foreach (var gone in executors.Keys.Where(k => !active.Contains(k)).ToList())
+                    Lose(gone);
+                foreach (var name in active.Where(n => !executors.ContainsKey(n)))
+                {
+                    var info = await client.GetGrain<IExecutorGrain>(name).Describe().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                    Join(name, info);
+                }
+            }
+            catch (Exception) when (!stop.IsCancellationRequested)
+            {
+                // A gateway that just died, or no member reachable for a moment: ask again on the next tick.
+            }
+            try { await Task.Delay(500, stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
+    }
+
+    private void Join(string name, ExecutorInfo info)
+    {
+        var executor = new Executor(name, info);
+        for (var i = 0; i < info.Slots; i++) executor.Slots.Add(new RemoteSlot(executor, i, client.GetGrain<IExecutorGrain>(name)));
+        lock (gate)
+        {
+            if (!executors.TryAdd(name, executor)) return;
+            foreach (var callback in attached)
+                foreach (var slot in executor.Slots) callback(slot);
+        }
+    }
+
+    /// <summary>Marks an executor as gone: its slots take no more tasks, and attempts running on it fail as lost.</summary>
+    internal void Lose(string name)
+    {
+        if (executors.TryRemove(name, out var executor)) executor.Lost.Cancel();
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        try { watcher.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        foreach (var name in executors.Keys.ToList()) Lose(name);
+        try { host.StopAsync().Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        host.Dispose();
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using Glint.Tests.Support;
+
+namespace Glint.Tests;
+
+/// <summary>Three executor processes on this machine, shared by the differential suites run in cluster mode.</summary>
+public sealed class ClusterFixture : IDisposable
+{
+    public TestCluster Cluster { get; } = new(executors: 3, prefix: "diff");
+
+    public void Dispose() => Cluster.Dispose();
+}
+
+[CollectionDefinition("cluster")]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
+
+/// <summary>
+/// The narrow, shuffle and SQL golden suites with their tasks on three executor processes (Orleans,
+/// membership in Redis): each must equal plain DuckDB exactly as in local mode.
+/// </summary>
+[Collection("cluster")]
+public sealed class ClusterDifferentialTests(ClusterFixture fixture)
+{
+    public static IEnumerable<object[]> Narrow => GoldenCase.Files("narrow").Select(f => new object[] { f });
+    public static IEnumerable<object[]> Wide => GoldenCase.Files("wide").Select(f => new object[] { f });
+    public static IEnumerable<object[]> Sql => SqlGolden.All().Select(q => new object[] { q.File, q.Name });
+
+    [Theory]
+    [MemberData(nameof(Narrow))]
+    public void Narrow_cases_equal_plain_DuckDB_on_executors(string file) =>
+        DifferentialTests.Check(GoldenCase.Load("narrow", file), 3, [], fixture.Cluster.Pool);
+
+    [Theory]
+    [MemberData(nameof(Wide))]
+    public void Shuffle_cases_equal_plain_DuckDB_on_executors(string file) =>
+        DifferentialTests.Check(GoldenCase.Load("wide", file), 3, new() { ["shuffle_partitions"] = "7" }, fixture.Cluster.Pool);
+
+    [Theory]
+    [MemberData(nameof(Sql))]
+    public void Sql_queries_equal_plain_DuckDB_on_executors(string file, string query) =>
+        SqlDifferentialTests.Check(SqlGolden.Find(file, query), 3, 7, null, fixture.Cluster.Pool);
+}
