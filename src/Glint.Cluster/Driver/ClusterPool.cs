@@ -29,14 +29,20 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         public ExecutorInfo Info { get; set; } = info;
         public CancellationTokenSource Lost { get; } = new();
         public List<RemoteSlot> Slots { get; } = [];
+        /// <summary>Heartbeats in a row this executor did not answer.</summary>
+        public int Missed { get; set; }
     }
+
+    /// <summary>How long the driver waits for an executor's heartbeat, and how many it may miss before it counts as lost.</summary>
+    private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(1.5);
+    private const int MissedHeartbeats = 2;
 
     private ClusterPool(IHost host, ClusterOptions options)
     {
         this.host = host;
         client = host.Services.GetRequiredService<IClusterClient>();
         Options = options;
-        Runner = new RemoteTaskRunner(client);
+        Runner = new RemoteTaskRunner(this);
         watcher = Task.Run(Watch);
     }
 
@@ -117,21 +123,46 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         {
             try
             {
-                var hosts = await management.GetDetailedHosts(onlyActive: true).ConfigureAwait(false);
+                // Membership says who joined and who was declared dead; the driver's own heartbeat (every
+                // executor's Describe, answered or not) notices a killed process sooner than the membership vote.
+                var hosts = await management.GetDetailedHosts(onlyActive: true).WaitAsync(HeartbeatTimeout * 2, stop.Token).ConfigureAwait(false);
                 var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloName).ToHashSet(StringComparer.Ordinal);
                 foreach (var gone in executors.Keys.Where(k => !active.Contains(k)).ToList())
                     Lose(gone);
-                foreach (var name in active.Where(n => !executors.ContainsKey(n)))
+                await Task.WhenAll(executors.Values.Select(Heartbeat)).ConfigureAwait(false);
+                foreach (var name in active.Where(n => !executors.ContainsKey(n) && !suspects.ContainsKey(n)))
                 {
-                    var info = await client.GetGrain<IExecutorGrain>(name).Describe().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                    Join(name, info);
+                    try
+                    {
+                        var info = await client.GetGrain<IExecutorGrain>(name).Describe().WaitAsync(HeartbeatTimeout, stop.Token).ConfigureAwait(false);
+                        Join(name, info);
+                    }
+                    catch (Exception) when (!stop.IsCancellationRequested) { } // not answering yet: next tick
                 }
+                // A lost executor that membership still lists is asked again only after a while.
+                foreach (var (name, since) in suspects.ToList())
+                    if (!active.Contains(name) || DateTime.UtcNow - since > TimeSpan.FromSeconds(30)) suspects.TryRemove(name, out _);
             }
             catch (Exception) when (!stop.IsCancellationRequested)
             {
                 // A gateway that just died, or no member reachable for a moment: ask again on the next tick.
             }
             try { await Task.Delay(500, stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, DateTime> suspects = new();
+
+    private async Task Heartbeat(Executor executor)
+    {
+        try
+        {
+            executor.Info = await client.GetGrain<IExecutorGrain>(executor.Name).Describe().WaitAsync(HeartbeatTimeout, stop.Token).ConfigureAwait(false);
+            executor.Missed = 0;
+        }
+        catch (Exception) when (!stop.IsCancellationRequested)
+        {
+            if (++executor.Missed >= MissedHeartbeats) Lose(executor.Name);
         }
     }
 
@@ -150,7 +181,9 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
     /// <summary>Marks an executor as gone: its slots take no more tasks, and attempts running on it fail as lost.</summary>
     internal void Lose(string name)
     {
-        if (executors.TryRemove(name, out var executor)) executor.Lost.Cancel();
+        if (!executors.TryRemove(name, out var executor)) return;
+        suspects[name] = DateTime.UtcNow;
+        executor.Lost.Cancel();
     }
 
     public void Dispose()

@@ -14,14 +14,13 @@ internal sealed class RemoteSlot(ClusterPool.Executor executor, int index, IExec
 }
 
 /// <summary>Sends a task attempt to the executor of its slot and waits for the reply, or for the executor to leave.</summary>
-internal sealed class RemoteTaskRunner(IClusterClient client) : ITaskRunner
+internal sealed class RemoteTaskRunner(ClusterPool pool) : ITaskRunner
 {
     public TaskResult Run(TaskSpec task, TaskAttemptId attempt, ITaskSlot slot, CancellationToken cancellation)
     {
-        _ = client;
         var remote = (RemoteSlot)slot;
         var lost = remote.Executor.Lost.Token;
-        if (lost.IsCancellationRequested) throw Lost(remote);
+        if (lost.IsCancellationRequested) throw Lost(remote, attempt);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lost);
         string reply;
         try
@@ -30,12 +29,14 @@ internal sealed class RemoteTaskRunner(IClusterClient client) : ITaskRunner
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !cancellation.IsCancellationRequested)
         {
-            throw Lost(remote);
+            throw Lost(remote, attempt);
         }
         catch (Exception e) when (e is not OperationCanceledException && e is not GlintException)
         {
             // The call itself failed: the executor's process is gone or unreachable (Orleans' SiloUnavailable,
-            // a dropped connection, a grain that can no longer be placed). Its attempt is lost, not failed.
+            // a dropped connection, a grain that can no longer be placed). Its attempt is lost, not failed, and
+            // its slots take no more tasks until the executor answers heartbeats again.
+            pool.Lose(remote.Executor.Name);
             throw new ExecutorLostException(remote.Executor.Name, $"executor {remote.Executor.Name} was lost while running {attempt}: {SlotScheduler.Describe(e)}");
         }
         var message = TaskMessages.DeserializeReply(reply);
@@ -44,6 +45,6 @@ internal sealed class RemoteTaskRunner(IClusterClient client) : ITaskRunner
             : throw new RemoteTaskException(message.Error ?? "task failed on its executor", message.Retryable);
     }
 
-    private static ExecutorLostException Lost(RemoteSlot slot) =>
-        new(slot.Executor.Name, $"executor {slot.Executor.Name} left the cluster while running a task");
+    private static ExecutorLostException Lost(RemoteSlot slot, TaskAttemptId attempt) =>
+        new(slot.Executor.Name, $"executor {slot.Executor.Name} was lost while running {attempt} (it stopped answering or left the cluster)");
 }
