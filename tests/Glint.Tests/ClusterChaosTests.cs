@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
+using Glint.Catalog;
+using Glint.Jobs;
 using Glint.Api;
 using Glint.Execution;
 using Glint.Tests.Support;
@@ -76,5 +79,54 @@ public sealed class ClusterChaosTests
         Assert.All(lost, a => Assert.Contains(summary.Attempts, b => b.Succeeded && b.Id.Task == a.Id.Task && b.Id.Attempt > a.Id.Attempt
                                                                    && !b.Slot.StartsWith(a.Slot.Split("-slot")[0] + "-", StringComparison.Ordinal)));
         Assert.True(lost.Count <= 10 * cluster.SlotsEach + 10, $"{lost.Count} attempts lost for 10 killed executors: a dead slot kept taking tasks");
+    }
+
+    [Fact]
+    public void Killing_the_driver_mid_run_leaves_the_target_and_the_bookmark_as_they_were()
+    {
+        using var dir = new TempFolder("chaos-driver");
+        Input(dir["in"]);
+        File.WriteAllText(dir["job.yaml"], """
+            name: digest
+            settings: { shuffle_partitions: 8, min_partitions: 40 }
+            sources:
+              src: { path: in }
+            transforms:
+              - { name: h, from: src, with_columns: { h: "md5(payload || md5(payload || md5(payload)))" } }
+              - { name: t, from: h, group_by: [k], agg: ["count(*) AS n", "min(h) AS first_h"] }
+            targets:
+              - { from: t, path: out, mode: append }
+            """);
+        Assert.Equal(0, GlintCli.Run(dir["home"], "job", "create", "digest", "--spec", dir["job.yaml"], "--bookmark", "enable").ExitCode);
+
+        using var cluster = new TestCluster(executors: 2, prefix: "driver");
+        string[] start = ["job", "start", "digest", "--cluster", cluster.Options.Name, "--membership", cluster.Options.Membership];
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
+        foreach (var a in start) info.ArgumentList.Add(a);
+        info.Environment["GLINT_HOME"] = dir["home"];
+        info.Environment[JobRunner.LeaseVariable] = "1";
+        using (var driver = Process.Start(info)!)
+        {
+            // Killed once the executors have run some of its tasks: mid-run, with staged files under the target.
+            var clock = Stopwatch.StartNew();
+            while (cluster.Pool.Executors.Sum(e => e.TasksRun) < 4 && clock.Elapsed < TimeSpan.FromSeconds(90) && !driver.HasExited) Thread.Sleep(50);
+            Assert.False(driver.HasExited, "the run ended before the driver could be killed");
+            driver.Kill(entireProcessTree: true);
+            driver.WaitForExit();
+        }
+        // Nothing of the killed run is visible: no data file, no manifest, no bookmark.
+        Assert.Empty(Directory.Exists(dir["out"]) ? Directory.GetFiles(dir["out"]) : []);
+        using (var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path))
+            Assert.Empty(store.Bookmarks("digest"));
+
+        Thread.Sleep(1500); // the killed run's 1-second lease runs out
+        var again = GlintCli.Run(dir["home"], start, new Dictionary<string, string> { [JobRunner.LeaseVariable] = "1" });
+        Assert.True(again.ExitCode == 0, again.All);
+        using var check = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        Assert.Equal([RunState.Succeeded, RunState.Failed], check.Runs("digest").Select(r => r.State));
+        Assert.Equal(check.Runs("digest")[0].RunId, Assert.Single(check.Bookmarks("digest")).RunId);
+        var written = Reference.Query($"SELECT count(*), sum(n)::BIGINT FROM read_parquet('{dir["out"]}/*.parquet')")[0];
+        Assert.Equal((500L, 2_000_000L), (Convert.ToInt64(written[0]), Convert.ToInt64(written[1])));
     }
 }

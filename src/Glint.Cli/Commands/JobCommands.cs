@@ -154,10 +154,24 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
         [CommandOption("--arg <KEY=VALUE>")]
         [Description("An argument for this run (overrides the job's default); may repeat.")]
         public string[] Arguments { get; init; } = [];
+
+        [CommandOption("--cluster <NAME>")]
+        [Description("Run the tasks on the executors of this cluster instead of in this process.")]
+        public string? Cluster { get; init; }
+
+        [CommandOption("--membership <REDIS>")]
+        [Description("The cluster's membership store, Redis host:port (default $GLINT_CLUSTER_MEMBERSHIP).")]
+        public string? Membership { get; init; }
+
+        [CommandOption("--executors <N>")]
+        [Description("With --cluster: wait (up to 60 s) until at least N executors have joined (default 1).")]
+        public int Executors { get; init; } = 1;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        var pool = settings.Cluster is null ? null
+            : ClusterConnections.Connect(Glint.Cluster.ClusterOptions.From(settings.Cluster, settings.Membership), settings.Executors);
         var jobs = settings.Jobs(out var store);
         using (store)
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
@@ -166,7 +180,7 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
             Console.CancelKeyPress += onCancel;
             try
             {
-                var runner = new JobRunner(jobs, new SessionOptions { Metastore = settings.Metastore });
+                var runner = new JobRunner(jobs, new SessionOptions { Metastore = settings.Metastore, Pool = pool });
                 var run = runner.Start(settings.Name, JobStoreSettings.Pairs(settings.Arguments, "--arg"), cancel.Token,
                     started: r => AnsiConsole.MarkupLineInterpolated($"job [bold]{r.Job}[/] run {r.RunId} (attempt {r.Attempt}) RUNNING"));
                 RunsCommand.Print([run]);
