@@ -15,6 +15,23 @@ internal static class ClusterConnections
         return pool;
     }
 
+    /// <summary>A pool whose executors this process starts (as glint executor processes) and stops, at most <paramref name="workers"/>.</summary>
+    public static ClusterPool AutoScaled(ClusterOptions options, Glint.Execution.WorkerType type, int workers, string home)
+    {
+        if (type.Name == "local") type = Glint.Execution.WorkerType.G1X;
+        var provider = new LocalProcessProvider(Command(), options, type, type.VCpus, home);
+        var pool = ClusterPool.Connect(options, 0, TimeSpan.FromSeconds(60), new AutoScaling(workers, provider, TimeSpan.FromSeconds(5)));
+        lock (Open) Open.Add(pool);
+        return pool;
+    }
+
+    /// <summary>How to start this same glint: its apphost, or dotnet with its assembly.</summary>
+    private static string[] Command()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(ClusterConnections).Assembly.Location] : [process];
+    }
+
     public static void CloseAll()
     {
         lock (Open)

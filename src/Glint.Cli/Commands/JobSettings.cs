@@ -53,10 +53,16 @@ public class PoolSettings : CommandSettings
     /// <summary>The options with the cluster's executors as the pool, when --cluster is given.</summary>
     internal SessionOptions WithCluster(SessionOptions options)
     {
-        if (Cluster is null) return options;
+        if (Cluster is null)
+            return options.Settings.EnableAutoScaling
+                ? throw new ConfigException("enable_auto_scaling", "enable_auto_scaling starts executors of a cluster: give --cluster <name> (and --membership)")
+                : options;
+        var cluster = Glint.Cluster.ClusterOptions.From(Cluster, Membership);
+        if (options.Settings.EnableAutoScaling)
+            return options with { Pool = ClusterConnections.AutoScaled(cluster, options.WorkerType, options.NumberOfWorkers, options.Home) };
         if (Workers is not null || WorkerType is not null)
-            throw new ConfigException("--cluster", "--workers and --worker-type size the local pool; in a cluster the executors bring their own (glint executor --worker-type …)");
-        return options with { Pool = ClusterConnections.Connect(Glint.Cluster.ClusterOptions.From(Cluster, Membership), Executors) };
+            throw new ConfigException("--cluster", "--workers and --worker-type size the local pool; in a cluster the executors bring their own (glint executor --worker-type …), unless enable_auto_scaling starts them");
+        return options with { Pool = ClusterConnections.Connect(cluster, Executors) };
     }
 
     /// <summary>--set key=value options as settings pairs.</summary>

@@ -17,7 +17,10 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
     private readonly IHost host;
     private readonly IClusterClient client;
     private readonly ConcurrentDictionary<string, Executor> executors = new();
-    private readonly List<Action<ITaskSlot>> attached = [];
+    private readonly List<Attachment> attached = [];
+    private readonly List<(string Name, DateTime Since, DateTime Until, double Dpus)> departed = [];
+    private readonly AutoScaling? scaling;
+    private readonly ConcurrentDictionary<string, DateTime> starting = new();
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task watcher;
@@ -27,6 +30,13 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
     {
         public string Name { get; } = name;
         public ExecutorInfo Info { get; set; } = info;
+        /// <summary>Since when it counts for the meter: when the scaler asked for it, else when the driver first saw it.</summary>
+        public DateTime Since { get; init; } = DateTime.UtcNow;
+        public bool StartedByScaler { get; init; }
+        public double Dpus => WorkerType.Parse(Info.WorkerType).Dpus;
+        /// <summary>Attempts this driver has running on it now.</summary>
+        public int InFlight;
+        public DateTime IdleSince { get; set; } = DateTime.UtcNow;
         public CancellationTokenSource Lost { get; } = new();
         public List<RemoteSlot> Slots { get; } = [];
         /// <summary>Heartbeats in a row this executor did not answer.</summary>
@@ -37,9 +47,10 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
     private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(1.5);
     private const int MissedHeartbeats = 2;
 
-    private ClusterPool(IHost host, ClusterOptions options)
+    private ClusterPool(IHost host, ClusterOptions options, AutoScaling? scaling)
     {
         this.host = host;
+        this.scaling = scaling;
         client = host.Services.GetRequiredService<IClusterClient>();
         Options = options;
         Runner = new RemoteTaskRunner(this);
@@ -50,8 +61,12 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
     public ITaskRunner Runner { get; }
 
     /// <summary>Connects to the cluster; waits up to <paramref name="wait"/> for at least <paramref name="executors"/> executors.</summary>
-    public static ClusterPool Connect(ClusterOptions options, int executors = 1, TimeSpan? wait = null)
+    public static ClusterPool Connect(ClusterOptions options, int executors = 1, TimeSpan? wait = null, AutoScaling? scaling = null)
     {
+        // An auto-scaled pool keeps one executor (as Glue keeps one worker): it is started first, and the client joins through it.
+        var first = scaling?.Provider.Start();
+        var patience = wait ?? TimeSpan.FromSeconds(30);
+        var connectUntil = DateTime.UtcNow + patience;
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => ClusterHosting.Quiet(l, Microsoft.Extensions.Logging.LogLevel.Error))
             .UseOrleansClient(c =>
@@ -59,6 +74,13 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
                 c.UseRedisClustering(options.Membership);
                 ClusterHosting.Common(c.Services, options);
                 c.Configure<Orleans.Configuration.GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+                // Until a first executor (gateway) is up, retry for as long as the caller waits, not Orleans' default of minutes.
+                c.UseConnectionRetryFilter(async (_, token) =>
+                {
+                    if (DateTime.UtcNow > connectUntil) return false;
+                    await Task.Delay(250, token).ConfigureAwait(false);
+                    return true;
+                });
             })
             .Build();
         try
@@ -68,10 +90,16 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         catch (Exception e)
         {
             host.Dispose();
+            scaling?.Provider.Dispose();
             throw new ConfigException("--cluster", $"cannot join cluster '{options.Name}' through {options.Membership}: {SlotScheduler.Describe(e)} (is an executor running? glint executor --cluster {options.Name} …)");
         }
-        var pool = new ClusterPool(host, options);
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(30));
+        var pool = new ClusterPool(host, options, scaling);
+        if (first is not null)
+        {
+            pool.starting[first] = DateTime.UtcNow;
+            executors = 1;
+        }
+        var deadline = DateTime.UtcNow + patience;
         while (pool.ExecutorCount < executors && DateTime.UtcNow < deadline) Thread.Sleep(100);
         if (pool.ExecutorCount < executors)
         {
@@ -101,19 +129,41 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
 
     public int SlotCount => executors.Values.Sum(e => e.Info.Slots);
 
-    public IDisposable Attach(Action<ITaskSlot> slotJoined)
+    public IPoolAttachment Attach(IScheduledRun run)
     {
+        var attachment = new Attachment(this, run);
         lock (gate)
         {
-            attached.Add(slotJoined);
-            foreach (var slot in executors.Values.SelectMany(e => e.Slots).Where(s => s.IsAlive)) slotJoined(slot);
+            attached.Add(attachment);
+            foreach (var slot in executors.Values.SelectMany(e => e.Slots).Where(s => s.IsAlive)) run.AddSlot(slot);
         }
-        return new Detach(() => { lock (gate) attached.Remove(slotJoined); });
+        return attachment;
     }
 
-    private sealed class Detach(Action action) : IDisposable
+    /// <summary>One run served by the pool, from when it attached until it was disposed.</summary>
+    private sealed class Attachment(ClusterPool pool, IScheduledRun run) : IPoolAttachment
     {
-        public void Dispose() => action();
+        public IScheduledRun Run { get; } = run;
+        public DateTime From { get; } = DateTime.UtcNow;
+        public DateTime? To { get; private set; }
+
+        /// <summary>With auto scaling: every executor's seconds within the run (from its start request) × its DPUs.</summary>
+        public double? MeteredDpuSeconds => pool.scaling is null ? null : pool.Metered(From, To ?? DateTime.UtcNow);
+
+        public void Dispose()
+        {
+            To ??= DateTime.UtcNow;
+            lock (pool.gate) pool.attached.Remove(this);
+        }
+    }
+
+    private double Metered(DateTime from, DateTime to)
+    {
+        static double Overlap(DateTime since, DateTime until, DateTime from, DateTime to) =>
+            Math.Max(0, ((until < to ? until : to) - (since > from ? since : from)).TotalSeconds);
+        lock (gate)
+            return departed.Sum(d => Overlap(d.Since, d.Until, from, to) * d.Dpus)
+                   + executors.Values.Sum(e => Overlap(e.Since, DateTime.UtcNow, from, to) * e.Dpus);
     }
 
     private async Task Watch()
@@ -139,6 +189,7 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
                     }
                     catch (Exception) when (!stop.IsCancellationRequested) { } // not answering yet: next tick
                 }
+                if (scaling is not null) Scale(scaling);
                 // A lost executor that membership still lists is asked again only after a while.
                 foreach (var (name, since) in suspects.ToList())
                     if (!active.Contains(name) || DateTime.UtcNow - since > TimeSpan.FromSeconds(30)) suspects.TryRemove(name, out _);
@@ -166,15 +217,46 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         }
     }
 
+    /// <summary>
+    /// Auto scaling: start executors while the attached runs have more tasks (queued and running) than
+    /// the slots there are and are coming, up to the maximum; stop one that has been idle for the idle
+    /// timeout once the others can take what is left.
+    /// </summary>
+    private void Scale(AutoScaling scaling)
+    {
+        int demand;
+        lock (gate) demand = attached.Sum(a => a.Run.Queued + a.Run.Running);
+        foreach (var (name, at) in starting.ToList())
+            if (executors.ContainsKey(name) || DateTime.UtcNow - at > TimeSpan.FromSeconds(60)) starting.TryRemove(name, out _);
+        var count = executors.Count + starting.Count;
+        var per = Math.Max(1, scaling.Provider.SlotsPerExecutor);
+        var missing = Math.Min(scaling.MaxExecutors - count, (demand - count * per + per - 1) / per);
+        for (var i = 0; i < missing; i++) starting[scaling.Provider.Start()] = DateTime.UtcNow;
+        foreach (var e in executors.Values)
+            if (Volatile.Read(ref e.InFlight) > 0) e.IdleSince = DateTime.UtcNow;
+        var idle = executors.Values.Where(e => e.StartedByScaler || scaling.Provider.Owns(e.Name))
+            .Where(e => Volatile.Read(ref e.InFlight) == 0 && DateTime.UtcNow - e.IdleSince >= scaling.IdleTimeout)
+            .OrderBy(e => e.IdleSince).FirstOrDefault();
+        if (idle is not null && executors.Count > 1 && demand <= (executors.Count - 1) * per)
+        {
+            Lose(idle.Name);
+            scaling.Provider.Stop(idle.Name);
+        }
+    }
+
     private void Join(string name, ExecutorInfo info)
     {
-        var executor = new Executor(name, info);
+        var executor = new Executor(name, info)
+        {
+            Since = starting.TryGetValue(name, out var requested) ? requested : DateTime.UtcNow,
+            StartedByScaler = scaling?.Provider.Owns(name) ?? false,
+        };
         for (var i = 0; i < info.Slots; i++) executor.Slots.Add(new RemoteSlot(executor, i, client.GetGrain<IExecutorGrain>(name)));
         lock (gate)
         {
             if (!executors.TryAdd(name, executor)) return;
-            foreach (var callback in attached)
-                foreach (var slot in executor.Slots) callback(slot);
+            foreach (var attachment in attached)
+                foreach (var slot in executor.Slots) attachment.Run.AddSlot(slot);
         }
     }
 
@@ -183,6 +265,7 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
     {
         if (!executors.TryRemove(name, out var executor)) return;
         suspects[name] = DateTime.UtcNow;
+        lock (gate) departed.Add((name, executor.Since, DateTime.UtcNow, executor.Dpus));
         executor.Lost.Cancel();
     }
 
@@ -191,6 +274,7 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         stop.Cancel();
         try { watcher.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
         foreach (var name in executors.Keys.ToList()) Lose(name);
+        scaling?.Provider.Dispose();
         try { host.StopAsync().Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
         host.Dispose();
         stop.Dispose();

@@ -23,6 +23,7 @@ internal sealed class RemoteTaskRunner(ClusterPool pool) : ITaskRunner
         if (lost.IsCancellationRequested) throw Lost(remote, attempt);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lost);
         string reply;
+        Interlocked.Increment(ref remote.Executor.InFlight);
         try
         {
             reply = remote.Grain.Run(TaskMessages.Serialize(task), attempt.ToString()).WaitAsync(either.Token).GetAwaiter().GetResult();
@@ -38,6 +39,11 @@ internal sealed class RemoteTaskRunner(ClusterPool pool) : ITaskRunner
             // its slots take no more tasks until the executor answers heartbeats again.
             pool.Lose(remote.Executor.Name);
             throw new ExecutorLostException(remote.Executor.Name, $"executor {remote.Executor.Name} was lost while running {attempt}: {SlotScheduler.Describe(e)}");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref remote.Executor.InFlight);
+            remote.Executor.IdleSince = DateTime.UtcNow;
         }
         var message = TaskMessages.DeserializeReply(reply);
         return message.Succeeded

@@ -34,6 +34,8 @@ public sealed record GlintSettings
     public double SkewFactor { get; init; } = 5;
     /// <summary>… and above this many bytes (spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes).</summary>
     public long SkewThreshold { get; init; } = 256L << 20;
+    /// <summary>In cluster mode, start executors as tasks wait and stop idle ones, number_of_workers being the most (Glue's --enable-auto-scaling).</summary>
+    public bool EnableAutoScaling { get; init; }
     /// <summary>Price of one node-hour of an always-on cluster (a 4 vCPU / 16 GB node, EC2 plus EMR), for the advisor's comparison.</summary>
     public double DollarsPerNodeHour { get; init; } = 0.24;
     /// <summary>Largest estimated input of a join side that is broadcast instead of shuffled; -1 turns broadcasting off.</summary>
@@ -63,7 +65,7 @@ public sealed record GlintSettings
         "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
         "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
         "s3_endpoint", "s3_region", "s3_path_style", "s3_profile", "scratch",
-        "adaptive_enabled", "advisory_partition_size", "skew_factor", "skew_threshold", "node_hour_price",
+        "adaptive_enabled", "advisory_partition_size", "skew_factor", "skew_threshold", "node_hour_price", "enable_auto_scaling",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -84,6 +86,7 @@ public sealed record GlintSettings
         "collect_max_rows" => this with { CollectMaxRows = Int(key, value, 1) },
         "shuffle_partitions" => this with { ShufflePartitions = value.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : (int)Int(key, value, 1) },
         "adaptive_enabled" => this with { AdaptiveEnabled = Bool(key, value) },
+        "enable_auto_scaling" => this with { EnableAutoScaling = Bool(key, value) },
         "advisory_partition_size" => this with { AdvisoryPartitionSize = Positive(key, Bytes.Parse(key, value)) },
         "skew_factor" => this with { SkewFactor = Number(key, value) },
         "skew_threshold" => this with { SkewThreshold = Bytes.Parse(key, value) },

@@ -25,14 +25,33 @@ public interface IWorkerPool
     /// <summary>What runs a task on one of this pool's slots.</summary>
     ITaskRunner Runner { get; }
 
-    /// <summary>Hands the pool's slots to a run's scheduler, now and as they join; returns what stops that.</summary>
-    IDisposable Attach(Action<ITaskSlot> slotJoined);
+    /// <summary>Hands the pool's slots to a run's scheduler, now and as they join, until the attachment is disposed.</summary>
+    IPoolAttachment Attach(IScheduledRun run);
 
     /// <summary>The pool's worker type and number of workers now, for the meter.</summary>
     (WorkerType Type, int Workers) Size { get; }
 
     /// <summary>Slots the pool offers now, for planning (splits aim at a few tasks per slot).</summary>
     int SlotCount { get; }
+}
+
+/// <summary>What a pool sees of a run it serves: where to add slots, and how much work waits (for auto scaling).</summary>
+public interface IScheduledRun
+{
+    void AddSlot(ITaskSlot slot);
+
+    /// <summary>Tasks queued and not yet on a slot.</summary>
+    int Queued { get; }
+
+    /// <summary>Tasks running on a slot now.</summary>
+    int Running { get; }
+}
+
+/// <summary>A pool serving one run; disposing it stops handing the run slots.</summary>
+public interface IPoolAttachment : IDisposable
+{
+    /// <summary>DPU-seconds the run used, metered from each executor's active time, when the pool scales (auto scaling); null when it is a fixed pool billed as workers × wall time.</summary>
+    double? MeteredDpuSeconds { get; }
 }
 
 /// <summary>Observes a run as it goes (progress bars, logs, tests).</summary>

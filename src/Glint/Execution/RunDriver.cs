@@ -64,7 +64,7 @@ internal sealed class RunDriver(SessionOptions options)
         var dpus = workers * workerType.Dpus;
         if (cap is { } c && dpus > 0) capped.CancelAfter(TimeSpan.FromSeconds(c / dpus));
         var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
-        var attached = options.Pool?.Attach(scheduler.AddSlot);
+        var attached = options.Pool?.Attach(scheduler);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
         var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
         var stageSummaries = new List<StageSummary>();
@@ -130,6 +130,7 @@ internal sealed class RunDriver(SessionOptions options)
                 plan.Stages.Where(s => s.Sink is TargetSink or DatabaseTargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
             {
+                MeteredDpuSeconds = attached?.MeteredDpuSeconds,
                 DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
                 ErrorRecords = errorCount,
                 ErrorFile = errorFile,

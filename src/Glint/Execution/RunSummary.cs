@@ -40,7 +40,11 @@ public sealed record RunSummary(
     public long BytesWritten => Targets.Sum(t => t.BytesWritten);
     /// <summary>Bytes written by shuffle map tasks (what moved between stages).</summary>
     public long ShuffleBytes => Stages.Sum(s => s.Buckets.Sum(b => b.Bytes));
-    public double DpuSeconds => Meter.DpuSeconds(WorkerType, Workers, Wall);
+    public double DpuSeconds => MeteredDpuSeconds is { } metered
+        ? Math.Max(metered, WorkerType.Dpus * Meter.MinimumBilledSeconds)
+        : Meter.DpuSeconds(WorkerType, Workers, Wall);
+    /// <summary>For an auto-scaled pool: each executor's active seconds × its DPUs, as Glue bills auto-scaled runs (at least one worker for a minute).</summary>
+    public double? MeteredDpuSeconds { get; init; }
     /// <summary>Input rows that were rejected as malformed instead of failing the run (CSV with on_error: record).</summary>
     public long ErrorRecords { get; init; }
     /// <summary>The JSON-lines file holding the run's error records, when it had any.</summary>

@@ -9,7 +9,7 @@ namespace Glint.Execution;
 /// largest tasks go first; failed attempts are retried up to the limit. The scheduler sees tasks as
 /// opaque work: the runner decides what a task does.
 /// </summary>
-public sealed class SlotScheduler : IDisposable
+public sealed class SlotScheduler : IScheduledRun, IDisposable
 {
     private sealed class Batch(int count)
     {
@@ -58,6 +58,11 @@ public sealed class SlotScheduler : IDisposable
         }
     }
 
+    private int running;
+
+    public int Queued => queue.Count;
+    public int Running => Volatile.Read(ref running);
+
     /// <summary>Every attempt run so far, in completion order.</summary>
     public IReadOnlyCollection<TaskAttemptRecord> Attempts => attempts;
 
@@ -90,7 +95,9 @@ public sealed class SlotScheduler : IDisposable
                     try { queue.Add((task, attempt, batch)); } catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { }
                     return;
                 }
-                RunAttempt(slot, task, attempt, batch);
+                Interlocked.Increment(ref running);
+                try { RunAttempt(slot, task, attempt, batch); }
+                finally { Interlocked.Decrement(ref running); }
                 if (!slot.IsAlive) return;
             }
         }
