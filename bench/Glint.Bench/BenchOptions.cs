@@ -32,7 +32,7 @@ internal static class BenchArguments
                 "--scale" => o with { Scale = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--shuffle-partitions" => o with { ShufflePartitions = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--queries" => o with { Queries = [.. value.Split(',').Select(q => int.Parse(q, CultureInfo.InvariantCulture))] },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,d,e,advisor,tpch,catalog,jdbc,a-s3 --scale SF --shuffle-partitions N --queries 1,2"),
+                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,d,e,advisor,cluster,tpch,catalog,jdbc,a-s3 --scale SF --shuffle-partitions N --queries 1,2"),
             };
             i++;
         }

@@ -26,6 +26,7 @@ if (options.Scenarios.Contains("jdbc")) DatabaseBench.Run(options, duckdb);
 if (options.Scenarios.Contains("a-s3")) ObjectStoreBench.Run(options, duckdb);
 if (options.Scenarios.Contains("e")) AdaptiveBench.Skew(options, duckdb);
 if (options.Scenarios.Contains("advisor")) AdaptiveBench.Advisor(options, duckdb);
+if (options.Scenarios.Contains("cluster")) ClusterBench.Run(options, duckdb);
 return 0;
 
 static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)

@@ -71,6 +71,8 @@ app.Configure(config =>
         cluster.SetDescription("A cluster of executors.");
         cluster.AddCommand<ClusterStatusCommand>("status").WithDescription("List the executors: worker types, slots, slots in use, health.")
             .WithExample("cluster", "status", "--cluster", "etl", "--membership", "127.0.0.1:6379");
+        cluster.AddCommand<ClusterSecretCommand>("secret").WithDescription("Create a cluster secret: with it, members and drivers talk TLS and accept only each other.")
+            .WithExample("cluster", "secret", "--cluster", "etl", "--out", "etl.secret");
     });
     config.AddCommand<DemoCommand>("demo").WithDescription("Generate a sample dataset and run the sample job end to end.")
         .WithExample("demo");

@@ -31,6 +31,29 @@ internal static class ClusterHosting
         services.Configure<ClusterMembershipOptions>(FastMembership);
     }
 
+    /// <summary>Mutual TLS with the cluster's secret certificate, pinned: a peer presenting any other certificate is refused.</summary>
+    public static void Tls(ISiloBuilder silo, ClusterOptions cluster)
+    {
+        if (cluster.Secret is not { } path) return;
+        var certificate = ClusterSecret.Load(path);
+        silo.UseTls(certificate, o => Pin(o, certificate));
+    }
+
+    public static void Tls(IClientBuilder client, ClusterOptions cluster)
+    {
+        if (cluster.Secret is not { } path) return;
+        var certificate = ClusterSecret.Load(path);
+        client.UseTls(certificate, o => Pin(o, certificate));
+    }
+
+    private static void Pin(Orleans.Connections.Security.TlsOptions options, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        options.RemoteCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+        options.ClientCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+        options.RemoteCertificateValidation = (remote, _, _) => remote is not null && remote.Thumbprint == certificate.Thumbprint;
+        options.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = ClusterSecret.HostName;
+    }
+
     /// <summary>Orleans logs warnings and errors only, to standard error, so a driver's terminal output stays its own.</summary>
     public static void Quiet(ILoggingBuilder logging, LogLevel level = LogLevel.Warning)
     {

@@ -23,7 +23,35 @@ public class ClusterSettings : CommandSettings
     [Description("The cluster's membership store, Redis host:port (default $GLINT_CLUSTER_MEMBERSHIP).")]
     public string? Membership { get; init; }
 
-    public ClusterOptions Options() => ClusterOptions.From(Cluster, Membership);
+    [CommandOption("--secret <FILE>")]
+    [Description("The cluster secret (glint cluster secret): members and drivers talk TLS and accept only peers holding it (default $GLINT_CLUSTER_SECRET).")]
+    public string? Secret { get; init; }
+
+    public ClusterOptions Options() => ClusterOptions.From(Cluster, Membership, Secret);
+}
+
+/// <summary><c>glint cluster secret --cluster &lt;name&gt; --out &lt;file&gt;</c>: a new cluster secret.</summary>
+public sealed class ClusterSecretCommand : Command<ClusterSecretCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--cluster <NAME>")]
+        [Description("The cluster the secret is for (written into the certificate).")]
+        public string Cluster { get; init; } = "glint";
+
+        [CommandOption("--out <FILE>")]
+        [Description("Where to write the secret (a PKCS#12 file, readable by its owner only).")]
+        public string? Out { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Out)) throw new ConfigException("--out", "glint cluster secret needs --out <file>");
+        if (File.Exists(settings.Out)) throw new ConfigException("--out", $"{settings.Out} exists; a new secret would lock out every member holding the old one");
+        ClusterSecret.Create(settings.Out, settings.Cluster);
+        AnsiConsole.MarkupLineInterpolated($"wrote the secret of cluster {settings.Cluster} to {settings.Out}; give it (--secret or {ClusterSecret.Variable}) to every executor and driver");
+        return 0;
+    }
 }
 
 /// <summary><c>glint executor --cluster &lt;name&gt; --worker-type G.1X [--slots N]</c>: an executor process, until stopped.</summary>

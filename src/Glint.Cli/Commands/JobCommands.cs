@@ -166,12 +166,16 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
         [CommandOption("--executors <N>")]
         [Description("With --cluster: wait (up to 60 s) until at least N executors have joined (default 1).")]
         public int Executors { get; init; } = 1;
+
+        [CommandOption("--secret <FILE>")]
+        [Description("With --cluster: the cluster secret (default $GLINT_CLUSTER_SECRET).")]
+        public string? Secret { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var pool = settings.Cluster is null ? null
-            : ClusterConnections.Connect(Glint.Cluster.ClusterOptions.From(settings.Cluster, settings.Membership), settings.Executors);
+            : ClusterConnections.Connect(Glint.Cluster.ClusterOptions.From(settings.Cluster, settings.Membership, settings.Secret), settings.Executors);
         var jobs = settings.Jobs(out var store);
         using (store)
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation))

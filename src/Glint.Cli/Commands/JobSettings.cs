@@ -48,6 +48,10 @@ public class PoolSettings : CommandSettings
     [Description("With --cluster: wait (up to 60 s) until at least N executors have joined before running (default 1).")]
     public int Executors { get; init; } = 1;
 
+    [CommandOption("--secret <FILE>")]
+    [Description("With --cluster: the cluster secret (default $GLINT_CLUSTER_SECRET).")]
+    public string? Secret { get; init; }
+
     public IEnumerable<KeyValuePair<string, string>> Overrides() => Overrides(Set);
 
     /// <summary>The options with the cluster's executors as the pool, when --cluster is given.</summary>
@@ -57,7 +61,7 @@ public class PoolSettings : CommandSettings
             return options.Settings.EnableAutoScaling
                 ? throw new ConfigException("enable_auto_scaling", "enable_auto_scaling starts executors of a cluster: give --cluster <name> (and --membership)")
                 : options;
-        var cluster = Glint.Cluster.ClusterOptions.From(Cluster, Membership);
+        var cluster = Glint.Cluster.ClusterOptions.From(Cluster, Membership, Secret);
         if (options.Settings.EnableAutoScaling)
             return options with { Pool = ClusterConnections.AutoScaled(cluster, options.WorkerType, options.NumberOfWorkers, options.Home) };
         if (Workers is not null || WorkerType is not null)

@@ -39,6 +39,11 @@ public sealed class LocalProcessProvider(string[] command, ClusterOptions cluste
                      "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", name,
                      "--scratch", Path.Combine(home, "executors", name) })
             info.ArgumentList.Add(a);
+        if (cluster.Secret is { } secret)
+        {
+            info.ArgumentList.Add("--secret");
+            info.ArgumentList.Add(secret);
+        }
         info.Environment["GLINT_HOME"] = home;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };

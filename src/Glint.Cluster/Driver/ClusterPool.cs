@@ -72,6 +72,7 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
             .UseOrleansClient(c =>
             {
                 c.UseRedisClustering(options.Membership);
+                ClusterHosting.Tls(c, options);
                 ClusterHosting.Common(c.Services, options);
                 c.Configure<Orleans.Configuration.GatewayOptions>(g => g.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
                 // Until a first executor (gateway) is up, retry for as long as the caller waits, not Orleans' default of minutes.

@@ -25,6 +25,7 @@ public static class ExecutorHost
             .UseOrleans(silo =>
             {
                 silo.UseRedisClustering(options.Cluster.Membership);
+                ClusterHosting.Tls(silo, options.Cluster);
                 ClusterHosting.Common(silo.Services, options.Cluster);
                 silo.Configure<SiloOptions>(o => o.SiloName = options.Name);
                 silo.Configure<EndpointOptions>(o =>

@@ -15,9 +15,9 @@ public sealed class TestCluster : IDisposable
     private readonly string home;
     private int next;
 
-    public TestCluster(int executors, int slotsEach = 1, string prefix = "test")
+    public TestCluster(int executors, int slotsEach = 1, string prefix = "test", string? secret = null)
     {
-        Options = new ClusterOptions($"{prefix}-{Guid.NewGuid():N}"[..24], Membership);
+        Options = new ClusterOptions($"{prefix}-{Guid.NewGuid():N}"[..24], Membership) { Secret = secret };
         home = Path.Combine(Path.GetTempPath(), "glint-tests", Options.Name);
         SlotsEach = slotsEach;
         for (var i = 0; i < executors; i++) Start();
@@ -44,6 +44,11 @@ public sealed class TestCluster : IDisposable
         foreach (var a in new[] { "executor", "--cluster", Options.Name, "--membership", Options.Membership, "--worker-type", "G.025X",
                      "--slots", SlotsEach.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", name, "--scratch", Path.Combine(home, name) })
             info.ArgumentList.Add(a);
+        if (Options.Secret is { } secret)
+        {
+            info.ArgumentList.Add("--secret");
+            info.ArgumentList.Add(secret);
+        }
         info.Environment["GLINT_HOME"] = home;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
