@@ -44,6 +44,14 @@ if ! GLINT_TEST_REDIS=$(scripts/redis.sh start "$redisdir"); then
   exit 1
 fi
 export GLINT_TEST_REDIS
+
+# Debian's Chromium for the browser tests (Playwright drives it headless).
+if ! GLINT_TEST_CHROMIUM=$(scripts/chromium.sh); then
+  echo "could not install chromium"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GLINT_TEST_CHROMIUM
 trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; scripts/redis.sh stop "$redisdir"; rm -f "$log"' EXIT
 dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -52,6 +52,10 @@ app.Configure(config =>
         runs.AddCommand<RunShowCommand>("show").WithDescription("A run and every one of its task attempts; --plan for the plan as executed.")
             .WithExample("runs", "show", "run-20261125-101500-1a2b3c", "--plan");
     });
+    config.AddCommand<UiCommand>("ui").WithDescription("Serve the web console (jobs, runs, live runs, reports, catalog, bookmarks) on 127.0.0.1.")
+        .WithExample("ui", "--port", "4040");
+    config.AddCommand<ReportCommand>("report").WithDescription("Write a recorded run as one self-contained HTML page: summary, stage graph, task timeline, durations, slot use.")
+        .WithExample("report", "run-20261125-101500-1a2b3c", "-o", "report.html");
     config.AddCommand<AdviseCommand>("advise").WithDescription("Replay a run on other worker types and counts: predicted wall time, DPU-seconds and cost; the cheapest within --deadline.")
         .WithExample("advise", "run-20261125-101500-1a2b3c", "--deadline", "10m");
     config.AddBranch("bookmark", bookmark =>

@@ -21,6 +21,9 @@ public sealed class ClusterSecurityTests
         var session = new GlintSession(new SessionOptions { Home = dir["home"], Pool = cluster.Pool });
         var rows = session.Read.Parquet(Datasets.Path("sales_parquet")).Filter("qty > 2").Count();
         Assert.Equal(Convert.ToInt64(Reference.Query($"SELECT count(*) FROM {Datasets.ReferenceScan("sales_parquet")} WHERE qty > 2")[0][0]), rows);
+        // The executors' counters reach the driver with their next heartbeat (every half second).
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!cluster.Pool.Executors.Any(e => e.TasksRun > 0) && DateTime.UtcNow < until) Thread.Sleep(100);
         Assert.Contains(cluster.Pool.Executors, e => e.TasksRun > 0);
 
         // Without the secret, or with another cluster's, the TLS handshake fails: no executor is reachable.

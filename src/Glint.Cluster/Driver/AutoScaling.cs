@@ -22,11 +22,24 @@ public interface IExecutorProvider : IDisposable
 }
 
 /// <summary>Starts <c>glint executor</c> processes on this machine; stops them with SIGTERM (they leave the cluster cleanly).</summary>
-public sealed class LocalProcessProvider(string[] command, ClusterOptions cluster, WorkerType type, int slots, string home) : IExecutorProvider
+public sealed class LocalProcessProvider(string[] command, ClusterOptions cluster, WorkerType type, int slots, string home, string? namePrefix = null)
+    : IExecutorProvider
 {
     private readonly ConcurrentDictionary<string, Process> processes = new();
-    private readonly string prefix = $"auto-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..4]}";
+    private readonly string prefix = namePrefix ?? $"auto-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..4]}";
     private int next;
+
+    /// <summary>The executors this provider started that still run.</summary>
+    public IReadOnlyCollection<string> Running => [.. processes.Where(p => !p.Value.HasExited).Select(p => p.Key)];
+
+    /// <summary>SIGKILL: the executor leaves without a word, its running tasks die with it (chaos tests).</summary>
+    public void Kill(string name)
+    {
+        if (!processes.TryRemove(name, out var process)) return;
+        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        process.WaitForExit(10_000);
+        process.Dispose();
+    }
 
     public int SlotsPerExecutor => slots;
 

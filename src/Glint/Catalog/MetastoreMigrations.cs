@@ -101,5 +101,8 @@ internal static class MetastoreMigrations
         (5, """
             ALTER TABLE glint_task_attempts ADD COLUMN input_bytes BIGINT NULL;
             """),
+        (6, """
+            ALTER TABLE glint_task_attempts ADD COLUMN description TEXT NULL;
+            """),
     ];
 }

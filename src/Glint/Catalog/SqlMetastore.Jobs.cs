@@ -87,11 +87,11 @@ public sealed partial class SqlMetastore
     {
         foreach (var a in attempts ?? [])
             Exec(c.Connection, c.Transaction, """
-                INSERT INTO glint_task_attempts (run_id, attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes)
-                VALUES (@r, @id, @s, @t, @a, @slot, @start, @end, @ok, @in, @out, @bytes, @e, @ib)
+                INSERT INTO glint_task_attempts (run_id, attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description)
+                VALUES (@r, @id, @s, @t, @a, @slot, @start, @end, @ok, @in, @out, @bytes, @e, @ib, @d)
                 """, ("r", runId), ("id", a.AttemptId), ("s", a.Stage), ("t", a.Task), ("a", a.Attempt), ("slot", a.Slot),
                 ("start", a.Started.ToUnixTimeMilliseconds()), ("end", a.Ended.ToUnixTimeMilliseconds()), ("ok", a.Succeeded ? 1 : 0),
-                ("in", a.RowsIn), ("out", a.RowsOut), ("bytes", a.BytesOut), ("e", a.Error), ("ib", a.InputBytes));
+                ("in", a.RowsIn), ("out", a.RowsOut), ("bytes", a.BytesOut), ("e", a.Error), ("ib", a.InputBytes), ("d", a.Description));
         var now = Now();
         Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET state = @s, ended_ms = @t, error = @e, record = @rec WHERE run_id = @r",
             ("s", state.ToString()), ("t", now), ("e", error), ("rec", record is null ? null : JsonSerializer.Serialize(record, JobJson)), ("r", runId));
@@ -110,13 +110,13 @@ public sealed partial class SqlMetastore
     });
 
     public IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId) => Read(c => Query(c, null, """
-        SELECT attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes
+        SELECT attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description
         FROM glint_task_attempts WHERE run_id = @r ORDER BY started_ms, attempt_id
         """, r => new TaskAttemptRow(r.GetString(0), Convert.ToInt32(r.GetValue(1)), Convert.ToInt32(r.GetValue(2)), Convert.ToInt32(r.GetValue(3)), r.GetString(4),
             FromMs(Convert.ToInt64(r.GetValue(5))), FromMs(Convert.ToInt64(r.GetValue(6))), Convert.ToInt32(r.GetValue(7)) == 1,
             r.IsDBNull(8) ? null : Convert.ToInt64(r.GetValue(8)), r.IsDBNull(9) ? null : Convert.ToInt64(r.GetValue(9)),
             r.IsDBNull(10) ? null : Convert.ToInt64(r.GetValue(10)), r.IsDBNull(11) ? null : r.GetString(11),
-            r.IsDBNull(12) ? null : Convert.ToInt64(r.GetValue(12))), ("r", runId)));
+            r.IsDBNull(12) ? null : Convert.ToInt64(r.GetValue(12)), r.IsDBNull(13) ? null : r.GetString(13)), ("r", runId)));
 
     public JobRun? FindRun(string runId) => Read(c => Query(c, null, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId)).SingleOrDefault());
 

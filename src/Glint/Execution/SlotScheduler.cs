@@ -112,7 +112,7 @@ public sealed class SlotScheduler : IScheduledRun, IDisposable
         {
             var result = runner.Run(task, attemptId, slot, stop.Token);
             faults?.Invoke(attemptId, result);
-            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result) { InputBytes = task.InputBytes });
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result) { InputBytes = task.InputBytes, Description = task.Description });
             batch.Results[task.Id] = result;
             if (Interlocked.Decrement(ref batch.Remaining) == 0)
             {
@@ -123,7 +123,7 @@ public sealed class SlotScheduler : IScheduledRun, IDisposable
         catch (Exception error)
         {
             var cancelled = stop.IsCancellationRequested;
-            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null) { InputBytes = task.InputBytes });
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null) { InputBytes = task.InputBytes, Description = task.Description });
             if (cancelled) return;
             if (error is ExecutorLostException)
             {

@@ -89,4 +89,7 @@ public sealed record TaskAttemptRecord(
 
     /// <summary>Bytes the task reads (its split, or the exchange files of its buckets): the order the scheduler queues tasks in.</summary>
     public long InputBytes { get; init; }
+
+    /// <summary>What the task read, as its spec describes it ("bucket 5 of s1 ⋈ s2", "3 files, 12 MB of …"): names a straggler.</summary>
+    public string? Description { get; init; }
 }

@@ -23,7 +23,8 @@ public enum RunState { Starting, Running, Succeeded, Failed, Timeout, Stopped }
 
 /// <summary>What a finished run did, kept with it.</summary>
 public sealed record RunRecord(long? RowsIn, long RowsOut, int FilesWritten, long BytesWritten, int Tasks, int Attempts, double WallSeconds, double DpuSeconds, double Cost,
-    long ErrorRecords = 0, string? WorkerType = null, int Workers = 0, int Slots = 0, IReadOnlyList<StageRecord>? Stages = null);
+    long ErrorRecords = 0, string? WorkerType = null, int Workers = 0, int Slots = 0, IReadOnlyList<StageRecord>? Stages = null,
+    string? ErrorFile = null);
 
 /// <summary>One stage of a finished run as executed: what it read, its tasks (planned and run), what it wrote, and the adaptive decisions taken for it.</summary>
 public sealed record StageRecord(int Id, string Name, IReadOnlyList<int> DependsOn, int PlannedTasks, int Tasks, int Attempts, long? RowsIn, long RowsOut,
@@ -92,11 +93,11 @@ public sealed record SourceBookmark(string Job, string Source, Bookmark State, s
 
 /// <summary>One task attempt of a recorded run: where and when it ran, how it ended, what it moved.</summary>
 public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int Attempt, string Slot, DateTimeOffset Started, DateTimeOffset Ended,
-    bool Succeeded, long? RowsIn, long? RowsOut, long? BytesOut, string? Error, long? InputBytes = null)
+    bool Succeeded, long? RowsIn, long? RowsOut, long? BytesOut, string? Error, long? InputBytes = null, string? Description = null)
 {
     public static TaskAttemptRow From(Execution.TaskAttemptRecord a) => new(a.Id.ToString(), a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Id.Attempt, a.Slot,
         new DateTimeOffset(a.StartedUtc, TimeSpan.Zero), new DateTimeOffset(a.EndedUtc, TimeSpan.Zero), a.Succeeded, a.Result?.RowsIn, a.Result?.RowsOut,
-        a.Result?.BytesOut, a.Error, a.InputBytes);
+        a.Result?.BytesOut, a.Error, a.InputBytes, a.Description);
 
     public TimeSpan Duration => Ended - Started;
 }

@@ -60,7 +60,7 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
 
     private static RunRecord RecordOf(RunSummary s) =>
         new(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost, s.ErrorRecords,
-            s.WorkerType.Name, s.Workers, s.WorkerType.VCpus * s.Workers, [.. s.Stages.Select(StageRecord.From)]);
+            s.WorkerType.Name, s.Workers, s.WorkerType.VCpus * s.Workers, [.. s.Stages.Select(StageRecord.From)], s.ErrorFile);
 
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
     public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)

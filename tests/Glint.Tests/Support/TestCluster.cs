@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Glint.Cluster;
 using Glint.Cluster.Driver;
 
@@ -11,15 +10,16 @@ namespace Glint.Tests.Support;
 /// </summary>
 public sealed class TestCluster : IDisposable
 {
-    private readonly Dictionary<string, Process> executors = [];
+    private readonly LocalProcessProvider executors;
     private readonly string home;
-    private int next;
 
     public TestCluster(int executors, int slotsEach = 1, string prefix = "test", string? secret = null)
     {
         Options = new ClusterOptions($"{prefix}-{Guid.NewGuid():N}"[..24], Membership) { Secret = secret };
         home = Path.Combine(Path.GetTempPath(), "glint-tests", Options.Name);
         SlotsEach = slotsEach;
+        this.executors = new LocalProcessProvider(["dotnet", Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll")], Options,
+            Execution.WorkerType.G025X, slotsEach, home, namePrefix: "ex");
         for (var i = 0; i < executors; i++) Start();
         Pool = ClusterPool.Connect(Options, executors, TimeSpan.FromSeconds(60));
     }
@@ -33,38 +33,13 @@ public sealed class TestCluster : IDisposable
     public int SlotsEach { get; }
 
     /// <summary>The executors started and not killed, by name.</summary>
-    public IReadOnlyCollection<string> Running => [.. executors.Where(e => !e.Value.HasExited).Select(e => e.Key)];
+    public IReadOnlyCollection<string> Running => executors.Running;
 
     /// <summary>Starts one more executor process; returns its name.</summary>
-    public string Start()
-    {
-        var name = $"ex{next++}";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
-        foreach (var a in new[] { "executor", "--cluster", Options.Name, "--membership", Options.Membership, "--worker-type", "G.025X",
-                     "--slots", SlotsEach.ToString(System.Globalization.CultureInfo.InvariantCulture), "--name", name, "--scratch", Path.Combine(home, name) })
-            info.ArgumentList.Add(a);
-        if (Options.Secret is { } secret)
-        {
-            info.ArgumentList.Add("--secret");
-            info.ArgumentList.Add(secret);
-        }
-        info.Environment["GLINT_HOME"] = home;
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        executors[name] = process;
-        return name;
-    }
+    public string Start() => executors.Start();
 
     /// <summary>SIGKILLs an executor: no goodbye to the cluster, its running tasks die with it.</summary>
-    public void Kill(string name)
-    {
-        executors[name].Kill(entireProcessTree: true);
-        executors[name].WaitForExit(10_000);
-    }
+    public void Kill(string name) => executors.Kill(name);
 
     /// <summary>Waits until the driver sees exactly these many executors.</summary>
     public void WaitForExecutors(int count, TimeSpan? timeout = null)
@@ -77,12 +52,7 @@ public sealed class TestCluster : IDisposable
     public void Dispose()
     {
         Pool.Dispose();
-        foreach (var p in executors.Values)
-        {
-            try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.WaitForExit(10_000);
-            p.Dispose();
-        }
+        executors.Dispose();
         try { Directory.Delete(home, recursive: true); } catch (IOException) { }
     }
 }

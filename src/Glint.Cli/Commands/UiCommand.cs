@@ -1,0 +1,45 @@
+using System.ComponentModel;
+using System.Net;
+using Glint.Errors;
+using Glint.Web;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console.Cli;
+
+namespace Glint.Cli.Commands;
+
+/// <summary><c>glint ui [--port 4040]</c>: the local web console over the metastore, until Ctrl+C.</summary>
+public sealed class UiCommand : Command<UiCommand.Settings>
+{
+    public sealed class Settings : CatalogSettings
+    {
+        [CommandOption("--port <N>")]
+        [Description("Port to serve on (default 4040, as the Spark UI).")]
+        public int Port { get; init; } = 4040;
+
+        [CommandOption("--bind <IP>")]
+        [Description("Address to listen on (default 127.0.0.1: this machine only).")]
+        public string Bind { get; init; } = "127.0.0.1";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        if (!IPAddress.TryParse(settings.Bind, out var bind)) throw new ConfigException("--bind", $"--bind takes an IP address, not '{settings.Bind}'");
+        if (settings.Port is < 1 or > 65535) throw new ConfigException("--port", $"--port must be 1 to 65535, not {settings.Port}");
+        var token = WebConsole.NewToken();
+        using (var probe = settings.Open()) { } // a bad metastore fails here, before anything listens
+        var app = WebConsole.Build(new WebConsoleOptions(settings.Metastore, Glint.Api.SessionOptions.DefaultHome(), bind, settings.Port, token));
+        try
+        {
+            app.Start();
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException("--port", $"cannot listen on {settings.Bind}:{settings.Port}: {e.Message}");
+        }
+        Console.Out.WriteLine($"Glint console at http://{(bind.Equals(IPAddress.Any) ? "127.0.0.1" : settings.Bind)}:{settings.Port}/");
+        Console.Out.WriteLine($"token for starting and stopping runs: {token}");
+        Console.Out.Flush();
+        app.WaitForShutdown();
+        return 0;
+    }
+}
