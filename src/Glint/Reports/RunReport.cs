@@ -117,6 +117,7 @@ public static class RunReport
         const int left = 150, laneH = 18, plotW = 900;
         var height = 30 + lanes.Count * laneH;
         var colors = new[] { "#4e79a7", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac" };
+        var stragglers = Stragglers(attempts);
         html.Append($"<svg class=\"timeline\" width=\"{left + plotW + 20}\" height=\"{height}\" viewBox=\"0 0 {left + plotW + 20} {height}\" role=\"img\" aria-label=\"task timeline\">");
         for (var i = 0; i < lanes.Count; i++)
             html.Append($"<text x=\"4\" y=\"{14 + i * laneH + 12}\" class=\"lane\">{E(lanes[i])}</text>")
@@ -129,11 +130,28 @@ public static class RunReport
             var fill = a.Succeeded ? colors[(a.Stage - 1) % colors.Length] : "#e15759";
             var tip = $"{a.AttemptId} on {a.Slot}: {a.Duration.TotalSeconds.ToString("0.000", Inv)} s" + (a.Description is { } d ? $" — {d}" : "") +
                       (a.Succeeded ? $", {a.RowsOut?.ToString("N0", Inv) ?? "?"} rows out" : $" — FAILED: {a.Error}");
-            html.Append($"<rect class=\"task-bar{(a.Succeeded ? "" : " failed")}\" data-attempt=\"{E(a.AttemptId)}\" data-stage=\"s{a.Stage}\" x=\"{F(x)}\" y=\"{y}\" width=\"{F(w)}\" height=\"{laneH - 4}\" fill=\"{fill}\"><title>{E(tip)}</title></rect>");
+            var straggler = stragglers.Contains(a.AttemptId);
+            html.Append($"<rect class=\"task-bar{(a.Succeeded ? "" : " failed")}{(straggler ? " straggler" : "")}\" data-attempt=\"{E(a.AttemptId)}\" data-stage=\"s{a.Stage}\" x=\"{F(x)}\" y=\"{y}\" width=\"{F(w)}\" height=\"{laneH - 4}\" fill=\"{fill}\"" +
+                        (straggler ? " stroke=\"#c62828\" stroke-width=\"2.5\"" : "") + $"><title>{E((straggler ? "STRAGGLER " : "") + tip)}</title></rect>");
+        }
+        foreach (var a in attempts.Where(a => stragglers.Contains(a.AttemptId)))
+        {
+            var x = left + (a.Started - start).TotalSeconds / span * plotW;
+            var y = 14 + lanes.IndexOf(a.Slot) * laneH + 12;
+            html.Append($"<text x=\"{F(x + 4)}\" y=\"{y}\" class=\"straggler-label\">straggler {E(a.AttemptId)}{(a.Description is { } d ? $": {E(d)}" : "")}</text>");
         }
         html.Append($"<text x=\"{left}\" y=\"{height - 2}\" class=\"axis\">0 s</text><text x=\"{left + plotW - 40}\" y=\"{height - 2}\" class=\"axis\">{span.ToString("0.00", Inv)} s</text>")
-            .Append("</svg><p class=\"legend\">Bars are task attempts, coloured by stage; red ones failed (or were lost with their executor). Hover a bar for its task.</p></section>\n");
+            .Append("</svg><p class=\"legend\">Bars are task attempts, coloured by stage; red ones failed (or were lost with their executor); a red outline marks a stage's straggler (≥ 3× the stage's median). Hover a bar for its task.</p></section>\n");
     }
+
+    /// <summary>Per stage, the longest successful attempt when it ran at least 3× the stage's median (and there was more than one task).</summary>
+    private static HashSet<string> Stragglers(IReadOnlyList<TaskAttemptRow> attempts) =>
+        attempts.Where(a => a.Succeeded).GroupBy(a => a.Stage).Where(g => g.Count() > 1).Select(g =>
+        {
+            var median = g.Select(a => a.Duration.TotalSeconds).Order().ElementAt(g.Count() / 2);
+            var longest = g.MaxBy(a => a.Duration)!;
+            return median > 0 && longest.Duration.TotalSeconds / median >= 3 ? longest.AttemptId : null;
+        }).OfType<string>().ToHashSet();
 
     /// <summary>Per stage: the durations of its successful attempts as a strip, the median and the straggler named.</summary>
     private static void Durations(StringBuilder html, IReadOnlyList<TaskAttemptRow> attempts)
@@ -213,7 +231,7 @@ public static class RunReport
         table.kv th{text-align:left;padding:2px 16px 2px 0;color:#555;font-weight:normal}
         table.grid{border-collapse:collapse;margin-top:8px}table.grid td,table.grid th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
         tr.skew td{background:#fff1f0}
-        svg text{font:12px system-ui,sans-serif;fill:#333}svg text.b{font-weight:600}svg text.a{fill:#1f5fa8}svg text.axis,svg text.lane{fill:#666;font-size:11px}
+        svg text{font:12px system-ui,sans-serif;fill:#333}svg text.b{font-weight:600}svg text.a{fill:#1f5fa8}svg text.axis,svg text.lane{fill:#666;font-size:11px}svg text.straggler-label{fill:#fff;font-size:11px;font-weight:600}
         .legend{color:#666}
         """;
 }
