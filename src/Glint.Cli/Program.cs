@@ -7,6 +7,7 @@ using Spectre.Console.Cli;
 if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 200;
 
+var telemetry = Glint.Cli.Terminal.TelemetryExport.FromEnvironment();
 var app = new CommandApp();
 app.Configure(config =>
 {
@@ -104,4 +105,5 @@ catch (CommandRuntimeException e)
 finally
 {
     ClusterConnections.CloseAll();
+    telemetry?.Dispose();
 }

@@ -106,26 +106,30 @@ internal static class JobConsole
         }
     }
 
+    /// <summary>Progress as plain lines (piped output), each starting with the run id, the run's correlation id.</summary>
     private sealed class LineListener : IRunListener
     {
         private readonly Dictionary<StageId, (string Name, int Tasks)> stages = [];
         private readonly Lock gate = new();
+        private string run = "run";
+
+        public void RunStarted(RunId id) => run = id.Value;
 
         public void StageStarted(StageId stage, string name, int tasks)
         {
             lock (gate) stages[stage] = (name, tasks);
-            Console.WriteLine($"stage {stage} {name}: {tasks} tasks started");
+            Console.WriteLine($"{run} stage {stage} {name}: {tasks} tasks started");
         }
 
         public void TaskAttemptFinished(TaskAttemptRecord attempt)
         {
             if (!attempt.Succeeded && attempt.Error != "cancelled")
-                Console.WriteLine($"  attempt {attempt.Id} failed: {attempt.Error}");
+                Console.WriteLine($"{run}   attempt {attempt.Id} failed: {attempt.Error}");
         }
 
         public void StageFinished(StageId stage)
         {
-            lock (gate) Console.WriteLine($"stage {stage} {stages[stage].Name}: {stages[stage].Tasks}/{stages[stage].Tasks} tasks done");
+            lock (gate) Console.WriteLine($"{run} stage {stage} {stages[stage].Name}: {stages[stage].Tasks}/{stages[stage].Tasks} tasks done");
         }
     }
 }

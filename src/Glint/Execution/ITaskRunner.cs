@@ -57,6 +57,7 @@ public interface IPoolAttachment : IDisposable
 /// <summary>Observes a run as it goes (progress bars, logs, tests).</summary>
 public interface IRunListener
 {
+    void RunStarted(RunId run) { }
     void StageStarted(StageId stage, string name, int tasks) { }
     void TaskAttemptFinished(TaskAttemptRecord attempt) { }
     void StageFinished(StageId stage) { }

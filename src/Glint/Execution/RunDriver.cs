@@ -19,6 +19,20 @@ internal sealed class RunDriver(SessionOptions options)
 {
     private sealed class NoListener : IRunListener;
 
+    /// <summary>Passes events on, and reports every finished attempt to <see cref="Telemetry"/>.</summary>
+    private sealed class TelemetryListener(IRunListener inner, RunId run, System.Diagnostics.ActivityContext context) : IRunListener
+    {
+        public void RunStarted(RunId id) => inner.RunStarted(id);
+        public void StageStarted(StageId stage, string name, int tasks) => inner.StageStarted(stage, name, tasks);
+        public void StageFinished(StageId stage) => inner.StageFinished(stage);
+
+        public void TaskAttemptFinished(TaskAttemptRecord attempt)
+        {
+            Telemetry.Attempt(context, run, attempt);
+            inner.TaskAttemptFinished(attempt);
+        }
+    }
+
     /// <summary>Runs the plan; a failed run's exception carries every task attempt made (for the run's record).</summary>
     public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation)
     {
@@ -55,6 +69,12 @@ internal sealed class RunDriver(SessionOptions options)
         }
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
+        listener.RunStarted(runId);
+        using var span = Telemetry.Source.StartActivity("glint.run");
+        span?.SetTag("glint.run_id", runId.Value);
+        var spanContext = span?.Context ?? default;
+        var observed = new TelemetryListener(listener, runId, spanContext);
+        listener = observed;
         // In-process slots, or the slots of a cluster's executors (which may join and leave while the run goes).
         var slots = options.Pool is null ? CreateSlots(scratch) : [];
         var (workerType, workers) = options.Pool?.Size ?? (options.WorkerType, options.NumberOfWorkers);
@@ -135,6 +155,7 @@ internal sealed class RunDriver(SessionOptions options)
                 ErrorRecords = errorCount,
                 ErrorFile = errorFile,
             };
+            Telemetry.DpuSeconds.Add(summary.DpuSeconds, new System.Diagnostics.TagList { { "glint.run_id", runId.Value } });
             return new RunOutcome(summary,
                 plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
                     s => (IReadOnlyList<object?[]>)results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList()),
@@ -154,6 +175,10 @@ internal sealed class RunDriver(SessionOptions options)
         {
             attached?.Dispose();
             scheduler.Dispose(); // joins the workers: no task still runs on a slot or writes under a target
+            var outcome = new System.Diagnostics.TagList { { "glint.run_id", runId.Value }, { "glint.succeeded", succeeded } };
+            Telemetry.Runs.Add(1, outcome);
+            Telemetry.RunDuration.Record(clock.Elapsed.TotalSeconds, outcome);
+            if (!succeeded) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
             attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)];
             if (!succeeded)
                 foreach (var committer in committers.Values) committer.Abort();
