@@ -137,7 +137,11 @@ public static class WebConsole
                     $"s{st.Id}", E(st.Name), E(string.Join(", ", st.DependsOn.Select(d => $"s{d}"))), $"{st.Tasks}", st.RowsOut.ToString("N0", CultureInfo.InvariantCulture),
                     st.WallSeconds.ToString("0.000", CultureInfo.InvariantCulture), string.Join("<br>", st.Decisions.Select(E)),
                 }), "stages")
-                : "<p>Stages are recorded when the run ends.</p>";
+                : Table(["stage", "tasks done", "failed attempts", "rows out so far"], attempts.GroupBy(a => a.Stage).OrderBy(g => g.Key).Select(g => new[]
+                {
+                    $"s{g.Key}", g.Count(a => a.Succeeded).ToString(CultureInfo.InvariantCulture), g.Count(a => !a.Succeeded).ToString(CultureInfo.InvariantCulture),
+                    g.Sum(a => a.RowsOut ?? 0).ToString("N0", CultureInfo.InvariantCulture),
+                }), "stages") + (live ? "<p>Stages so far, from the attempts recorded with each heartbeat; the full plan is recorded when the run ends.</p>" : "");
             var tasks = Table(["attempt", "slot", "started", "seconds", "ok", "rows out", "error"], attempts.Select(a => new[]
             {
                 E(a.AttemptId), E(a.Slot), E(a.Started.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)), a.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),

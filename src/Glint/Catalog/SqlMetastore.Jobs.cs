@@ -82,16 +82,28 @@ public sealed partial class SqlMetastore
         return 0;
     });
 
-    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
-        IReadOnlyList<TaskAttemptRow>? attempts = null) => Write(c =>
+    public void RecordAttempts(string runId, IReadOnlyList<TaskAttemptRow> attempts) => Write(c =>
     {
-        foreach (var a in attempts ?? [])
-            Exec(c.Connection, c.Transaction, """
+        InsertAttempts(c.Connection, c.Transaction, runId, attempts);
+        return 0;
+    });
+
+    private static void InsertAttempts(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string runId, IReadOnlyList<TaskAttemptRow> attempts)
+    {
+        foreach (var a in attempts)
+            Exec(connection, transaction, """
                 INSERT INTO glint_task_attempts (run_id, attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description)
                 VALUES (@r, @id, @s, @t, @a, @slot, @start, @end, @ok, @in, @out, @bytes, @e, @ib, @d)
+                ON CONFLICT (run_id, attempt_id) DO NOTHING
                 """, ("r", runId), ("id", a.AttemptId), ("s", a.Stage), ("t", a.Task), ("a", a.Attempt), ("slot", a.Slot),
                 ("start", a.Started.ToUnixTimeMilliseconds()), ("end", a.Ended.ToUnixTimeMilliseconds()), ("ok", a.Succeeded ? 1 : 0),
                 ("in", a.RowsIn), ("out", a.RowsOut), ("bytes", a.BytesOut), ("e", a.Error), ("ib", a.InputBytes), ("d", a.Description));
+    }
+
+    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
+        IReadOnlyList<TaskAttemptRow>? attempts = null) => Write(c =>
+    {
+        InsertAttempts(c.Connection, c.Transaction, runId, attempts ?? []);
         var now = Now();
         Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET state = @s, ended_ms = @t, error = @e, record = @rec WHERE run_id = @r",
             ("s", state.ToString()), ("t", now), ("e", error), ("rec", record is null ? null : JsonSerializer.Serialize(record, JobJson)), ("r", runId));

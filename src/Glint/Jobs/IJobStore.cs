@@ -23,6 +23,8 @@ public interface IJobStore
     JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
         IReadOnlyList<TaskAttemptRow>? attempts = null);
     /// <summary>Every task attempt of a run, in start order.</summary>
+    /// <summary>Records task attempts of a run in progress (the live view); the run's finish records the rest, each attempt once.</summary>
+    void RecordAttempts(string runId, IReadOnlyList<TaskAttemptRow> attempts);
     IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId);
     JobRun? FindRun(string runId);
     IReadOnlyList<JobRun> Runs(string? job = null);

@@ -84,10 +84,13 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         cancel.CancelAfter(TimeSpan.FromMinutes(job.TimeoutMinutes));
         var stopRequested = false;
+        // Finished attempts reach the metastore with each heartbeat, so a console shows the run as it goes.
+        var progress = new ProgressRecorder(defaults.Listener);
         using var heartbeat = new Timer(_ =>
         {
             try
             {
+                if (progress.Take() is { Count: > 0 } finished) store.RecordAttempts(run.RunId, finished);
                 if (store.Heartbeat(run.RunId))
                 {
                     stopRequested = true;
@@ -98,7 +101,7 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         }, null, HeartbeatEvery, HeartbeatEvery);
         try
         {
-            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId) };
+            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId), Listener = progress };
             var session = new GlintSession(options);
             var bookmarks = job.Bookmarks == BookmarkOption.Disable
                 ? new Dictionary<string, Bookmark>()
@@ -144,6 +147,29 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         catch (GlintException e)
         {
             return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, null, attempts: Rows(e));
+        }
+    }
+
+    /// <summary>Collects finished attempts for the heartbeat to record, and passes every event on.</summary>
+    private sealed class ProgressRecorder(IRunListener? inner) : IRunListener
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<TaskAttemptRow> finished = new();
+
+        public List<TaskAttemptRow> Take()
+        {
+            var rows = new List<TaskAttemptRow>();
+            while (finished.TryDequeue(out var row)) rows.Add(row);
+            return rows;
+        }
+
+        public void RunStarted(RunId run) => inner?.RunStarted(run);
+        public void StageStarted(StageId stage, string name, int tasks) => inner?.StageStarted(stage, name, tasks);
+        public void StageFinished(StageId stage) => inner?.StageFinished(stage);
+
+        public void TaskAttemptFinished(TaskAttemptRecord attempt)
+        {
+            if (attempt.Error != "cancelled") finished.Enqueue(TaskAttemptRow.From(attempt));
+            inner?.TaskAttemptFinished(attempt);
         }
     }
 }
