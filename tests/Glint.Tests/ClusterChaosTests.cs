@@ -101,12 +101,7 @@ public sealed class ClusterChaosTests
 
         using var cluster = new TestCluster(executors: 2, prefix: "driver");
         string[] start = ["job", "start", "digest", "--cluster", cluster.Options.Name, "--membership", cluster.Options.Membership];
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
-        foreach (var a in start) info.ArgumentList.Add(a);
-        info.Environment["GLINT_HOME"] = dir["home"];
-        info.Environment[JobRunner.LeaseVariable] = "1";
-        using (var driver = Process.Start(info)!)
+        using (var driver = GlintCli.Start(dir["home"], start, new Dictionary<string, string> { [JobRunner.LeaseVariable] = "1" }))
         {
             // Killed once the executors have run some of its tasks: mid-run, with staged files under the target.
             var clock = Stopwatch.StartNew();

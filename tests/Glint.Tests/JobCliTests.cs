@@ -89,12 +89,7 @@ public sealed class JobCliTests
         GlintCli.Run(dir["home"], "job", "create", "copy", "--spec",
             Spec(dir, "{ name: t, from: src, order_by: [k, id] }"), "--bookmark", "enable", "--arg", $"out={dir["out"]}");
 
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
-        foreach (var a in new[] { "job", "start", "copy" }) info.ArgumentList.Add(a);
-        info.Environment["GLINT_HOME"] = dir["home"];
-        info.Environment["NO_COLOR"] = "1";
-        using (var process = Process.Start(info)!)
+        using (var process = GlintCli.Start(dir["home"], ["job", "start", "copy"]))
         {
             using var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
             var clock = Stopwatch.StartNew();

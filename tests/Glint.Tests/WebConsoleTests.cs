@@ -51,11 +51,7 @@ public sealed class WebConsoleTests
         public Console(string home)
         {
             var port = FreePort();
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"), "ui", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-                info.ArgumentList.Add(a);
-            info.Environment["GLINT_HOME"] = home;
-            process = Process.Start(info)!;
+            process = GlintCli.Start(home, ["ui", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             Url = process.StandardOutput.ReadLine()?.Split(" at ").Last() ?? throw new InvalidOperationException("glint ui printed nothing");
             Token = process.StandardOutput.ReadLine()?.Split(": ").Last() ?? "";
             _ = process.StandardOutput.ReadToEndAsync(); // keep draining what it prints

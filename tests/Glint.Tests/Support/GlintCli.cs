@@ -12,7 +12,8 @@ public static class GlintCli
 
     public static Result Run(string home, params string[] args) => Run(home, args, new Dictionary<string, string>());
 
-    public static Result Run(string home, string[] args, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts glint without waiting (its output redirected, for the caller to read); the caller kills or waits for it.</summary>
+    public static Process Start(string home, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glint.Cli.dll"));
@@ -20,8 +21,13 @@ public static class GlintCli
         info.Environment["GLINT_HOME"] = home;
         info.Environment["NO_COLOR"] = "1";
         info.Environment["COLUMNS"] = "200";
-        foreach (var (k, v) in environment) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
+        return Process.Start(info)!;
+    }
+
+    public static Result Run(string home, string[] args, IReadOnlyDictionary<string, string> environment)
+    {
+        using var process = Start(home, args, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
