@@ -52,10 +52,18 @@ public sealed class WebConsoleTests
         {
             var port = FreePort();
             process = GlintCli.Start(home, ["ui", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            Url = process.StandardOutput.ReadLine()?.Split(" at ").Last() ?? throw new InvalidOperationException("glint ui printed nothing");
-            Token = process.StandardOutput.ReadLine()?.Split(": ").Last() ?? "";
-            _ = process.StandardOutput.ReadToEndAsync(); // keep draining what it prints
-            process.BeginErrorReadLine();
+            try
+            {
+                Url = process.StandardOutput.ReadLine()?.Split(" at ").Last() ?? throw new InvalidOperationException("glint ui printed nothing");
+                Token = process.StandardOutput.ReadLine()?.Split(": ").Last() ?? "";
+                _ = process.StandardOutput.ReadToEndAsync(); // keep draining what it prints
+                process.BeginErrorReadLine();
+            }
+            catch
+            {
+                Dispose(); // no server left behind when the test cannot use it
+                throw;
+            }
         }
 
         public string Url { get; }
