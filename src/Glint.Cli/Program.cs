@@ -13,7 +13,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("glint");
     config.PropagateExceptions();
-    config.AddCommand<RunCommand>("run").WithDescription("Run a YAML job spec on the local worker pool.")
+    config.AddCommand<RunCommand>("run").WithDescription("Run a YAML job spec on the local worker pool, or on a cluster's executors with --cluster.")
         .WithExample("run", "jobs/daily_sales.yaml", "--workers", "2", "--worker-type", "G.1X", "--set", "max_partition_bytes=64MB");
     config.AddCommand<ExplainCommand>("explain").WithDescription("Show the stages, tasks, splits and task SQL of a job spec (or of --sql) without running it.")
         .WithExample("explain", "jobs/daily_sales.yaml")
