@@ -110,11 +110,8 @@ internal static class AdaptiveBench
         Job(session, facts, dim).Write().Mode("overwrite").Save(Path.Combine(Path.GetDirectoryName(session.Options.Home)!, "out-e-glint"));
 
     /// <summary>The advisor's rule: time outside tasks stays, the tasks are replayed on the other slot count.</summary>
-    private static double Predict(RunSummary s, int slots)
-    {
-        var span = (s.Attempts.Max(a => a.EndedUtc) - s.Attempts.Min(a => a.StartedUtc)).TotalSeconds;
-        return Math.Max(0, s.Wall.TotalSeconds - span) + ScheduleReplay.Makespan(ScheduleReplay.Stages(s), slots);
-    }
+    private static double Predict(RunSummary s, int slots) =>
+        ScheduleReplay.OutsideTasks(s.Wall.TotalSeconds, s.Attempts.Select(a => (a.StartedUtc, a.EndedUtc))) + Makespan(s, slots);
 
     private static double Makespan(RunSummary s, int slots) => ScheduleReplay.Makespan(ScheduleReplay.Stages(s), slots);
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -64,5 +63,4 @@ internal static class ClusterHosting
         logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
     }
 
-    public static IPAddress Loopback => IPAddress.Loopback;
 }

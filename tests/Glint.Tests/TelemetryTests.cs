@@ -17,7 +17,7 @@ public sealed class TelemetryTests
 
         public Collector()
         {
-            Port = FreePort();
+            Port = Ports.Free();
             listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             listener.Start();
             loop = Task.Run(async () =>
@@ -49,13 +49,6 @@ public sealed class TelemetryTests
             listener.Stop();
             listener.Close();
             try { loop.Wait(5000); } catch (AggregateException) { }
-        }
-
-        private static int FreePort()
-        {
-            using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            return ((IPEndPoint)l.LocalEndpoint).Port;
         }
     }
 

@@ -50,7 +50,7 @@ public sealed class WebConsoleTests
 
         public Console(string home)
         {
-            var port = FreePort();
+            var port = Ports.Free();
             process = GlintCli.Start(home, ["ui", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             try
             {
@@ -74,13 +74,6 @@ public sealed class WebConsoleTests
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
             process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 

@@ -3,10 +3,26 @@ using Glint.Cluster.Driver;
 
 namespace Glint.Cli.Commands;
 
+/// <summary>The options of a command that can send its tasks to a cluster (--cluster, --membership, --secret, --executors).</summary>
+internal interface IClusterDriverSettings
+{
+    string? Cluster { get; }
+    string? Membership { get; }
+    string? Secret { get; }
+    int Executors { get; }
+
+    /// <summary>The cluster these options name; null without --cluster.</summary>
+    Glint.Cluster.ClusterOptions? ClusterOptions() => Cluster is null ? null : Glint.Cluster.ClusterOptions.From(Cluster, Membership, Secret);
+}
+
 /// <summary>The cluster connections this process opened, closed when it exits.</summary>
 internal static class ClusterConnections
 {
     private static readonly List<ClusterPool> Open = [];
+
+    /// <summary>The executors of the cluster the options name, once at least --executors have joined; null without --cluster.</summary>
+    public static ClusterPool? Connect(IClusterDriverSettings settings) =>
+        settings.ClusterOptions() is { } options ? Connect(options, settings.Executors) : null;
 
     public static ClusterPool Connect(ClusterOptions options, int executors)
     {

@@ -22,7 +22,7 @@ public class JobSettings : PoolSettings
 }
 
 /// <summary>The worker pool and settings options of every command that runs or plans work.</summary>
-public class PoolSettings : CommandSettings
+public class PoolSettings : CommandSettings, IClusterDriverSettings
 {
     [CommandOption("--workers <N>")]
     [Description("Number of workers (overrides number_of_workers).")]
@@ -61,12 +61,12 @@ public class PoolSettings : CommandSettings
             return options.Settings.EnableAutoScaling
                 ? throw new ConfigException("enable_auto_scaling", "enable_auto_scaling starts executors of a cluster: give --cluster <name> (and --membership)")
                 : options;
-        var cluster = Glint.Cluster.ClusterOptions.From(Cluster, Membership, Secret);
+        var cluster = ((IClusterDriverSettings)this).ClusterOptions()!;
         if (options.Settings.EnableAutoScaling)
             return options with { Pool = ClusterConnections.AutoScaled(cluster, options.WorkerType, options.NumberOfWorkers, options.Home) };
         if (Workers is not null || WorkerType is not null)
             throw new ConfigException("--cluster", "--workers and --worker-type size the local pool; in a cluster the executors bring their own (glint executor --worker-type …), unless enable_auto_scaling starts them");
-        return options with { Pool = ClusterConnections.Connect(cluster, Executors) };
+        return options with { Pool = ClusterConnections.Connect(this) };
     }
 
     /// <summary>--set key=value options as settings pairs.</summary>

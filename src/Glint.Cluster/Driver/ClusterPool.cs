@@ -32,7 +32,6 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         public ExecutorInfo Info { get; set; } = info;
         /// <summary>Since when it counts for the meter: when the scaler asked for it, else when the driver first saw it.</summary>
         public DateTime Since { get; init; } = DateTime.UtcNow;
-        public bool StartedByScaler { get; init; }
         public double Dpus => WorkerType.Parse(Info.WorkerType).Dpus;
         /// <summary>Attempts this driver has running on it now.</summary>
         public int InFlight;
@@ -235,7 +234,7 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         for (var i = 0; i < missing; i++) starting[scaling.Provider.Start()] = DateTime.UtcNow;
         foreach (var e in executors.Values)
             if (Volatile.Read(ref e.InFlight) > 0) e.IdleSince = DateTime.UtcNow;
-        var idle = executors.Values.Where(e => e.StartedByScaler || scaling.Provider.Owns(e.Name))
+        var idle = executors.Values.Where(e => scaling.Provider.Owns(e.Name))
             .Where(e => Volatile.Read(ref e.InFlight) == 0 && DateTime.UtcNow - e.IdleSince >= scaling.IdleTimeout)
             .OrderBy(e => e.IdleSince).FirstOrDefault();
         if (idle is not null && executors.Count > 1 && demand <= (executors.Count - 1) * per)
@@ -250,7 +249,6 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         var executor = new Executor(name, info)
         {
             Since = starting.TryGetValue(name, out var requested) ? requested : DateTime.UtcNow,
-            StartedByScaler = scaling?.Provider.Owns(name) ?? false,
         };
         for (var i = 0; i < info.Slots; i++) executor.Slots.Add(new RemoteSlot(executor, i, client.GetGrain<IExecutorGrain>(name)));
         lock (gate)

@@ -21,12 +21,11 @@ internal static class StageTasks
         var tasks = ImmutableArray.CreateBuilder<TaskSpec>();
         // A shuffle's map files are sorted into buckets once, not scanned again for every reducer.
         var buckets = new Dictionary<StageId, ILookup<int, WrittenFile>>();
-        (bool Known, IReadOnlyList<WrittenFile> Files) Bucket(StageId stage, int bucket)
+        IReadOnlyList<WrittenFile> Bucket(StageId stage, int bucket)
         {
-            if (!upstream.TryGetValue(stage, out var files)) return (false, []);
             if (!buckets.TryGetValue(stage, out var lookup))
-                buckets[stage] = lookup = files.ToLookup(f => ShuffleSink.BucketOf(f.RelativePath));
-            return (true, lookup[bucket].ToList());
+                buckets[stage] = lookup = upstream[stage].ToLookup(f => ShuffleSink.BucketOf(f.RelativePath));
+            return lookup[bucket].ToList();
         }
         void Add(string description, long bytes, int files, string input, ImmutableArray<PhysicalOperator> ops, string prelude, ParquetInputRows? rows = null,
             bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default, string? jsonRejects = null)
@@ -94,38 +93,31 @@ internal static class StageTasks
                     break;
                 }
                 case ShuffleInput shuffle when upstream.ContainsKey(shuffle.Upstream):
-                    foreach (var reducer in adaptive.Shuffle(shuffle, b => Bucket(shuffle.Upstream, b).Files))
+                    foreach (var reducer in adaptive.Shuffle(shuffle, b => Bucket(shuffle.Upstream, b)))
                         Add(reducer.Description, reducer.Files.Sum(x => x.Bytes), reducer.Files.Count,
                             Read(shuffle.Schema, true, reducer.Files, reducer.Description), ops, prelude);
                     break;
                 case ShuffleJoinInput join when upstream.ContainsKey(join.Left.Upstream) && upstream.ContainsKey(join.Right.Upstream):
-                    foreach (var reducer in adaptive.Join(join, (s, b) => Bucket(s, b).Files))
+                    foreach (var reducer in adaptive.Join(join, Bucket))
                     {
                         var sql = JoinNode.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema,
                             $"({Read(join.Left.Schema, true, reducer.Left, "")})", $"({Read(join.Right.Schema, true, reducer.Right, "")})");
                         Add(reducer.Description, reducer.Left.Concat(reducer.Right).Sum(x => x.Bytes), reducer.Left.Count + reducer.Right.Count, sql, ops, prelude);
                     }
                     break;
+                // Before the map stages have run (Explain): one task per bucket, reading placeholders.
                 case ShuffleInput shuffle:
                     for (var bucket = 0; bucket < shuffle.Buckets; bucket++)
-                    {
-                        var (known, files) = Bucket(shuffle.Upstream, bucket);
-                        if (known && files.Count == 0 && shuffle.Buckets > 1) continue; // nothing to reduce
-                        Add($"bucket {bucket} of {shuffle.Upstream}", files.Sum(x => x.Bytes), files.Count,
-                            Read(shuffle.Schema, known, files, $"bucket {bucket} of {shuffle.Upstream}"), ops, prelude);
-                    }
+                        Add($"bucket {bucket} of {shuffle.Upstream}", 0, 0,
+                            Read(shuffle.Schema, false, [], $"bucket {bucket} of {shuffle.Upstream}"), ops, prelude);
                     break;
                 case ShuffleJoinInput join:
                     for (var bucket = 0; bucket < join.Left.Buckets; bucket++)
                     {
-                        var (knownLeft, left) = Bucket(join.Left.Upstream, bucket);
-                        var (knownRight, right) = Bucket(join.Right.Upstream, bucket);
-                        if (knownLeft && knownRight && left.Count + right.Count == 0) continue;
                         var sql = JoinNode.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema,
-                            $"({Read(join.Left.Schema, knownLeft, left, $"bucket {bucket} of {join.Left.Upstream}")})",
-                            $"({Read(join.Right.Schema, knownRight, right, $"bucket {bucket} of {join.Right.Upstream}")})");
-                        Add($"bucket {bucket} of {join.Left.Upstream} ⋈ {join.Right.Upstream}", left.Concat(right).Sum(x => x.Bytes),
-                            left.Count + right.Count, sql, ops, prelude);
+                            $"({Read(join.Left.Schema, false, [], $"bucket {bucket} of {join.Left.Upstream}")})",
+                            $"({Read(join.Right.Schema, false, [], $"bucket {bucket} of {join.Right.Upstream}")})");
+                        Add($"bucket {bucket} of {join.Left.Upstream} ⋈ {join.Right.Upstream}", 0, 0, sql, ops, prelude);
                     }
                     break;
             }

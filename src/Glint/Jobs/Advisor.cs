@@ -72,12 +72,9 @@ public static class Advisor
     }
 
     /// <summary>The stages of a recorded run with each task's time: all its attempts, failed ones included, as the slots spent them.</summary>
-    public static IReadOnlyList<ReplayStage> Stages(RunRecord record, IReadOnlyList<TaskAttemptRow> attempts)
-    {
-        var byStage = attempts.GroupBy(a => a.Stage).ToDictionary(g => g.Key, g => g.GroupBy(a => a.Task)
-            .Select(t => new ReplayTask(g.Key, t.Key, t.Sum(a => a.Duration.TotalSeconds), t.Max(a => a.InputBytes ?? 0))).ToList());
-        return [.. (record.Stages ?? []).Select(s => new ReplayStage(s.Id, s.DependsOn, byStage.GetValueOrDefault(s.Id) ?? []))];
-    }
+    public static IReadOnlyList<ReplayStage> Stages(RunRecord record, IReadOnlyList<TaskAttemptRow> attempts) => ScheduleReplay.Stages(
+        (record.Stages ?? []).Select(s => (s.Id, s.DependsOn)),
+        attempts.Select(a => new ReplayTask(a.Stage, a.Task, a.Duration.TotalSeconds, a.InputBytes ?? 0)));
 
     private static ClusterComparison Compare(JobRun run, RunRecord record, IReadOnlyList<JobRun> jobRuns, WorkerType type, double dollarsPerNodeHour, double costPerRun)
     {
@@ -91,14 +88,6 @@ public static class Advisor
             costPerRun > 0 ? clusterPerDay / costPerRun : double.PositiveInfinity);
     }
 
-    /// <summary>The wall time the run would have had on <paramref name="slots"/> slots of its own kind: fixed time outside tasks plus the replayed makespan.</summary>
-    public static double PredictWall(RunRecord record, IReadOnlyList<TaskAttemptRow> attempts, int slots) =>
-        Overhead(record, attempts) + ScheduleReplay.Makespan(Stages(record, attempts), slots);
-
-    /// <summary>Seconds of the run outside its tasks' span: planning, listing, the commit.</summary>
-    private static double Overhead(RunRecord record, IReadOnlyList<TaskAttemptRow> attempts)
-    {
-        var span = attempts.Count == 0 ? 0 : (attempts.Max(a => a.Ended) - attempts.Min(a => a.Started)).TotalSeconds;
-        return Math.Max(0, record.WallSeconds - span);
-    }
+    private static double Overhead(RunRecord record, IReadOnlyList<TaskAttemptRow> attempts) =>
+        ScheduleReplay.OutsideTasks(record.WallSeconds, attempts.Select(a => (a.Started.UtcDateTime, a.Ended.UtcDateTime)));
 }

@@ -117,7 +117,7 @@ public static class RunReport
         const int left = 150, laneH = 18, plotW = 900;
         var height = 30 + lanes.Count * laneH;
         var colors = new[] { "#4e79a7", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac" };
-        var stragglers = Stragglers(attempts);
+        var stragglers = StageTimes.Of(attempts).Where(t => t.Straggler).Select(t => t.Longest.AttemptId).ToHashSet();
         html.Append($"<svg class=\"timeline\" width=\"{left + plotW + 20}\" height=\"{height}\" viewBox=\"0 0 {left + plotW + 20} {height}\" role=\"img\" aria-label=\"task timeline\">");
         for (var i = 0; i < lanes.Count; i++)
             html.Append($"<text x=\"4\" y=\"{14 + i * laneH + 12}\" class=\"lane\">{E(lanes[i])}</text>")
@@ -144,32 +144,36 @@ public static class RunReport
             .Append("</svg><p class=\"legend\">Bars are task attempts, coloured by stage; red ones failed (or were lost with their executor); a red outline marks a stage's straggler (≥ 3× the stage's median). Hover a bar for its task.</p></section>\n");
     }
 
-    /// <summary>Per stage, the longest successful attempt when it ran at least 3× the stage's median (and there was more than one task).</summary>
-    private static HashSet<string> Stragglers(IReadOnlyList<TaskAttemptRow> attempts) =>
-        attempts.Where(a => a.Succeeded).GroupBy(a => a.Stage).Where(g => g.Count() > 1).Select(g =>
-        {
-            var median = g.Select(a => a.Duration.TotalSeconds).Order().ElementAt(g.Count() / 2);
-            var longest = g.MaxBy(a => a.Duration)!;
-            return median > 0 && longest.Duration.TotalSeconds / median >= 3 ? longest.AttemptId : null;
-        }).OfType<string>().ToHashSet();
+    /// <summary>A stage's successful attempts by duration: the median, the longest, and whether the longest is a straggler.</summary>
+    private sealed record StageTimes(int Stage, List<double> Sorted, double Median, TaskAttemptRow Longest)
+    {
+        public double Ratio => Median > 0 ? Longest.Duration.TotalSeconds / Median : 1;
+
+        /// <summary>The longest task ran at least 3× the stage's median, and there was more than one.</summary>
+        public bool Straggler => Sorted.Count > 1 && Ratio >= 3;
+
+        public static List<StageTimes> Of(IReadOnlyList<TaskAttemptRow> attempts) =>
+            [.. attempts.Where(a => a.Succeeded).GroupBy(a => a.Stage).OrderBy(g => g.Key).Select(g =>
+            {
+                var sorted = g.Select(a => a.Duration.TotalSeconds).Order().ToList();
+                return new StageTimes(g.Key, sorted, sorted[sorted.Count / 2], g.MaxBy(a => a.Duration)!);
+            })];
+    }
 
     /// <summary>Per stage: the durations of its successful attempts as a strip, the median and the straggler named.</summary>
     private static void Durations(StringBuilder html, IReadOnlyList<TaskAttemptRow> attempts)
     {
         html.Append("<section id=\"durations\"><h2>Task durations per stage</h2><table class=\"grid\"><tr><th>stage</th><th>tasks</th><th>median</th><th>longest</th><th>longest / median</th><th>durations</th><th>straggler</th></tr>");
-        foreach (var group in attempts.Where(a => a.Succeeded).GroupBy(a => a.Stage).OrderBy(g => g.Key))
+        foreach (var stage in StageTimes.Of(attempts))
         {
-            var times = group.Select(a => a.Duration.TotalSeconds).Order().ToList();
-            var median = times[times.Count / 2];
-            var longest = group.MaxBy(a => a.Duration)!;
-            var ratio = median > 0 ? longest.Duration.TotalSeconds / median : 1;
+            var (times, median, longest, ratio) = (stage.Sorted, stage.Median, stage.Longest, stage.Ratio);
             const int w = 320, h = 22;
             var max = Math.Max(0.001, times[^1]);
             var strip = new StringBuilder($"<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" class=\"strip\">");
             foreach (var t in times) strip.Append($"<line x1=\"{F(t / max * (w - 4) + 2)}\" x2=\"{F(t / max * (w - 4) + 2)}\" y1=\"3\" y2=\"{h - 3}\" stroke=\"#4e79a7\" stroke-opacity=\"0.6\"/>");
             strip.Append($"<line x1=\"{F(median / max * (w - 4) + 2)}\" x2=\"{F(median / max * (w - 4) + 2)}\" y1=\"0\" y2=\"{h}\" stroke=\"#333\" stroke-width=\"2\"/></svg>");
-            var skewed = times.Count > 1 && ratio >= 3;
-            html.Append($"<tr{(skewed ? " class=\"skew\"" : "")}><td>s{group.Key}</td><td>{times.Count}</td><td>{median.ToString("0.000", Inv)} s</td><td>{longest.Duration.TotalSeconds.ToString("0.000", Inv)} s</td>")
+            var skewed = stage.Straggler;
+            html.Append($"<tr{(skewed ? " class=\"skew\"" : "")}><td>s{stage.Stage}</td><td>{times.Count}</td><td>{median.ToString("0.000", Inv)} s</td><td>{longest.Duration.TotalSeconds.ToString("0.000", Inv)} s</td>")
                 .Append($"<td>{ratio.ToString("0.0", Inv)}×{(skewed ? " — skew" : "")}</td><td>{strip}</td>")
                 .Append($"<td>{E(longest.AttemptId)}{(longest.Description is { } d ? $": {E(d)}" : "")}</td></tr>");
         }

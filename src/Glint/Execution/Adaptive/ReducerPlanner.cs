@@ -7,9 +7,8 @@ namespace Glint.Execution.Adaptive;
 /// <summary>What one reducer task reads of a shuffle: the map output files of a bucket range, or a slice of one bucket.</summary>
 internal sealed record ReducerRead(string Description, IReadOnlyList<WrittenFile> Files);
 
-/// <summary>What one task of a shuffle join reads of each side.</summary>
-/// <param name="Broadcast">the task joins a part of the probe side with the whole build side (a join switched to broadcast)</param>
-internal sealed record JoinRead(string Description, IReadOnlyList<WrittenFile> Left, IReadOnlyList<WrittenFile> Right, bool Broadcast = false);
+/// <summary>What one task of a shuffle join reads of each side (after a switch to broadcast: a part of one side and the whole other).</summary>
+internal sealed record JoinRead(string Description, IReadOnlyList<WrittenFile> Left, IReadOnlyList<WrittenFile> Right);
 
 /// <summary>
 /// Adaptive execution (Spark's AQE) at a stage boundary: once the map stages a reducer stage reads
@@ -56,9 +55,9 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         var n = join.Left.Buckets;
         var left = Enumerable.Range(0, n).Select(b => bucket(join.Left.Upstream, b)).ToList();
         var right = Enumerable.Range(0, n).Select(b => bucket(join.Right.Upstream, b)).ToList();
-        var plain = Enumerable.Range(0, n).Where(b => left[b].Count + right[b].Count > 0)
-            .Select(b => new JoinRead($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream}", left[b], right[b])).ToList();
-        if (!settings.AdaptiveEnabled) return plain;
+        if (!settings.AdaptiveEnabled)
+            return Enumerable.Range(0, n).Where(b => left[b].Count + right[b].Count > 0)
+                .Select(b => new JoinRead($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream}", left[b], right[b])).ToList();
 
         if (Broadcast(join, left, right) is { } broadcast) return broadcast;
 
@@ -140,7 +139,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
                       $"{parts.Count} task{(parts.Count == 1 ? "" : "s")} read the map outputs of {probeStage}");
         if (probe.Count == 0) return [];
         return parts.Select((p, i) => new JoinRead($"part {i + 1} of {parts.Count} of {probeStage} ⋈ broadcast of {(buildLeft ? join.Left.Upstream : join.Right.Upstream)}",
-            buildLeft ? build : p, buildLeft ? p : build, Broadcast: true)).ToList();
+            buildLeft ? build : p, buildLeft ? p : build)).ToList();
     }
 
     /// <summary>Buckets of one side that are skewed: over skew_factor × the median bucket and over skew_threshold.</summary>

@@ -74,11 +74,24 @@ public static class ScheduleReplay
     }
 
     /// <summary>The stages of a finished run with each task's time: all its attempts, failed ones included, as the slots spent them.</summary>
-    public static IReadOnlyList<ReplayStage> Stages(RunSummary run)
+    public static IReadOnlyList<ReplayStage> Stages(RunSummary run) => Stages(
+        run.Stages.Select(s => (s.Id.Value, (IReadOnlyList<int>)[.. s.DependsOn.Select(d => d.Value)])),
+        run.Attempts.Select(a => new ReplayTask(a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Duration.TotalSeconds, a.InputBytes)));
+
+    /// <summary>Stages (id and the stages they read) with their tasks, from attempts: a task's attempts add up, its input is the largest any read.</summary>
+    public static IReadOnlyList<ReplayStage> Stages(IEnumerable<(int Id, IReadOnlyList<int> DependsOn)> stages, IEnumerable<ReplayTask> attempts)
     {
-        var tasks = run.Attempts.GroupBy(a => a.Id.Task).Select(g => new ReplayTask(g.Key.Stage.Value, g.Key.Partition,
-            g.Sum(a => a.Duration.TotalSeconds), g.Max(a => a.InputBytes))).ToLookup(t => t.Stage);
-        return [.. run.Stages.Select(s => new ReplayStage(s.Id.Value, [.. s.DependsOn.Select(d => d.Value)], [.. tasks[s.Id.Value]]))];
+        var tasks = attempts.GroupBy(a => (a.Stage, a.Task))
+            .Select(g => new ReplayTask(g.Key.Stage, g.Key.Task, g.Sum(a => a.Seconds), g.Max(a => a.InputBytes))).ToLookup(t => t.Stage);
+        return [.. stages.Select(s => new ReplayStage(s.Id, s.DependsOn, [.. tasks[s.Id]]))];
+    }
+
+    /// <summary>Seconds of a run outside its tasks' span (planning, listing, the commit): a replay keeps them as they were.</summary>
+    public static double OutsideTasks(double wallSeconds, IEnumerable<(DateTime Start, DateTime End)> attempts)
+    {
+        var spans = attempts.ToList();
+        var span = spans.Count == 0 ? 0 : (spans.Max(a => a.End) - spans.Min(a => a.Start)).TotalSeconds;
+        return Math.Max(0, wallSeconds - span);
     }
 
     /// <summary>Seconds from the first task's start to the last task's end on <paramref name="slots"/> slots.</summary>
