@@ -19,6 +19,10 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [Description("Explain a SELECT over the --source inputs instead of a job spec.")]
         public string? Sql { get; init; }
 
+        [CommandOption("--arg <NAME=VALUE>")]
+        [Description("A value for ${NAME} in the spec; may repeat.")]
+        public string[] Arguments { get; init; } = [];
+
         [CommandOption("--all-splits")]
         [Description("List every split, not only the first few.")]
         public bool AllSplits { get; init; }
@@ -36,7 +40,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             return 0;
         }
         if (settings.Spec is null) throw new ConfigException("spec", "give a job spec to explain, or --sql \"SELECT …\" with --source inputs");
-        var job = new JobSettings { Spec = settings.Spec, Workers = settings.Workers, WorkerType = settings.WorkerType, Set = settings.Set };
+        var job = new JobSettings { Spec = settings.Spec, Workers = settings.Workers, WorkerType = settings.WorkerType, Set = settings.Set, Arguments = settings.Arguments };
         var (spec, jobSession) = job.Load();
         Console.WriteLine($"Job {spec.Name}");
         Console.Write(jobSession.Explain(JobPlanner.Actions(spec, jobSession), settings.AllSplits));

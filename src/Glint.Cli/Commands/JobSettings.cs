@@ -13,9 +13,13 @@ public class JobSettings : PoolSettings
     [Description("Path of the YAML job spec.")]
     public string Spec { get; init; } = "";
 
+    [CommandOption("--arg <NAME=VALUE>")]
+    [Description("A value for ${NAME} in the spec (bound as a value, a SQL literal inside expressions); may repeat.")]
+    public string[] Arguments { get; init; } = [];
+
     public (JobSpec Spec, GlintSession Session) Load(SessionOptions? defaults = null)
     {
-        var spec = JobSpecLoader.Load(Spec);
+        var spec = JobSpecLoader.Load(Spec, JobStoreSettings.Pairs(Arguments, "--arg"));
         var options = JobPlanner.Options(spec, defaults ?? new SessionOptions(), WorkerType, Workers, Overrides());
         return (spec, new GlintSession(WithCluster(options)));
     }

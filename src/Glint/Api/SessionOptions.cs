@@ -1,4 +1,5 @@
 using Glint.Execution;
+using Glint.Execution.Commit;
 
 namespace Glint.Api;
 
@@ -17,6 +18,8 @@ public sealed record SessionOptions
     public RunId? RunId { get; init; }
     /// <summary>Run tasks on a cluster's executors instead of in-process slots (Glint.Cluster); null for the local pool.</summary>
     public IWorkerPool? Pool { get; init; }
+    /// <summary>A recorded run's ledger: its completion is journaled with the commit and written to the metastore after it.</summary>
+    public RunLedgerBinding? Ledger { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
     public TaskFaultInjector? FaultInjector { get; init; }
 

@@ -80,7 +80,7 @@ public static class CatalogSource
             kept = [.. partitions.Where((_, i) => indices.Contains(i))];
         }
         var files = listFiles
-            ? kept.SelectMany(p => Files(p.Location, Values(p, keys), s3)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray()
+            ? Committed(definition.Location, kept.SelectMany(p => Files(p.Location, Values(p, keys), s3)), s3)
             : [.. kept.Select(p => new SourceFile(p.Location, p.Bytes, default, Values(p, keys)))];
         var format = FileFormats.Parse(definition.Format);
         var options = ReadOptions.From(definition.FormatOptions.Where(kv => ReadOptions.Keys.Contains(kv.Key)).ToDictionary())
@@ -98,8 +98,18 @@ public static class CatalogSource
     public static FileSource Listed(FileSource source)
     {
         if (source.Catalog is not { Unlisted: true } scan) return source;
-        var files = source.Files.SelectMany(folder => Files(folder.Path, folder.PartitionValues, source.S3)).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
+        var files = Committed(source.Root, source.Files.SelectMany(folder => Files(folder.Path, folder.PartitionValues, source.S3)), source.S3);
         return source with { Files = files, Catalog = scan with { Unlisted = false, PartitionsKept = source.Files.Length } };
+    }
+
+    /// <summary>A table's files as its location's manifest names them (see <see cref="FileListing.Committed"/>), in path order.</summary>
+    private static ImmutableArray<SourceFile> Committed(string location, IEnumerable<SourceFile> files, S3Options? s3)
+    {
+        var root = location.TrimEnd('/') + "/";
+        var all = files.ToList();
+        var inside = all.Where(f => f.Path.StartsWith(root, StringComparison.Ordinal)).ToList();
+        var listed = FileListing.Committed(location.TrimEnd('/'), inside, f => f.Path[root.Length..], s3);
+        return [.. listed.Concat(all.Except(inside)).OrderBy(f => f.Path, StringComparer.Ordinal)];
     }
 
     private static ImmutableArray<KeyValuePair<string, string?>> Values(CatalogPartition partition, List<Column> keys) =>

@@ -7,8 +7,21 @@ using Glint.Jobs;
 namespace Glint.Catalog;
 
 /// <summary>Jobs, runs and bookmarks in the metastore's own tables (migration 2).</summary>
-public sealed partial class SqlMetastore
+public sealed partial class SqlMetastore : IRunLedger
 {
+    public string Identity => dialect.Name;
+
+    public void Complete(string runId, string completion)
+    {
+        if (FindRun(runId) is not { } run || run.State == RunState.Succeeded) return;
+        var c = RunCompletion.FromJson(completion);
+        FinishRun(runId, RunState.Succeeded, null, c.Record, c.Bookmarks, c.Attempts);
+    }
+
+    public void Abandon(string runId, string reason) => Write(c =>
+        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET state = 'Failed', ended_ms = @t, error = @e WHERE run_id = @r AND state = 'Running'",
+            ("t", Now()), ("e", reason), ("r", runId)));
+
     private static readonly JsonSerializerOptions JobJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     public void CreateJob(JobDefinition job)

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Glint.Api;
+using Glint.Catalog;
 using Glint.Errors;
+using Glint.Execution.Commit;
 using Glint.Plan;
 using Glint.Storage;
 using Glint.Storage.Databases;
@@ -55,18 +57,9 @@ internal sealed class RunDriver(SessionOptions options)
         var runId = options.RunId ?? RunId.New();
         var scratch = Path.Combine(options.Home, "scratch", runId.Value);
         var run = new RunContext(runId, scratch, options.Settings) { Slots = options.Slots };
-        var committers = new Dictionary<StageId, ITargetCommitter>();
-        try
-        {
-            foreach (var stage in plan.Stages)
-                if (stage.Sink is TargetSink t) committers[stage.Id] = ITargetCommitter.For(t.Target, run);
-                else if (stage.Sink is DatabaseTargetSink d) committers[stage.Id] = new DatabaseTargetCommitter(d.Target, run);
-        }
-        catch (GlintException)
-        {
-            foreach (var committer in committers.Values) committer.Abort();
-            throw;
-        }
+        // Runs whose process died are finished or undone before this one looks at any target.
+        RunRecovery.Recover(options.Home, () => options.Ledger?.Ledger ?? OpenLedger(), options.Settings.S3);
+        using var commit = BeginCommit(plan, run);
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         listener.RunStarted(runId);
@@ -129,23 +122,9 @@ internal sealed class RunDriver(SessionOptions options)
             if (cap is { } limit && dpus > 0 && clock.Elapsed.TotalSeconds * dpus >= limit) capped.Cancel();
             capped.Token.ThrowIfCancellationRequested();
             var (errorCount, errorFile) = ErrorRecords.Check(runId, results, options);
-            // Two phases across targets: every target's files move into place first; if one target cannot
-            // commit, the others are moved back, so a run changes all its targets or none.
-            var prepared = new List<(ITargetCommitter Committer, IPreparedCommit Files)>();
-            try
-            {
-                foreach (var (stage, committer) in committers) prepared.Add((committer, committer.Prepare(written[stage])));
-            }
-            catch (TargetException)
-            {
-                foreach (var (committer, files) in Enumerable.Reverse(prepared)) committer.Undo(files);
-                throw;
-            }
-            var committed = prepared.Select(p => p.Committer.Complete(p.Files)).ToImmutableArray();
-            succeeded = true;
-
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
-            var summary = new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
+            // One commit over every target and the run's ledger entry; before its commit point a failure undoes it all.
+            var summary = commit.Commit(written, committed => new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
                 SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
                 plan.Stages.Where(s => s.Sink is TargetSink or DatabaseTargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
@@ -154,7 +133,8 @@ internal sealed class RunDriver(SessionOptions options)
                 DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
                 ErrorRecords = errorCount,
                 ErrorFile = errorFile,
-            };
+            });
+            succeeded = true;
             Telemetry.DpuSeconds.Add(summary.DpuSeconds, new System.Diagnostics.TagList { { "glint.run_id", runId.Value } });
             return new RunOutcome(summary,
                 plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
@@ -180,18 +160,42 @@ internal sealed class RunDriver(SessionOptions options)
             Telemetry.RunDuration.Record(clock.Elapsed.TotalSeconds, outcome);
             if (!succeeded) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
             attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)];
-            if (!succeeded)
-                foreach (var committer in committers.Values) committer.Abort();
+            if (!succeeded) commit.Abort();
             foreach (var slot in slots.OfType<Slot>()) slot.Dispose();
-            // Scratch is kept after a failure, for looking into; a success removes it unless asked to keep it.
-            if (succeeded && !options.Settings.KeepScratch && Directory.Exists(scratch))
+            // Scratch goes with the run, failed or not, unless asked to keep it (keep_scratch) for looking into.
+            if (!options.Settings.KeepScratch && Directory.Exists(scratch))
                 Directory.Delete(scratch, recursive: true);
-            if (succeeded && !options.Settings.KeepScratch && run.ExchangesOnS3)
+            if (!options.Settings.KeepScratch && run.ExchangesOnS3)
                 DeleteRemoteScratch(run);
         }
     }
 
-    /// <summary>Removes a successful run's exchange objects from its s3:// scratch prefix.</summary>
+    /// <summary>The run's committers, one per target, under the coordinator that locks and journals them before any task.</summary>
+    private CommitCoordinator BeginCommit(PhysicalPlan plan, RunContext run)
+    {
+        var committers = new List<(StageId, ITargetCommitter, string)>();
+        try
+        {
+            foreach (var stage in plan.Stages)
+                if (stage.Sink is TargetSink t) committers.Add((stage.Id, ITargetCommitter.For(t.Target, run), CanonicalPath.Of(t.Target.Path)));
+                else if (stage.Sink is DatabaseTargetSink d) committers.Add((stage.Id, new DatabaseTargetCommitter(d.Target, run), d.Target.ToString()));
+            return CommitCoordinator.Begin(options.Home, run.RunId, run.ScratchFolder, committers, options.Ledger, options.Settings.KeepScratch);
+        }
+        catch (GlintException)
+        {
+            foreach (var (_, committer, _) in committers) committer.RollBack(committer.Staged);
+            throw;
+        }
+    }
+
+    /// <summary>The metastore this process uses, for recovering a dead run recorded there (null when it cannot be opened).</summary>
+    private IRunLedger? OpenLedger()
+    {
+        try { return Catalog.Metastores.Open(options.Metastore, options.Home) as IRunLedger; }
+        catch (GlintException) { return null; }
+    }
+
+    /// <summary>Removes a run's exchange objects from its s3:// scratch prefix.</summary>
     private static void DeleteRemoteScratch(RunContext run)
     {
         try

@@ -101,3 +101,19 @@ public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int A
 
     public TimeSpan Duration => Ended - Started;
 }
+
+/// <summary>
+/// A committed run's entry in the ledger (see <see cref="Catalog.IRunLedger"/>): its record, the bookmarks it advances
+/// and its attempts. Journaled with the commit, so a crash after the commit point still records it exactly once.
+/// </summary>
+public sealed record RunCompletion(RunRecord Record, IReadOnlyDictionary<string, Bookmark>? Bookmarks, IReadOnlyList<TaskAttemptRow> Attempts)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
+
+    public static RunCompletion FromJson(string json) => System.Text.Json.JsonSerializer.Deserialize<RunCompletion>(json, Json)!;
+}

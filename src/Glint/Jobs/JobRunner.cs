@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Glint.Api;
+using Glint.Catalog;
 using Glint.Errors;
 using Glint.Execution;
+using Glint.Execution.Commit;
 using Glint.Storage;
 using Glint.Storage.Databases;
 
@@ -13,7 +15,7 @@ namespace Glint.Jobs;
 /// the run in the metastore (renewing a lease while it runs), retries failed attempts, enforces the
 /// timeout and stop requests, and advances the bookmarks in the same transaction as the run's success.
 /// </summary>
-public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
+public sealed class JobRunner(IJobStore store, SessionOptions defaults)
 {
     /// <summary>The environment variable that sets <see cref="Lease"/> in seconds.</summary>
     public const string LeaseVariable = "GLINT_JOB_LEASE_SECONDS";
@@ -25,23 +27,20 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
     /// <summary>How often a running job renews its lease: a tenth of the lease, at most every 3 s.</summary>
     public TimeSpan HeartbeatEvery => TimeSpan.FromMilliseconds(Math.Min(3000, Lease.TotalMilliseconds / 10));
 
-    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
-    private static partial Regex Placeholder();
-
-    /// <summary>The spec text with every ${name} replaced; an unknown name fails before anything is recorded.</summary>
+    /// <summary>The spec text with every ${name} filled as a value (see <see cref="SpecArguments"/>); an unknown name fails before anything is recorded.</summary>
     public static string Substitute(string spec, IReadOnlyDictionary<string, string> arguments, string job) =>
-        Placeholder().Replace(spec, m => arguments.TryGetValue(m.Groups[1].Value, out var value)
-            ? value
-            : throw new SpecException($"job '{job}' uses the argument ${{{m.Groups[1].Value}}}, which has no value; pass --arg {m.Groups[1].Value}=… or give it a default (known: {(arguments.Count == 0 ? "none" : string.Join(", ", arguments.Keys.Order()))})"));
+        SpecArguments.Apply(spec, arguments, $"job '{job}'");
 
     /// <summary>Records an ad-hoc run of a spec (<c>glint run</c>) under the job name "adhoc-&lt;spec name&gt;", around <paramref name="run"/>.</summary>
-    public static RunSummary Record(IJobStore store, JobSpec spec, Func<RunId, RunSummary> run)
+    /// <remarks><paramref name="run"/> gets the run's id and its ledger binding: the run's success is recorded by its commit.</remarks>
+    public static RunSummary Record(IJobStore store, JobSpec spec, Func<RunId, RunLedgerBinding?, RunSummary> run)
     {
         var recorded = store.StartRun($"adhoc-{spec.Name ?? "job"}", 1, null, ImmutableDictionary<string, string>.Empty, int.MaxValue, TimeSpan.FromDays(365));
         try
         {
-            var s = run(new RunId(recorded.RunId));
-            store.FinishRun(recorded.RunId, RunState.Succeeded, null, RecordOf(s), attempts: [.. s.Attempts.Select(TaskAttemptRow.From)]);
+            var binding = Binding(store, _ => null);
+            var s = run(new RunId(recorded.RunId), binding);
+            if (binding is null) store.FinishRun(recorded.RunId, RunState.Succeeded, null, RecordOf(s), attempts: [.. s.Attempts.Select(TaskAttemptRow.From)]);
             return s;
         }
         catch (RunCancelledException e)
@@ -56,6 +55,12 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         }
     }
 
+    /// <summary>The run's ledger entry, written by its commit: the record and, for a bookmarked job, the bookmarks it advances.</summary>
+    private static RunLedgerBinding? Binding(IJobStore store, Func<RunSummary, IReadOnlyDictionary<string, Bookmark>?> bookmarks) =>
+        store is IRunLedger ledger
+            ? new RunLedgerBinding(ledger, s => new RunCompletion(RecordOf(s), bookmarks(s), [.. s.Attempts.Select(TaskAttemptRow.From)]).ToJson())
+            : null;
+
     private static List<TaskAttemptRow> Rows(GlintException e) => [.. e.RunAttempts.Select(TaskAttemptRow.From)];
 
     private static RunRecord RecordOf(RunSummary s) =>
@@ -66,8 +71,12 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
     public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
     {
         var job = store.FindJob(jobName) ?? throw new SpecException($"job '{jobName}' does not exist; see glint job list");
+        if (job.Bookmarks != BookmarkOption.Disable && job.MaxConcurrentRuns > 1)
+            throw new SpecException(ConcurrentBookmarks(job.Name, job.MaxConcurrentRuns));
+        Secrets.CheckArguments(arguments, $"job '{job.Name}'", job.Spec);
         var args = job.DefaultArguments.SetItems(arguments);
         var spec = JobSpecLoader.Parse(Substitute(job.Spec, args, job.Name), job.BaseFolder ?? Directory.GetCurrentDirectory(), $"job '{job.Name}'");
+        RunRecovery.Recover(defaults.Home, () => store as IRunLedger, defaults.Settings.S3);
         JobRun? previous = null;
         for (var attempt = 1; attempt <= job.MaxRetries + 1; attempt++)
         {
@@ -101,13 +110,19 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         }, null, HeartbeatEvery, HeartbeatEvery);
         try
         {
-            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId), Listener = progress };
-            var session = new GlintSession(options);
             var bookmarks = job.Bookmarks == BookmarkOption.Disable
                 ? new Dictionary<string, Bookmark>()
                 : store.Bookmarks(job.Name).ToDictionary(b => b.Source, b => b.State);
             var read = new Dictionary<string, ImmutableArray<SourceFile>>();
             var keysRead = new Dictionary<string, KeyBookmark>();
+            var binding = Binding(store, _ => Advanced(job, bookmarks, read, keysRead));
+            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with
+            {
+                RunId = new RunId(run.RunId),
+                Listener = progress,
+                Ledger = binding,
+            };
+            var session = new GlintSession(options);
             FileSource Unseen(string name, FileSource source)
             {
                 if (job.Bookmarks == BookmarkOption.Disable) return source;
@@ -128,13 +143,10 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
             }
             var outcome = session.Run(JobPlanner.Actions(spec, session, new SourceRewrites(Unseen, PastLastKey)), cancel.Token);
             var s = outcome.Summary;
-            var record = RecordOf(s);
-            var advanced = job.Bookmarks == BookmarkOption.Enable
-                ? read.ToDictionary(kv => kv.Key, kv => (bookmarks.GetValueOrDefault(kv.Key) ?? Bookmark.Empty).With(kv.Value))
-                : null;
-            if (advanced is not null)
-                foreach (var (name, keys) in keysRead) advanced[name] = Bookmark.Empty with { Keys = keys };
-            return store.FinishRun(run.RunId, RunState.Succeeded, null, record, advanced, [.. s.Attempts.Select(TaskAttemptRow.From)]);
+            // The commit recorded the success and the bookmarks in the ledger (exactly once, even across a crash).
+            return binding is not null
+                ? store.FindRun(run.RunId)!
+                : store.FinishRun(run.RunId, RunState.Succeeded, null, RecordOf(s), Advanced(job, bookmarks, read, keysRead), [.. s.Attempts.Select(TaskAttemptRow.From)]);
         }
         catch (RunCancelledException e) when (stopRequested)
         {
@@ -148,6 +160,20 @@ public sealed partial class JobRunner(IJobStore store, SessionOptions defaults)
         {
             return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, null, attempts: Rows(e));
         }
+    }
+
+    /// <summary>The refusal of concurrent runs of a bookmarked job: two runs would read the same unseen inputs.</summary>
+    public static string ConcurrentBookmarks(string job, int runs) =>
+        $"job '{job}' keeps bookmarks, so it allows one run at a time (max concurrent runs is {runs}): two runs would both read the same new input; use --max-concurrent-runs 1 or --bookmark disable";
+
+    /// <summary>The bookmarks a successful run advances to: every file it read is added, a database source's last key replaced.</summary>
+    private static Dictionary<string, Bookmark>? Advanced(JobDefinition job, IReadOnlyDictionary<string, Bookmark> bookmarks,
+        Dictionary<string, ImmutableArray<SourceFile>> read, Dictionary<string, KeyBookmark> keysRead)
+    {
+        if (job.Bookmarks != BookmarkOption.Enable) return null;
+        var advanced = read.ToDictionary(kv => kv.Key, kv => (bookmarks.GetValueOrDefault(kv.Key) ?? Bookmark.Empty).With(kv.Value));
+        foreach (var (name, keys) in keysRead) advanced[name] = Bookmark.Empty with { Keys = keys };
+        return advanced;
     }
 
     /// <summary>Collects finished attempts for the heartbeat to record, and passes every event on.</summary>

@@ -12,11 +12,13 @@ public static class JobSpecLoader
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
-    public static JobSpec Load(string path)
+    /// <summary>A spec file, its ${name} placeholders filled from <paramref name="arguments"/> (see <see cref="SpecArguments"/>).</summary>
+    public static JobSpec Load(string path, IReadOnlyDictionary<string, string>? arguments = null)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new SpecException($"job spec '{full}' does not exist");
-        return Parse(File.ReadAllText(full), Path.GetDirectoryName(full)!, full);
+        var text = SpecArguments.Apply(File.ReadAllText(full), arguments ?? new Dictionary<string, string>(), $"job spec '{full}'");
+        return Parse(text, Path.GetDirectoryName(full)!, full);
     }
 
     public static JobSpec Parse(string yaml, string baseFolder, string origin = "job spec")

@@ -40,14 +40,30 @@ internal static class SqlInspector
         var statements = root.GetProperty("statements");
         if (statements.GetArrayLength() != 1)
             throw new PlanException($"{context}: must be a single {(expression ? "expression" : "SELECT statement")}", context);
-        var problem = Find(statements[0].GetProperty("node"), ["input"]);
+        var node = statements[0].GetProperty("node");
+        // An expression must stay one expression: "x) UNION ALL SELECT … WHERE (y" or a WITH would be a statement of its own.
+        if (expression && !IsPlainSelect(node))
+            throw new PlanException($"{context}: must be a single expression", context);
+        var problem = Find(node, Scope.Empty.Add("input"));
         if (problem is not null)
             throw new PlanException($"{context}: {problem} needs rows from more than one partition; " +
                 (expression ? "it is not allowed here" : "map_sql runs on each partition separately") +
                 " (aggregations, ordering and limits come with shuffles)", context);
     }
 
-    private static string? Find(JsonElement node, HashSet<string> tables)
+    private static bool IsPlainSelect(JsonElement node) =>
+        node.TryGetProperty("type", out var t) && t.GetString() == "SELECT_NODE"
+        && (!node.TryGetProperty("modifiers", out var m) || m.GetArrayLength() == 0)
+        && (!node.TryGetProperty("cte_map", out var c) || !c.TryGetProperty("map", out var map) || map.GetArrayLength() == 0);
+
+    /// <summary>The relations a part of the statement may read: 'input', and the CTEs in scope there.</summary>
+    private static class Scope
+    {
+        public static readonly System.Collections.Immutable.ImmutableHashSet<string> Empty =
+            System.Collections.Immutable.ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static string? Find(JsonElement node, System.Collections.Immutable.ImmutableHashSet<string> tables)
     {
         switch (node.ValueKind)
         {
@@ -61,9 +77,21 @@ internal static class SqlInspector
                 return null;
         }
 
-        if (node.TryGetProperty("cte_map", out var cteMap) && cteMap.TryGetProperty("map", out var map))
+        // A CTE is in scope after its definition: in later CTEs and the statement's body, never in its own body
+        // (unless recursive) — so a CTE named like a file cannot make a read of that file look like a read of itself.
+        if (node.TryGetProperty("cte_map", out var cteMap) && cteMap.TryGetProperty("map", out var map) && map.GetArrayLength() > 0)
+        {
+            var scope = tables;
             foreach (var entry in map.EnumerateArray())
-                if (entry.TryGetProperty("key", out var key)) tables.Add(key.GetString()!.ToLowerInvariant());
+            {
+                var name = entry.GetProperty("key").GetString()!;
+                var recursive = entry.TryGetProperty("value", out var v) && v.TryGetProperty("query", out var q)
+                    && q.TryGetProperty("node", out var n) && n.TryGetProperty("type", out var nt) && nt.GetString() == "RECURSIVE_CTE_NODE";
+                if (Find(entry.GetProperty("value"), recursive ? scope.Add(name) : scope) is { } p) return p;
+                scope = scope.Add(name);
+            }
+            tables = scope;
+        }
 
         var type = node.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         var cls = node.TryGetProperty("class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
@@ -88,7 +116,7 @@ internal static class SqlInspector
                 break;
             case "BASE_TABLE":
                 var table = node.GetProperty("table_name").GetString()!;
-                if (!tables.Contains(table.ToLowerInvariant()))
+                if (!tables.Contains(table) || Qualified(node))
                     return $"reading table '{table}' (only the relation 'input' is available)";
                 break;
             case "TABLE_FUNCTION":
@@ -96,9 +124,14 @@ internal static class SqlInspector
         }
 
         foreach (var property in node.EnumerateObject())
-            if (Find(property.Value, tables) is { } p) return p;
+            if (property.Name != "cte_map" && Find(property.Value, tables) is { } p) return p;
         return null;
     }
+
+    /// <summary>A schema- or catalog-qualified name never means a CTE or 'input'.</summary>
+    private static bool Qualified(JsonElement node) =>
+        (node.TryGetProperty("schema_name", out var s) && s.GetString() is { Length: > 0 })
+        || (node.TryGetProperty("catalog_name", out var c) && c.GetString() is { Length: > 0 });
 
     private static string Name(JsonElement node) =>
         node.TryGetProperty("function_name", out var n) ? n.GetString()!.ToLowerInvariant() : "?";

@@ -17,22 +17,32 @@ internal static class TargetValidator
 
     public static void CheckPaths(IReadOnlyList<WriteTarget> targets, IEnumerable<FileSource> sources, S3Options s3)
     {
-        var duplicate = targets.GroupBy(t => t.Path).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new TargetException(duplicate.Key, $"two targets write the same folder '{duplicate.Key}'");
+        // Paths by identity: symbolic links resolved, "." and ".." and trailing slashes gone, s3:// as bucket and prefix.
+        var canonical = targets.Select(t => (Target: t, Real: CanonicalPath.Of(t.Path))).ToList();
+        for (var i = 0; i < canonical.Count; i++)
+            for (var j = 0; j < canonical.Count; j++)
+            {
+                if (i == j) continue;
+                var (a, b) = (canonical[i], canonical[j]);
+                if (a.Real == b.Real && i < j)
+                    throw new TargetException(a.Target.Path, $"two targets write the same folder '{a.Real}' ('{a.Target.Path}' and '{b.Target.Path}')");
+                if (a.Real != b.Real && CanonicalPath.IsSameOrInside(a.Real, b.Real))
+                    throw new TargetException(a.Target.Path, $"target '{a.Target.Path}' lies inside target '{b.Target.Path}'; writing one would replace or re-read the other's files");
+            }
         var sourceList = sources.ToList();
-        foreach (var target in targets)
+        foreach (var (target, real) in canonical)
         {
             if (File.Exists(target.Path))
                 throw new TargetException(target.Path, $"target '{target.Path}' is a file; a target must be a folder");
             foreach (var source in sourceList)
             {
-                var singleFile = File.Exists(source.Path);
-                var overlaps = (!singleFile && (IsSameOrInside(target.Path, source.Root) || IsSameOrInside(source.Root, target.Path)))
-                    || source.Files.Any(f => IsSameOrInside(f.Path, target.Path));
+                var singleFile = !S3Uri.IsS3(source.Path) && File.Exists(source.Path);
+                var root = CanonicalPath.Of(source.Root);
+                var overlaps = (!singleFile && (CanonicalPath.IsSameOrInside(real, root) || CanonicalPath.IsSameOrInside(root, real)))
+                    || source.Files.Any(f => CanonicalPath.IsSameOrInside(CanonicalPath.Of(f.Path), real));
                 if (overlaps)
                     throw new TargetException(target.Path,
-                        $"target '{target.Path}' overlaps source '{source.Path}'; writing there could destroy or re-read the input");
+                        $"target '{target.Path}'{(real == Path.TrimEndingDirectorySeparator(target.Path) ? "" : $" (really '{real}')")} overlaps source '{source.Path}'; writing there could destroy or re-read the input");
             }
             if (target.Mode == WriteMode.ErrorIfExists && S3Uri.IsS3(target.Path) && S3TargetCommitter.HasData(target, s3))
                 throw new TargetException(target.Path,
@@ -42,12 +52,5 @@ internal static class TargetValidator
                 throw new TargetException(target.Path,
                     $"target '{target.Path}' already holds data; choose mode append, overwrite or overwrite_partitions");
         }
-    }
-
-    private static bool IsSameOrInside(string path, string folder)
-    {
-        var p = Path.TrimEndingDirectorySeparator(path) + "/";
-        var f = Path.TrimEndingDirectorySeparator(folder) + "/";
-        return p.StartsWith(f, StringComparison.Ordinal);
     }
 }

@@ -29,7 +29,7 @@ public static class FileListing
         }
         if (!Directory.Exists(full))
             throw new SourceException(full, $"source path '{full}' does not exist");
-        var files = EnumerateData(full).ToList();
+        var files = Committed(full, EnumerateData(full).ToList(), f => Path.GetRelativePath(full, f.FullName));
         if (files.Count == 0)
             throw new SourceException(full, $"source folder '{full}' contains no data files");
         return (full, WithPartitions(full, files));
@@ -72,12 +72,26 @@ public static class FileListing
             .Where(o => glob is null || glob.IsMatch(o.Relative))
             .ToList();
         var rootText = root.ToString().TrimEnd('/');
+        if (glob is null) objects = Committed(rootText, objects, o => o.Relative, store.Options);
         if (objects.Count == 0)
             throw new SourceException(path, glob is null ? $"source '{path}' holds no data objects" : $"source glob '{path}' matches no data objects");
         var files = objects.Select(o => new SourceFile(o.Object.Uri.ToString(), o.Object.Size, o.Object.ModifiedUtc,
             HivePartitioning.Parse(rootText, o.Object.Uri.ToString()))).OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableArray();
         HivePartitioning.CheckConsistent(rootText, files);
         return (rootText, files);
+    }
+
+    /// <summary>
+    /// The files of a folder (or prefix) Glint wrote, as its <c>_SUCCESS</c> manifest names them: a run's files that
+    /// are in place but not yet committed (or the old files a committed overwrite has yet to delete) are not data.
+    /// A folder without a Glint manifest is read as it is.
+    /// </summary>
+    public static List<T> Committed<T>(string root, List<T> listed, Func<T, string> relative, ObjectStores.S3Options? s3 = null)
+    {
+        var manifest = Manifest.TryRead(root, s3);
+        if (manifest is null) return listed;
+        var named = manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        return listed.Where(f => named.Contains(relative(f))).ToList();
     }
 
     private static IEnumerable<FileInfo> EnumerateData(string root)

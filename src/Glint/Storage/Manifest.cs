@@ -35,7 +35,7 @@ public sealed record Manifest(
         var store = new ObjectStores.ObjectStore(s3 ?? ObjectStores.S3Options.FromEnvironment());
         var uri = ObjectStores.S3Uri.Parse(target).Child(FileName);
         if (store.Size(uri) is null) return null;
-        try { return JsonSerializer.Deserialize<Manifest>(store.ReadText(uri), Options); }
+        try { return Glints(JsonSerializer.Deserialize<Manifest>(store.ReadText(uri), Options)); }
         catch (JsonException) { return null; }
     }
 
@@ -46,9 +46,13 @@ public sealed record Manifest(
     {
         var path = System.IO.Path.Combine(target, FileName);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Options); }
+        try { return Glints(JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Options)); }
         catch (JsonException) { return null; } // an empty Spark-style marker, or someone else's
     }
+
+    /// <summary>The manifest when it is one Glint wrote (a run id and a file list), else null: another tool's JSON marker.</summary>
+    private static Manifest? Glints(Manifest? manifest) =>
+        manifest is { RunId: not null, Files.IsDefault: false } ? manifest : null;
 
     /// <summary>Writes the manifest next to the data by rename, so it appears whole or not at all.</summary>
     public void Write(string target, string stagingFolder)

@@ -120,10 +120,6 @@ public sealed record DatabaseConnection(DatabaseKind Kind, string ConnectionStri
         return builder.ConnectionString;
     }
 
-    /// <summary>Text without any password it holds (key=value strings and URLs alike).</summary>
-    public static string Redact(string text)
-    {
-        var keyValue = System.Text.RegularExpressions.Regex.Replace(text, "(?i)(password|pwd)=[^;&\\s]*", "$1=***");
-        return System.Text.RegularExpressions.Regex.Replace(keyValue, "(?i)(postgres(?:ql)?://[^:/@\\s]+):[^@\\s]*@", "$1:***@");
-    }
+    /// <summary>Text without any password it holds (see <see cref="Redaction"/>).</summary>
+    public static string Redact(string text) => Redaction.Redact(text);
 }

@@ -7,10 +7,9 @@ namespace Glint.Storage.Databases;
 /// <summary>
 /// The job commit for a database table. Before any task runs, a staging table is created next to it (unlogged on
 /// PostgreSQL); tasks write their rows into it (binary COPY on PostgreSQL, batched inserts on SQLite), each row tagged
-/// with its attempt. The commit then runs in one transaction — create the table
-/// if missing, delete its rows (overwrite), insert the winning attempts' rows (upsert: ON CONFLICT DO UPDATE) — which
-/// stays open until every target of the run is prepared, then commits; any failure rolls it back, so a failed run
-/// leaves the table exactly as it was. The staging table is dropped either way.
+/// with its attempt. The commit then runs in one transaction (see <see cref="DatabaseIntent"/>), which stays open
+/// until every target of the run is placed and commits after the run's commit point; a failure before it rolls it
+/// back, so a failed run leaves the table exactly as it was. The staging table is dropped once the commit is done.
 /// </summary>
 internal sealed class DatabaseTargetCommitter : ITargetCommitter
 {
@@ -21,6 +20,7 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
     public DatabaseTargetCommitter(DatabaseTarget target, RunContext run)
     {
         this.target = target;
+        runId = run.RunId;
         dialect = DatabaseDialect.For(target.Connection.Kind);
         StagingTable = StagingName(target, run.RunId);
         var columns = string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.DatabaseType}"));
@@ -39,37 +39,51 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
         return $"{schema}\"glint_staging_{safe}\"";
     }
 
-    private sealed record Prepared(DbConnection Connection, DbTransaction Transaction, long Rows, long Replaced) : IPreparedCommit;
+    private DbConnection? connection;
+    private DbTransaction? transaction;
+    private readonly RunId runId;
 
-    public IPreparedCommit Prepare(IReadOnlyList<WrittenFile> files)
+    public TargetIntent Staged => Intent([]);
+
+    /// <summary>The transaction's statements for the winning attempts (AttemptFolder names the attempt that wrote a batch).</summary>
+    public TargetIntent Plan(IReadOnlyList<WrittenFile> files) => Intent([.. files.Select(f => f.AttemptFolder).Distinct()]);
+
+    private DatabaseIntent Intent(string[] attempts)
     {
-        // A database task's "file" is its batch in the staging table; AttemptFolder names the attempt that wrote it.
-        var attempts = files.Select(f => f.AttemptFolder).Distinct().ToArray();
-        var connection = target.Connection.Open(write: true);
-        DbTransaction? transaction = null;
+        var table = dialect.Table(target.Table);
+        var names = string.Join(", ", target.Columns.Select(c => dialect.Quote(c.Name)));
+        var statements = new List<string>();
+        if (!target.Exists)
+            statements.Add($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.DatabaseType}"))})");
+        if (target.Mode == DatabaseWriteMode.Overwrite && target.Exists) statements.Add($"DELETE FROM {table}");
+        var winners = attempts.Length == 0 ? "IN (NULL)" : $"IN ({string.Join(", ", attempts.Select(a => dialect.Literal(a)))})";
+        var insert = $"INSERT INTO {table} ({names}) SELECT {names} FROM {StagingTable} WHERE {DatabaseBatches.AttemptColumn} {winners}";
+        if (target.Mode == DatabaseWriteMode.Upsert)
+        {
+            var others = target.Columns.Where(c => !target.Keys.Contains(c.Name)).Select(c => $"{dialect.Quote(c.Name)} = EXCLUDED.{dialect.Quote(c.Name)}").ToList();
+            insert += $" ON CONFLICT ({string.Join(", ", target.Keys.Select(dialect.Quote))}) DO " +
+                      (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others));
+        }
+        statements.Add(insert);
+        return new DatabaseIntent(target.Connection.Kind, target.Connection.WithoutPassword().ConnectionString, runId.Value, target.Table, StagingTable,
+            [.. statements], 0, 0);
+    }
+
+    /// <summary>Runs the transaction and leaves it open until the run's commit point: the target's vote.</summary>
+    public TargetIntent Place(TargetIntent intent, CommitTrace trace)
+    {
+        var planned = (DatabaseIntent)intent;
+        connection = target.Connection.Open(write: true);
         try
         {
             transaction = connection.BeginTransaction();
-            var table = dialect.Table(target.Table);
-            var names = string.Join(", ", target.Columns.Select(c => dialect.Quote(c.Name)));
-            if (!target.Exists)
-                Run(connection, transaction, $"CREATE TABLE {table} ({string.Join(", ", target.Columns.Select(c => $"{dialect.Quote(c.Name)} {c.DatabaseType}"))})");
-            long replaced = target.Mode == DatabaseWriteMode.Overwrite && target.Exists ? Run(connection, transaction, $"DELETE FROM {table}") : 0;
-            var winners = Postgres ? "= ANY(@attempts)" : "IN (SELECT value FROM json_each(@attempts))";
-            var insert = $"INSERT INTO {table} ({names}) SELECT {names} FROM {StagingTable} WHERE {DatabaseBatches.AttemptColumn} {winners}";
-            if (target.Mode == DatabaseWriteMode.Upsert)
-            {
-                var others = target.Columns.Where(c => !target.Keys.Contains(c.Name)).Select(c => $"{dialect.Quote(c.Name)} = EXCLUDED.{dialect.Quote(c.Name)}").ToList();
-                insert += $" ON CONFLICT ({string.Join(", ", target.Keys.Select(dialect.Quote))}) DO " + (others.Count == 0 ? "NOTHING" : "UPDATE SET " + string.Join(", ", others));
-            }
-            var rows = Run(connection, transaction, insert, ("attempts", Postgres ? attempts : System.Text.Json.JsonSerializer.Serialize(attempts)));
-            return new Prepared(connection, transaction, rows, replaced);
+            var (rows, replaced) = planned.Apply(connection, transaction);
+            trace.Step($"placed {target.Table}");
+            return planned with { Rows = rows, Replaced = replaced };
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {
-            transaction?.Dispose();
-            connection.Dispose();
-            Abort();
+            Close();
             var hint = e.Message.Contains("cannot affect row a second time", StringComparison.Ordinal)
                 ? $" (the run's rows repeat a value of the upsert keys ({string.Join(", ", target.Keys)}); make them unique first, e.g. with drop_duplicates)"
                 : "";
@@ -77,53 +91,44 @@ internal sealed class DatabaseTargetCommitter : ITargetCommitter
         }
     }
 
-    public CommittedTarget Complete(IPreparedCommit prepared)
+    public CommittedTarget Outcome(TargetIntent intent) =>
+        intent.Outcome with { Location = $"{target.Connection.Kind.ToString().ToLowerInvariant()} table {target.Table}" };
+
+    public void Publish(TargetIntent intent, CommitTrace trace)
     {
-        var p = (Prepared)prepared;
-        try { p.Transaction.Commit(); }
+        try { transaction!.Commit(); }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {
-            throw new TargetException(target.Table, $"commit to {target} failed and was rolled back: {DatabaseConnection.Redact(e.Message)}", e);
+            throw new TargetException(target.Table, $"commit to {target} was committed, but the database refused it (the next Glint process tries again): {DatabaseConnection.Redact(e.Message)}", e);
         }
         finally
         {
-            p.Transaction.Dispose();
-            p.Connection.Dispose();
-            Abort();
+            Close();
         }
-        return new CommittedTarget($"{target.Connection.Kind.ToString().ToLowerInvariant()} table {target.Table}", 0, p.Rows, 0, (int)Math.Min(int.MaxValue, p.Replaced));
+        DropStaging();
     }
 
-    public void Undo(IPreparedCommit prepared)
+    public void RollBack(TargetIntent intent)
     {
-        var p = (Prepared)prepared;
-        try { p.Transaction.Rollback(); } catch (Exception e) when (e is DbException or InvalidOperationException) { }
-        p.Transaction.Dispose();
-        p.Connection.Dispose();
-        Abort();
+        try { transaction?.Rollback(); } catch (Exception e) when (e is DbException or InvalidOperationException) { }
+        Close();
+        DropStaging();
     }
 
-    public void Abort()
+    private void Close()
+    {
+        transaction?.Dispose();
+        connection?.Dispose();
+        transaction = null;
+        connection = null;
+    }
+
+    private void DropStaging()
     {
         try { Execute($"DROP TABLE IF EXISTS {StagingTable}", "drop the staging table of"); }
         catch (GlintException) { } // an unlogged leftover named after the run; the next run does not depend on it
     }
 
-    private static long Run(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        command.CommandTimeout = 0;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command.ExecuteNonQuery();
-    }
 
     private void Execute(string sql, string doing)
     {
