@@ -10,6 +10,8 @@ namespace Glint.Tests;
 /// The job commit under SIGKILL: real glint processes killed at measured points from the last task's end through the
 /// end of the commit. After every kill a Glint read of the target is exactly its old version or exactly its new one,
 /// and the next run repairs what was interrupted and leaves exactly the new one, with nothing staged left behind.
+/// The folders live on tmpfs: a SIGKILL keeps the page cache, so the file system's kind does not change what a crash
+/// leaves, and each run creates and deletes thousands of files.
 /// </summary>
 public sealed class CommitCrashTests
 {
@@ -71,7 +73,7 @@ public sealed class CommitCrashTests
     [Fact]
     public void An_overwrite_of_5000_partition_files_killed_at_ten_points_of_its_commit_is_old_or_new_and_the_next_run_repairs_it()
     {
-        using var dir = new TempFolder("crash-overwrite");
+        using var dir = new TempFolder("crash-overwrite", inMemory: true);
         var home = dir["home"];
         var target = dir["out"];
         Source(dir["a"], 1, Partitions);
@@ -106,7 +108,7 @@ public sealed class CommitCrashTests
     [Fact]
     public void An_overwrite_partitions_killed_at_ten_points_leaves_untouched_partitions_byte_identical()
     {
-        using var dir = new TempFolder("crash-partitions");
+        using var dir = new TempFolder("crash-partitions", inMemory: true);
         var home = dir["home"];
         var target = dir["out"];
         // A smaller grid than the overwrite test's (1,000 partition files, 500 rewritten), so the suite stays short.
@@ -150,7 +152,7 @@ public sealed class CommitCrashTests
     [Fact]
     public void A_bookmarked_append_job_killed_during_its_commit_and_started_again_neither_doubles_nor_skips()
     {
-        using var dir = new TempFolder("crash-bookmark");
+        using var dir = new TempFolder("crash-bookmark", inMemory: true);
         var home = dir["home"];
         var input = dir["in"];
         var target = dir["out"];
@@ -199,7 +201,7 @@ public sealed class CommitCrashTests
     [Fact]
     public void An_s3_overwrite_killed_at_ten_points_of_its_commit_is_old_or_new_and_the_next_run_repairs_it()
     {
-        using var dir = new TempFolder("crash-s3");
+        using var dir = new TempFolder("crash-s3", inMemory: true);
         var home = dir["home"];
         var target = S3Server.NewPrefix("crash");
         // s3rver takes ~10 ms an object: 200 partition objects keep each run short while spreading ten kill points.
@@ -242,7 +244,7 @@ public sealed class CommitCrashTests
     [Fact]
     public void A_postgresql_overwrite_killed_at_ten_points_of_its_commit_is_old_or_new_and_the_next_run_repairs_it()
     {
-        using var dir = new TempFolder("crash-postgres");
+        using var dir = new TempFolder("crash-postgres", inMemory: true);
         var home = dir["home"];
         var database = Postgres.NewDatabase();
         Source(dir["a"], 1, 2000);

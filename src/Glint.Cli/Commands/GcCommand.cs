@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Glint.Api;
-using Glint.Errors;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -23,7 +22,7 @@ public sealed class GcCommand : Command<GcCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var age = Age(settings.OlderThan);
+        var age = Plan.Durations.Parse("--older-than", settings.OlderThan);
         using var store = settings.Open();
         var report = GarbageCollector.Collect(SessionOptions.DefaultHome(), store, age, settings.Folders.Select(Path.GetFullPath));
         foreach (var run in report.Recovered) AnsiConsole.WriteLine(run.ToString());
@@ -31,20 +30,5 @@ public sealed class GcCommand : Command<GcCommand.Settings>
         foreach (var run in report.RunsMarkedFailed) AnsiConsole.WriteLine($"run {run}: its process is gone; recorded as FAILED");
         AnsiConsole.WriteLine($"{report.Recovered.Count} interrupted commit(s) repaired, {report.Removed.Count} folder(s) removed, {report.RunsMarkedFailed.Count} run(s) marked FAILED");
         return 0;
-    }
-
-    /// <summary>An age with a unit: s, m, h or d.</summary>
-    internal static TimeSpan Age(string text)
-    {
-        var unit = text.Length > 0 ? text[^1] : ' ';
-        if (double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0)
-            switch (unit)
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-            }
-        throw new ConfigException("--older-than", $"--older-than takes an age such as 90s, 30m, 12h or 7d, not '{text}'");
     }
 }

@@ -50,12 +50,10 @@ public sealed class GlintSession(SessionOptions? options = null)
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)
     {
         var plan = Plan(actions);
-        var outcome = new RunDriver(Options).Execute(plan, cancellation);
-        // Catalog tables learn of their new files and partitions only once the run has committed.
-        foreach (var action in actions)
-            if (action.Sink is TargetSink { Target.Table: not null } sink)
-                TableWrites.Register(Catalog, sink.Target, action.Root.Schema, Options.Settings.S3);
-        return outcome;
+        // Catalog tables learn of their new files and partitions as part of the commit (and of its recovery).
+        var tables = actions.Where(a => a.Sink is TargetSink { Target.Table: not null })
+            .Select(a => new Execution.Commit.CatalogRegistration(((TargetSink)a.Sink).Target, a.Root.Schema)).ToList();
+        return new RunDriver(Options).Execute(plan, cancellation, tables);
     }
 
     /// <summary>The physical plan of some actions, checked but not run.</summary>

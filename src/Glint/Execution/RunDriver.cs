@@ -36,11 +36,12 @@ internal sealed class RunDriver(SessionOptions options)
     }
 
     /// <summary>Runs the plan; a failed run's exception carries every task attempt made (for the run's record).</summary>
-    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation)
+    /// <param name="tables">catalog tables the plan writes: registered as part of the commit</param>
+    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null)
     {
         try
         {
-            return Run(plan, cancellation);
+            return Run(plan, cancellation, tables ?? []);
         }
         catch (GlintException e)
         {
@@ -51,7 +52,7 @@ internal sealed class RunDriver(SessionOptions options)
 
     private IReadOnlyList<TaskAttemptRecord> attempts = [];
 
-    private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation)
+    private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration> tables)
     {
         var listener = options.Listener ?? new NoListener();
         var runId = options.RunId ?? RunId.New();
@@ -59,7 +60,7 @@ internal sealed class RunDriver(SessionOptions options)
         var run = new RunContext(runId, scratch, options.Settings) { Slots = options.Slots };
         // Runs whose process died are finished or undone before this one looks at any target.
         RunRecovery.Recover(options.Home, () => options.Ledger?.Ledger ?? OpenLedger(), options.Settings.S3);
-        using var commit = BeginCommit(plan, run);
+        using var commit = BeginCommit(plan, run, tables);
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         listener.RunStarted(runId);
@@ -77,6 +78,7 @@ internal sealed class RunDriver(SessionOptions options)
         var dpus = workers * workerType.Dpus;
         if (cap is { } c && dpus > 0) capped.CancelAfter(TimeSpan.FromSeconds(c / dpus));
         var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
+        options.Pool?.Configure(options.Settings);
         var attached = options.Pool?.Attach(scheduler);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
         var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
@@ -130,6 +132,7 @@ internal sealed class RunDriver(SessionOptions options)
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
             {
                 MeteredDpuSeconds = attached?.MeteredDpuSeconds,
+                FalseExecutorLosses = attached?.FalseLosses ?? 0,
                 DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
                 ErrorRecords = errorCount,
                 ErrorFile = errorFile,
@@ -162,6 +165,7 @@ internal sealed class RunDriver(SessionOptions options)
             attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)];
             if (!succeeded) commit.Abort();
             foreach (var slot in slots.OfType<Slot>()) slot.Dispose();
+            catalog?.Dispose();
             // Scratch goes with the run, failed or not, unless asked to keep it (keep_scratch) for looking into.
             if (!options.Settings.KeepScratch && Directory.Exists(scratch))
                 Directory.Delete(scratch, recursive: true);
@@ -171,7 +175,7 @@ internal sealed class RunDriver(SessionOptions options)
     }
 
     /// <summary>The run's committers, one per target, under the coordinator that locks and journals them before any task.</summary>
-    private CommitCoordinator BeginCommit(PhysicalPlan plan, RunContext run)
+    private CommitCoordinator BeginCommit(PhysicalPlan plan, RunContext run, IReadOnlyList<CatalogRegistration> tables)
     {
         var committers = new List<(StageId, ITargetCommitter, string)>();
         try
@@ -179,7 +183,8 @@ internal sealed class RunDriver(SessionOptions options)
             foreach (var stage in plan.Stages)
                 if (stage.Sink is TargetSink t) committers.Add((stage.Id, ITargetCommitter.For(t.Target, run), CanonicalPath.Of(t.Target.Path)));
                 else if (stage.Sink is DatabaseTargetSink d) committers.Add((stage.Id, new DatabaseTargetCommitter(d.Target, run), d.Target.ToString()));
-            return CommitCoordinator.Begin(options.Home, run.RunId, run.ScratchFolder, committers, options.Ledger, options.Settings.KeepScratch);
+            return CommitCoordinator.Begin(options.Home, run.RunId, run.ScratchFolder, committers, options.Ledger, options.Settings.KeepScratch,
+                tables, () => catalog ??= Catalog.Metastores.Open(options.Metastore, options.Home), options.Settings.S3);
         }
         catch (GlintException)
         {
@@ -187,6 +192,8 @@ internal sealed class RunDriver(SessionOptions options)
             throw;
         }
     }
+
+    private IMetastore? catalog;
 
     /// <summary>The metastore this process uses, for recovering a dead run recorded there (null when it cannot be opened).</summary>
     private IRunLedger? OpenLedger()

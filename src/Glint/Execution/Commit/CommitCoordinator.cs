@@ -25,14 +25,18 @@ internal sealed class CommitCoordinator : IDisposable
     private readonly IReadOnlyList<(StageId Stage, ITargetCommitter Committer)> committers;
     private readonly RunLedgerBinding? ledger;
     private readonly bool keepScratch;
+    private readonly Func<IMetastore>? catalog;
+    private readonly Storage.ObjectStores.S3Options s3;
     private readonly CommitTrace trace = CommitTrace.FromEnvironment();
     private RunJournal journal;
     private ImmutableArray<TargetIntent> intents;
     private bool finished;
 
     private CommitCoordinator(string home, FileLock runLock, List<FileLock> targetLocks, RunJournal journal,
-        IReadOnlyList<(StageId, ITargetCommitter)> committers, RunLedgerBinding? ledger, bool keepScratch)
+        IReadOnlyList<(StageId, ITargetCommitter)> committers, RunLedgerBinding? ledger, bool keepScratch, Func<IMetastore>? catalog, Storage.ObjectStores.S3Options s3)
     {
+        this.catalog = catalog;
+        this.s3 = s3;
         this.keepScratch = keepScratch;
         this.home = home;
         this.runLock = runLock;
@@ -44,8 +48,9 @@ internal sealed class CommitCoordinator : IDisposable
     }
 
     /// <summary>Takes the run's and its targets' locks and journals the staging to remove if the run dies; fails before any task if a target is busy.</summary>
+    /// <param name="tables">catalog tables the run writes, registered after publishing through <paramref name="catalog"/></param>
     public static CommitCoordinator Begin(string home, RunId run, string scratch, IReadOnlyList<(StageId, ITargetCommitter, string Identity)> committers,
-        RunLedgerBinding? ledger, bool keepScratch)
+        RunLedgerBinding? ledger, bool keepScratch, IReadOnlyList<CatalogRegistration> tables, Func<IMetastore> catalog, Storage.ObjectStores.S3Options s3)
     {
         var runLock = FileLock.TryAcquire(RunJournal.LockOf(home, run.Value))
             ?? throw new TargetException(run.Value, $"run {run} is already running in another process");
@@ -53,10 +58,13 @@ internal sealed class CommitCoordinator : IDisposable
         try
         {
             foreach (var (_, _, identity) in committers) locks.Add(TargetLock(home, identity, run));
+            // A run that records itself or registers tables names its metastore: only a process using that one recovers it.
+            var metastore = ledger?.Ledger.Identity ?? (tables.Count > 0 ? (catalog() as IRunLedger)?.Identity : null);
             var journal = new RunJournal(run.Value, CommitPhase.Running, scratch, [.. committers.Select(c => c.Item2.Staged)],
-                ledger?.Ledger.Identity, null, Environment.ProcessId, DateTime.UtcNow);
+                metastore, null, tables.Count > 0 ? tables : null, Environment.ProcessId, DateTime.UtcNow);
             journal.Write(home);
-            return new CommitCoordinator(home, runLock, locks, journal, [.. committers.Select(c => (c.Item1, c.Item2))], ledger, keepScratch);
+            return new CommitCoordinator(home, runLock, locks, journal, [.. committers.Select(c => (c.Item1, c.Item2))], ledger, keepScratch,
+                tables.Count > 0 ? catalog : null, s3);
         }
         catch
         {
@@ -102,11 +110,18 @@ internal sealed class CommitCoordinator : IDisposable
         var publishing = committers.Select((c, i) => (c.Committer, Intent: intents[i])).OrderBy(p => p.Intent is Storage.Databases.DatabaseIntent ? 0 : 1);
         foreach (var (committer, intent) in publishing) committer.Publish(intent, trace);
         trace.Step("published");
+        if (catalog is not null) Register(journal, catalog(), s3);
         if (completion is not null) ledger!.Ledger.Complete(journal.RunId, completion);
         trace.Step("ledger");
         Finish();
         trace.Step("done");
         return result;
+    }
+
+    /// <summary>Catalog tables learn of their new files and partitions once the files are published (again, idempotently, in recovery).</summary>
+    internal static void Register(RunJournal journal, IMetastore metastore, Storage.ObjectStores.S3Options s3)
+    {
+        foreach (var table in journal.Tables ?? []) TableWrites.Register(metastore, table.Target, table.Schema, s3);
     }
 
     /// <summary>Undoes a run that did not reach its commit point: every target as it was before the run.</summary>

@@ -29,6 +29,7 @@ public sealed record RunJournal(
     ImmutableArray<TargetIntent> Targets,
     string? Ledger,
     string? Completion,
+    IReadOnlyList<CatalogRegistration>? Tables,
     int ProcessId,
     DateTime StartedUtc)
 {
