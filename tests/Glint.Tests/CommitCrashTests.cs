@@ -204,20 +204,20 @@ public sealed class CommitCrashTests
         using var dir = new TempFolder("crash-s3", inMemory: true);
         var home = dir["home"];
         var target = S3Server.NewPrefix("crash");
-        // s3rver takes ~10 ms an object: 200 partition objects keep each run short while spreading ten kill points.
-        Source(dir["a"], 1, 200);
-        Source(dir["b"], 2, 200);
+        // s3rver takes ~10 ms an object: 100 partition objects keep each run short while spreading ten kill points.
+        Source(dir["a"], 1, 100);
+        Source(dir["b"], 2, 100);
         var specs = new[] { Spec(dir, "to_a", dir["a"], target, "overwrite"), Spec(dir, "to_b", dir["b"], target, "overwrite") };
         var rows = new[] { SourceRows(dir["a"]), SourceRows(dir["b"]) };
         string[] Run(string spec) => ["run", spec, "--set", $"s3_endpoint={S3Server.Endpoint}"];
         Assert.Equal(0, GlintCli.Run(home, Run(specs[0])).ExitCode);
-        var trace = Crash.Calibrate(home, dir["trace"], 20, Run(specs[1]));
+        var trace = Crash.Calibrate(home, dir["trace"], 10, Run(specs[1]));
         var outcomes = new List<string>();
         var current = 1;
         foreach (var point in Crash.Points(trace, 10))
         {
             var next = 1 - current;
-            var step = Crash.KillAt(home, dir["trace"], point, 20, Run(specs[next]));
+            var step = Crash.KillAt(home, dir["trace"], point, 10, Run(specs[next]));
             Assert.NotNull(step);
             var seen = S3Rows(dir, target);
             Assert.True(seen.SequenceEqual(rows[current]) || seen.SequenceEqual(rows[next]), $"killed after '{step}': {seen.Count} rows, neither old nor new");
