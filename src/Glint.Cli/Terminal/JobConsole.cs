@@ -65,8 +65,6 @@ internal static class JobConsole
         Row("files written", $"{s.FilesWritten:N0} ({Bytes.Format(s.BytesWritten)})");
         if (s.ErrorRecords > 0) Row("error records", $"{s.ErrorRecords:N0} malformed input rows, in {s.ErrorFile}");
         Row("stages / tasks / attempts", $"{s.Stages.Length} / {s.Tasks} / {s.Attempts.Length} ({s.FailedAttempts} failed)");
-        if (s.FalseExecutorLosses > 0)
-            Row("executors lost falsely", $"{s.FalseExecutorLosses} (declared lost, then answered again; raise executor_lost_after on a busy machine)");
         foreach (var stage in s.Stages.Where(x => !x.Buckets.IsEmpty))
         {
             var largest = stage.Buckets.MaxBy(b => b.Bytes)!;

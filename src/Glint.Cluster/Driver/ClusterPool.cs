@@ -1,4 +1,3 @@
-using Glint.Api;
 using System.Collections.Concurrent;
 using Glint.Errors;
 using Glint.Execution;
@@ -39,27 +38,13 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         public DateTime IdleSince { get; set; } = DateTime.UtcNow;
         public CancellationTokenSource Lost { get; } = new();
         public List<RemoteSlot> Slots { get; } = [];
-        /// <summary>When it last answered a heartbeat.</summary>
-        public DateTime Answered { get; set; } = DateTime.UtcNow;
-        /// <summary>Heartbeats in a row it refused (not merely answered late).</summary>
-        public int Refused { get; set; }
+        /// <summary>Heartbeats in a row this executor did not answer.</summary>
+        public int Missed { get; set; }
     }
 
-    /// <summary>How often the driver asks each executor, and after how long without an answer it counts as lost (settings executor_heartbeat_interval, executor_lost_after).</summary>
-    private TimeSpan heartbeatInterval = TimeSpan.FromSeconds(1), lostAfter = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long one heartbeat call may take: long enough for a busy machine, short enough to keep the loop going.</summary>
-    private TimeSpan HeartbeatTimeout => TimeSpan.FromTicks(Math.Min(lostAfter.Ticks, Math.Max(heartbeatInterval.Ticks * 2, TimeSpan.FromSeconds(1.5).Ticks)));
-
-    /// <summary>Executors lost for want of a heartbeat (not by the membership's vote), and how many of those answered again.</summary>
-    private readonly ConcurrentDictionary<string, DateTime> silenced = new();
-    private int falseLosses;
-
-    public void Configure(GlintSettings settings)
-    {
-        heartbeatInterval = settings.ExecutorHeartbeatInterval;
-        lostAfter = settings.ExecutorLostAfter;
-    }
+    /// <summary>How long the driver waits for an executor's heartbeat, and how many it may miss before it counts as lost.</summary>
+    private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(1.5);
+    private const int MissedHeartbeats = 2;
 
     private ClusterPool(IHost host, ClusterOptions options, AutoScaling? scaling)
     {
@@ -165,10 +150,6 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         /// <summary>With auto scaling: every executor's seconds within the run (from its start request) × its DPUs.</summary>
         public double? MeteredDpuSeconds => pool.scaling is null ? null : pool.Metered(From, To ?? DateTime.UtcNow);
 
-        private readonly int falseLossesBefore = pool.falseLosses;
-
-        public int FalseLosses => pool.falseLosses - falseLossesBefore;
-
         public void Dispose()
         {
             To ??= DateTime.UtcNow;
@@ -217,7 +198,7 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
             {
                 // A gateway that just died, or no member reachable for a moment: ask again on the next tick.
             }
-            try { await Task.Delay(heartbeatInterval, stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
+            try { await Task.Delay(500, stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
     }
 
@@ -228,22 +209,11 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         try
         {
             executor.Info = await client.GetGrain<IExecutorGrain>(executor.Name).Describe().WaitAsync(HeartbeatTimeout, stop.Token).ConfigureAwait(false);
-            executor.Answered = DateTime.UtcNow;
-            executor.Refused = 0;
-        }
-        catch (TimeoutException) when (!stop.IsCancellationRequested)
-        {
-            // Slow to answer: a busy machine, or a hung process. Lost only after executor_lost_after of silence.
-            if (DateTime.UtcNow - executor.Answered >= lostAfter)
-            {
-                silenced[executor.Name] = DateTime.UtcNow;
-                Lose(executor.Name);
-            }
+            executor.Missed = 0;
         }
         catch (Exception) when (!stop.IsCancellationRequested)
         {
-            // Refused outright (its process is gone, the connection dropped): lost at the second refusal in a row.
-            if (++executor.Refused >= 2) Lose(executor.Name);
+            if (++executor.Missed >= MissedHeartbeats) Lose(executor.Name);
         }
     }
 
@@ -284,8 +254,6 @@ public sealed class ClusterPool : IWorkerPool, IDisposable
         lock (gate)
         {
             if (!executors.TryAdd(name, executor)) return;
-            // Declared lost for silence, yet here again: the machine was busy, not the executor dead.
-            if (silenced.TryRemove(name, out _)) Interlocked.Increment(ref falseLosses);
             foreach (var attachment in attached)
                 foreach (var slot in executor.Slots) attachment.Run.AddSlot(slot);
         }

@@ -58,10 +58,6 @@ public sealed record GlintSettings
     public Storage.ObjectStores.S3Options S3 { get; init; } = Storage.ObjectStores.S3Options.FromEnvironment();
     /// <summary>Where exchange (shuffle, broadcast, gather) files go: null for the run's local scratch folder, or an s3:// prefix (as Glue's S3 shuffle plugin).</summary>
     public string? Scratch { get; init; }
-    /// <summary>In cluster mode, how often the driver asks each executor how it is.</summary>
-    public TimeSpan ExecutorHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>In cluster mode, an executor that answers no heartbeat for this long is lost (its running attempts re-run elsewhere).</summary>
-    public TimeSpan ExecutorLostAfter { get; init; } = TimeSpan.FromSeconds(10);
 
     public static readonly ImmutableArray<string> Keys =
     [
@@ -70,7 +66,6 @@ public sealed record GlintSettings
         "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
         "s3_endpoint", "s3_region", "s3_path_style", "s3_profile", "scratch",
         "adaptive_enabled", "advisory_partition_size", "skew_factor", "skew_threshold", "node_hour_price", "enable_auto_scaling",
-        "executor_heartbeat_interval", "executor_lost_after",
     ];
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
@@ -98,8 +93,6 @@ public sealed record GlintSettings
         "node_hour_price" => this with { DollarsPerNodeHour = Number(key, value.TrimStart('$')) },
         "broadcast_threshold" => this with { BroadcastThreshold = value.Trim() == "-1" ? -1 : Bytes.Parse(key, value) },
         "keep_scratch" => this with { KeepScratch = Bool(key, value) },
-        "executor_heartbeat_interval" => this with { ExecutorHeartbeatInterval = AtLeast(key, Durations.Parse(key, value), TimeSpan.FromMilliseconds(100)) },
-        "executor_lost_after" => this with { ExecutorLostAfter = AtLeast(key, Durations.Parse(key, value), TimeSpan.FromSeconds(1)) },
         "dpu_hour_price" => this with { DollarsPerDpuHour = Number(key, value) },
         "max_dpu_seconds" => this with { MaxDpuSeconds = Number(key, value) },
         "max_cost" => this with { MaxCost = Number(key, value.TrimStart('$')) },
@@ -134,9 +127,6 @@ public sealed record GlintSettings
 
     public GlintSettings With(IEnumerable<KeyValuePair<string, string>> values) =>
         values.Aggregate(this, (s, kv) => s.With(kv.Key, kv.Value));
-
-    private static TimeSpan AtLeast(string key, TimeSpan value, TimeSpan least) =>
-        value >= least ? value : throw new ConfigException(key, $"setting '{key}' must be at least {least.TotalSeconds:0.#}s");
 
     private static long Positive(string key, long value) =>
         value > 0 ? value : throw new ConfigException(key, $"setting '{key}' must be greater than zero");

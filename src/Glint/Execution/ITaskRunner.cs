@@ -33,9 +33,6 @@ public interface IWorkerPool
 
     /// <summary>Slots the pool offers now, for planning (splits aim at a few tasks per slot).</summary>
     int SlotCount { get; }
-
-    /// <summary>Takes a run's settings that concern the pool (executor heartbeats).</summary>
-    void Configure(Api.GlintSettings settings) { }
 }
 
 /// <summary>What a pool sees of a run it serves: where to add slots, and how much work waits (for auto scaling).</summary>
@@ -55,9 +52,6 @@ public interface IPoolAttachment : IDisposable
 {
     /// <summary>DPU-seconds the run used, metered from each executor's active time, when the pool scales (auto scaling); null when it is a fixed pool billed as workers × wall time.</summary>
     double? MeteredDpuSeconds { get; }
-
-    /// <summary>Executors declared lost during the run that answered again later: the loss was false (a busy machine), its attempts re-ran for nothing.</summary>
-    int FalseLosses => 0;
 }
 
 /// <summary>Observes a run as it goes (progress bars, logs, tests).</summary>

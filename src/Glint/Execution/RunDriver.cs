@@ -78,7 +78,6 @@ internal sealed class RunDriver(SessionOptions options)
         var dpus = workers * workerType.Dpus;
         if (cap is { } c && dpus > 0) capped.CancelAfter(TimeSpan.FromSeconds(c / dpus));
         var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
-        options.Pool?.Configure(options.Settings);
         var attached = options.Pool?.Attach(scheduler);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
         var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
@@ -132,7 +131,6 @@ internal sealed class RunDriver(SessionOptions options)
                 committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
             {
                 MeteredDpuSeconds = attached?.MeteredDpuSeconds,
-                FalseExecutorLosses = attached?.FalseLosses ?? 0,
                 DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
                 ErrorRecords = errorCount,
                 ErrorFile = errorFile,

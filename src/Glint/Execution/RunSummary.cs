@@ -45,9 +45,6 @@ public sealed record RunSummary(
         : Meter.DpuSeconds(WorkerType, Workers, Wall);
     /// <summary>For an auto-scaled pool: each executor's active seconds × its DPUs, as Glue bills auto-scaled runs (at least one worker for a minute).</summary>
     public double? MeteredDpuSeconds { get; init; }
-
-    /// <summary>Executors declared lost during the run (no heartbeat for executor_lost_after) that answered again: their attempts re-ran for nothing.</summary>
-    public int FalseExecutorLosses { get; init; }
     /// <summary>Input rows that were rejected as malformed instead of failing the run (CSV with on_error: record).</summary>
     public long ErrorRecords { get; init; }
     /// <summary>The JSON-lines file holding the run's error records, when it had any.</summary>
