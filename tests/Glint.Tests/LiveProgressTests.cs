@@ -15,7 +15,7 @@ public sealed class LiveProgressTests
         using var dir = new TempFolder("live");
         Directory.CreateDirectory(dir["in"]);
         for (var f = 0; f < 16; f++)
-            Reference.Execute($"COPY (SELECT range AS id, md5((range * {f})::VARCHAR) AS payload FROM range(60000)) TO '{dir[$"in/part-{f:D2}.parquet"]}' (FORMAT PARQUET)");
+            Reference.Execute($"COPY (SELECT range AS id, md5((range * {f})::VARCHAR) AS payload FROM range(150000)) TO '{dir[$"in/part-{f:D2}.parquet"]}' (FORMAT PARQUET)");
         using var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
         store.CreateJob(new JobDefinition("digest", """
             name: digest
