@@ -13,6 +13,7 @@ namespace Glint.Tests;
 /// The folders live on tmpfs: a SIGKILL keeps the page cache, so the file system's kind does not change what a crash
 /// leaves, and each run creates and deletes thousands of files.
 /// </summary>
+[Collection("crash")]
 public sealed class CommitCrashTests
 {
     private const int Partitions = 5000;
@@ -286,3 +287,7 @@ public sealed class CommitCrashTests
         Assert.Contains("new", outcomes);
     }
 }
+
+/// <summary>The crash tests run glint processes back to back; alone, they do not slow the rest of the suite's timing-sensitive tests (nor are slowed by them).</summary>
+[CollectionDefinition("crash", DisableParallelization = true)]
+public sealed class CrashCollection;
