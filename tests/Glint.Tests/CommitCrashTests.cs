@@ -34,7 +34,11 @@ public sealed class CommitCrashTests
                 """);
     }
 
-    private static string Spec(TempFolder dir, string name, string source, string target, string mode)
+    private static string Spec(TempFolder dir, string name, string source, string target, string mode) =>
+        Spec(dir, name, source, $"{{ from: s, path: {target}, partition_by: [p], mode: {mode} }}");
+
+    /// <summary>A spec reading <paramref name="source"/> into one target, written as its YAML flow mapping.</summary>
+    private static string Spec(TempFolder dir, string name, string source, string targetEntry)
     {
         var path = dir[name + ".yaml"];
         File.WriteAllText(path, $$"""
@@ -42,10 +46,7 @@ public sealed class CommitCrashTests
             sources:
               s: { path: {{source}} }
             targets:
-              - from: s
-                path: {{target}}
-                partition_by: [p]
-                mode: {{mode}}
+              - {{targetEntry}}
             settings: { group_files: none }
             """);
         return path;
@@ -243,25 +244,15 @@ public sealed class CommitCrashTests
     }
 
     [Fact]
-    public void A_postgresql_overwrite_killed_at_ten_points_of_its_commit_is_old_or_new_and_the_next_run_repairs_it()
+    public void A_postgresql_overwrite_killed_at_every_step_of_its_commit_is_old_or_new_and_the_next_run_repairs_it()
     {
         using var dir = new TempFolder("crash-postgres", inMemory: true);
         var home = dir["home"];
         var database = Postgres.NewDatabase();
         Source(dir["a"], 1, 2000);
         Source(dir["b"], 2, 2000);
-        string PgSpec(string name, string source)
-        {
-            var path = dir[name + ".yaml"];
-            File.WriteAllText(path, $$"""
-                name: {{name}}
-                sources:
-                  s: { path: {{source}} }
-                targets:
-                  - { from: s, connection: "{{database}}", dbtable: crash, mode: overwrite }
-                """);
-            return path;
-        }
+        string PgSpec(string name, string source) =>
+            Spec(dir, name, source, $"{{ from: s, connection: \"{database}\", dbtable: crash, mode: overwrite }}");
         var specs = new[] { PgSpec("to_a", dir["a"]), PgSpec("to_b", dir["b"]) };
         var rows = new[] { SourceRows(dir["a"]), SourceRows(dir["b"]) };
         List<string> Table() => [.. Db.Rows(database, "SELECT p, v, tag FROM crash").Order(StringComparer.Ordinal)];
