@@ -1,4 +1,5 @@
 using Glint.Cli.Commands;
+using Glint.Cli.Terminal;
 using Glint.Errors;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -91,18 +92,22 @@ try
 }
 catch (GlintException e)
 {
-    AnsiConsole.MarkupLineInterpolated($"[red]error[/] ({e.Category}): {e.Message}");
+    Diagnostics.Error(e.Category, e.Message);
     return 1;
 }
-catch (CommandParseException e)
+catch (Exception e) when (e is CommandParseException or CommandRuntimeException)
 {
-    AnsiConsole.MarkupLineInterpolated($"[red]error[/]: {e.Message}");
-    return 2;
+    // A type converter's own refusal (it names the values expected) is clearer than Spectre's wrapper around it.
+    for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        if (inner is GlintException g) { Diagnostics.Error(null, g.Message); return 1; }
+    Diagnostics.Error(null, Diagnostics.UserTypes(e.Message));
+    return 1;
 }
-catch (CommandRuntimeException e)
+catch (Exception e) when (Environment.GetEnvironmentVariable("GLINT_DEBUG") is null or "" or "0")
 {
-    AnsiConsole.MarkupLineInterpolated($"[red]error[/]: {e.Message}");
-    return 2;
+    // A failure Glint did not classify is still one line; GLINT_DEBUG=1 lets the runtime print the stack for a bug report.
+    Diagnostics.Error("internal error", $"{e.GetType().Name}: {e.Message} (a bug in glint: GLINT_DEBUG=1 prints where)");
+    return 70;
 }
 finally
 {

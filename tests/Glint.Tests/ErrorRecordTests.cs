@@ -57,6 +57,27 @@ public sealed class ErrorRecordTests : IDisposable
         Assert.Contains(records, r => r.GetProperty("kind").GetString() == "TOO MANY COLUMNS" && r.GetProperty("raw").GetString() == "137,1.0,extra");
     }
 
+    [Fact]
+    public void A_row_with_several_things_wrong_is_one_error_record_with_its_reasons_joined()
+    {
+        Directory.CreateDirectory(dir["wide"]);
+        var lines = new List<string> { "a,b,c,d,e" };
+        lines.AddRange(Enumerable.Range(0, 10_000).Select(i => $"{i},{i},{i},{i},{i}"));
+        lines.Insert(101, "1");                        // four columns missing
+        lines.Insert(202, "x,y,3,z,5");                // three values that are not BIGINT
+        File.WriteAllLines(dir["wide/part-0.csv"], lines);
+        var summary = Session(("error_threshold", "2")).Read.Format("csv").Schema("a BIGINT, b BIGINT, c BIGINT, d BIGINT, e BIGINT")
+            .Option("on_error", "record").Load(dir["wide"]).Write().Save(dir["out"]);
+        Assert.Equal(2, summary.ErrorRecords);
+        Assert.Equal(10_002, summary.RowsOut + summary.ErrorRecords);
+        var records = File.ReadAllLines(summary.ErrorFile!).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([102L, 203L], records.Select(r => r.GetProperty("line").GetInt64()));
+        Assert.Equal("1", records[0].GetProperty("raw").GetString());
+        Assert.Equal("MISSING COLUMNS", records[0].GetProperty("kind").GetString());
+        Assert.Equal("CAST", records[1].GetProperty("kind").GetString());
+        Assert.Equal(3, records[1].GetProperty("reason").GetString()!.Split("; ").Length);
+    }
+
     [Theory]
     [InlineData("error_threshold", "5", false)]
     [InlineData("error_threshold", "0.005", false)]

@@ -49,11 +49,40 @@ public sealed class SqlBadInputTests
     }
 
     [Fact]
-    public void Schema_qualified_tables_are_refused()
+    public void Schema_qualified_names_are_catalog_tables_and_a_missing_one_is_named_as_missing()
     {
-        var e = Refused("SELECT * FROM information_schema.tables");
-        Assert.Contains("'information_schema.tables'", e.Message);
-        Assert.Contains("may read only the declared inputs", e.Message);
+        var e = Assert.Throws<CatalogException>(() => session.Sql("SELECT * FROM information_schema.tables", Inputs()));
+        Assert.Contains("table 'information_schema.tables' does not exist", e.Message);
+        Assert.Contains("no database 'information_schema'", e.Message);
+        Assert.DoesNotContain("refused", e.Message);
+        var threePart = Refused("SELECT * FROM memory.main.sales");
+        Assert.Contains("may read only the declared inputs", threePart.Message);
+    }
+
+    [Fact]
+    public void A_mistyped_catalog_table_lists_the_databases_tables_and_the_closest()
+    {
+        using var dir = new TempFolder("sql-catalog-typo");
+        var home = new GlintSession(new SessionOptions { Home = dir["home"] });
+        using (var store = Glint.Catalog.Metastores.Open(null, dir["home"]))
+        {
+            store.CreateDatabase("lake");
+            foreach (var name in new[] { "flights", "airports" })
+                store.CreateTable("lake", name, Glint.Catalog.TableDefinition.Create(dir[name], "parquet", [new("id", "BIGINT")]));
+        }
+        var e = Assert.Throws<CatalogException>(() => home.Sql("SELECT * FROM lake.flightz", new Dictionary<string, DataFrame>()));
+        Assert.Contains("table 'lake.flightz' does not exist", e.Message);
+        Assert.Contains("did you mean \"flights\"", e.Message);
+        Assert.Contains("tables in 'lake': airports, flights", e.Message);
+    }
+
+    [Theory]
+    [InlineData("SELECT id FROM sales LIMIT 5 OFFSET 9223372036854775807", 0)]
+    [InlineData("SELECT id FROM sales LIMIT 9223372036854775807 OFFSET 3", -3)]
+    public void Limits_and_offsets_up_to_the_largest_integer_mean_what_they_say(string sql, int fromAll)
+    {
+        var all = session.Sql("SELECT id FROM sales", Inputs()).Count();
+        Assert.Equal(fromAll == 0 ? 0 : all + fromAll, session.Sql(sql, Inputs()).Count());
     }
 
     [Fact]
@@ -71,7 +100,10 @@ public sealed class SqlBadInputTests
         var e = Refused("SELECT id FROM sales WHERE amont > 5");
         Assert.Equal("amont", e.Subject);
         Assert.Contains("column 'amont' not found in WHERE at character 28", e.Message);
-        Assert.Contains("available: sales.id", e.Message);
+        // Every column of the input, not only those the query names (the scan reads only those).
+        Assert.Contains("(columns: sales.id, sales.customer", e.Message);
+        Assert.Contains("sales.amount", e.Message);
+        Assert.Contains("did you mean \"amount\"?", e.Message);
     }
 
     [Fact]

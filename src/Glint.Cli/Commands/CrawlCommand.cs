@@ -48,7 +48,7 @@ public sealed class CrawlCommand : Command<CrawlCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"  partitions: {result.PartitionsAdded} added, {result.PartitionsUpdated} updated, {result.PartitionsUnchanged} unchanged, {result.PartitionsDeprecated} deprecated, {result.PartitionsRemoved} removed");
         foreach (var t in result.TablesCreated) AnsiConsole.MarkupLineInterpolated($"  + {t}");
         foreach (var t in result.TablesUpdated) AnsiConsole.MarkupLineInterpolated($"  ~ {t}");
-        foreach (var w in result.Warnings) AnsiConsole.MarkupLineInterpolated($"  [yellow]warning[/]: {w}");
+        foreach (var w in result.Warnings) Terminal.Diagnostics.Warning(w);
         return 0;
     }
 }

@@ -25,61 +25,35 @@ public class JobStoreSettings : CatalogSettings
 }
 
 /// <summary><c>glint job create &lt;name&gt; --spec job.yaml …</c></summary>
-public sealed class JobCreateCommand : JobDefineCommand
+public sealed class JobCreateCommand : Command<JobDefineSettings>
 {
-    protected override bool Update => false;
-}
-
-/// <summary><c>glint job update &lt;name&gt; --spec job.yaml …</c></summary>
-public sealed class JobUpdateCommand : JobDefineCommand
-{
-    protected override bool Update => true;
-}
-
-/// <summary>Stores a job from a spec file and options.</summary>
-public abstract class JobDefineCommand : Command<JobDefineCommand.Settings>
-{
-    protected abstract bool Update { get; }
-
-    public sealed class Settings : JobStoreSettings
-    {
-        [CommandArgument(0, "<name>")]
-        public string Name { get; init; } = "";
-
-        [CommandOption("--spec <FILE>")]
-        [Description("The job spec (YAML; ${name} placeholders take arguments). Relative paths in it are read from the spec's folder.")]
-        public string Spec { get; init; } = "";
-
-        [CommandOption("--arg <KEY=VALUE>")]
-        [Description("A default argument; may repeat.")]
-        public string[] Arguments { get; init; } = [];
-
-        [CommandOption("--workers <N>")] public int? Workers { get; init; }
-        [CommandOption("--worker-type <TYPE>")] public string? WorkerType { get; init; }
-        [CommandOption("--max-retries <N>")][Description("Failed runs are retried this many times (default 0).")] public int MaxRetries { get; init; }
-        [CommandOption("--timeout <MINUTES>")][Description("A run longer than this ends as TIMEOUT (default 2880, Glue's 48 hours).")] public int Timeout { get; init; } = 2880;
-        [CommandOption("--max-concurrent-runs <N>")][Description("Starts beyond this many live runs are refused (default 1).")] public int MaxConcurrentRuns { get; init; } = 1;
-        [CommandOption("--bookmark <OPTION>")][Description("enable, disable (default) or pause.")] public string Bookmark { get; init; } = "disable";
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, JobDefineSettings settings, CancellationToken cancellation)
     {
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var path = Path.GetFullPath(settings.Spec);
-            if (!File.Exists(path)) throw new SpecException($"job spec '{path}' does not exist");
-            var bookmark = settings.Bookmark.ToLowerInvariant() switch
-            {
-                "enable" => BookmarkOption.Enable,
-                "disable" => BookmarkOption.Disable,
-                "pause" => BookmarkOption.Pause,
-                _ => throw new ConfigException("--bookmark", $"--bookmark is enable, disable or pause, not '{settings.Bookmark}'"),
-            };
-            var job = new JobDefinition(settings.Name, File.ReadAllText(path), JobStoreSettings.Pairs(settings.Arguments, "--arg"), settings.WorkerType,
-                settings.Workers, settings.MaxRetries, settings.Timeout, settings.MaxConcurrentRuns, bookmark, Path.GetDirectoryName(path));
-            if (Update) jobs.UpdateJob(job); else jobs.CreateJob(job);
-            AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] {(Update ? "updated" : "created")} in {store.Description}");
+            var (spec, folder) = settings.ReadSpec() ?? throw new ConfigException("--spec", "glint job create needs --spec <FILE>, the job's YAML spec");
+            var job = settings.Apply(new JobDefinition(settings.Name, spec, ImmutableDictionary<string, string>.Empty, BaseFolder: folder));
+            jobs.CreateJob(job);
+            AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] created in {store.Description}");
+            return 0;
+        }
+    }
+}
+
+/// <summary><c>glint job update &lt;name&gt; [--spec job.yaml] …</c>: changes only what is given.</summary>
+public sealed class JobUpdateCommand : Command<JobDefineSettings>
+{
+    public override int Execute(CommandContext context, JobDefineSettings settings, CancellationToken cancellation)
+    {
+        var jobs = settings.Jobs(out var store);
+        using (store)
+        {
+            var job = jobs.FindJob(settings.Name) ?? throw new NotFoundException("job", settings.Name, "create it with glint job create");
+            if (settings.ReadSpec() is var (spec, folder)) job = job with { Spec = spec, BaseFolder = folder };
+            job = settings.Apply(job);
+            jobs.UpdateJob(job);
+            AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] updated in {store.Description}");
             return 0;
         }
     }
@@ -97,7 +71,7 @@ public sealed class JobListCommand : Command<JobStoreSettings>
             foreach (var job in jobs.Jobs())
             {
                 var last = jobs.Runs(job.Name).FirstOrDefault();
-                table.AddRow(Markup.Escape(job.Name), job.Bookmarks.ToString().ToLowerInvariant(), job.MaxRetries.ToString(), $"{job.TimeoutMinutes} min",
+                table.AddRow(Markup.Escape(job.Name), job.Bookmarks.ToString().ToLowerInvariant(), job.MaxRetries.ToString(), job.TimeoutText,
                     job.MaxConcurrentRuns.ToString(), last?.RunId ?? "", last?.State.ToString().ToUpperInvariant() ?? "");
             }
             AnsiConsole.Write(table);
@@ -122,13 +96,22 @@ public sealed class JobShowCommand : Command<JobNameSettings>
         using (store)
         {
             var job = jobs.FindJob(settings.Name) ?? throw new SpecException($"job '{settings.Name}' does not exist");
-            AnsiConsole.MarkupLineInterpolated($"[bold]{job.Name}[/]: bookmarks {job.Bookmarks.ToString().ToLowerInvariant()}, max retries {job.MaxRetries}, timeout {job.TimeoutMinutes} min, max concurrent runs {job.MaxConcurrentRuns}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]{job.Name}[/]: bookmarks {job.Bookmarks.ToString().ToLowerInvariant()}, max retries {job.MaxRetries}, timeout {job.TimeoutText}, max concurrent runs {job.MaxConcurrentRuns}");
+            AnsiConsole.MarkupLineInterpolated($"  pool: {Pool(job)}");
             foreach (var (k, v) in job.DefaultArguments.OrderBy(kv => kv.Key)) AnsiConsole.MarkupLineInterpolated($"  --arg {k}={v}");
             AnsiConsole.WriteLine(job.Spec);
             RunsCommand.Print(jobs.Runs(job.Name));
             return 0;
         }
     }
+    /// <summary>The job's own workers and worker type; what it leaves unset comes from its spec (number_of_workers, worker_type) or the defaults.</summary>
+    private static string Pool(JobDefinition job) => (job.Workers, job.WorkerType) switch
+    {
+        (null, null) => "from the spec (number_of_workers, worker_type) or the defaults",
+        ({ } n, { } t) => $"{n} × {t}",
+        ({ } n, null) => $"{n} worker(s) of the spec's worker_type",
+        (null, { } t) => $"{t} workers, as many as the spec's number_of_workers",
+    };
 }
 
 /// <summary><c>glint job delete &lt;name&gt;</c></summary>

@@ -42,9 +42,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     /// <remarks>Qualified names (db.table) read catalog tables.</remarks>
     public DataFrame Sql(string query, IReadOnlyDictionary<string, DataFrame> inputs) =>
         new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase),
-            (database, name) => Catalog.FindTable(database, name) is { } table
-                ? CatalogSource.Node(Catalog, table, null, listFiles: false, Options.Settings.S3)
-                : null));
+            (database, name) => CatalogSource.Node(Catalog, CatalogSource.Find(Catalog, $"{database}.{name}"), null, listFiles: false, Options.Settings.S3)));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)

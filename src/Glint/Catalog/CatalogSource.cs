@@ -44,7 +44,8 @@ public static class CatalogSource
     public static LogicalNode Node(IMetastore store, string qualifiedName, string? predicate, S3Options? s3 = null) =>
         Node(store, Find(store, qualifiedName), predicate, s3: s3);
 
-    private static CatalogTable Find(IMetastore store, string qualifiedName)
+    /// <summary>The catalog table a qualified name names; a name that is not there is refused with the database's tables and the closest.</summary>
+    public static CatalogTable Find(IMetastore store, string qualifiedName)
     {
         var dot = qualifiedName.IndexOf('.');
         if (dot <= 0 || dot == qualifiedName.Length - 1)
@@ -52,9 +53,19 @@ public static class CatalogSource
         var (database, name) = (qualifiedName[..dot], qualifiedName[(dot + 1)..]);
         var table = store.FindTable(database, name)
             ?? throw new CatalogException(qualifiedName,
-                $"table '{qualifiedName}' does not exist in the catalog ({store.Description}); tables in '{database}': " +
-                (store.Databases().Any(d => d.Name == database) ? string.Join(", ", store.Tables(database).Select(t => t.Name)) : "(no such database)"));
+                Missing(store, qualifiedName, database, name));
         return table;
+    }
+
+    private static string Missing(IMetastore store, string qualifiedName, string database, string name)
+    {
+        var databases = store.Databases().Select(d => d.Name).ToList();
+        if (!databases.Contains(database, StringComparer.OrdinalIgnoreCase))
+            return $"table '{qualifiedName}' does not exist: the catalog ({store.Description}) has no database '{database}'{Suggestions.DidYouMean(database, databases)}" +
+                $" (databases: {(databases.Count == 0 ? "none; glint crawl adds some" : string.Join(", ", databases))})";
+        var tables = store.Tables(database).Select(t => t.Name).ToList();
+        return $"table '{qualifiedName}' does not exist in the catalog ({store.Description}){Suggestions.DidYouMean(name, tables)}" +
+            $" (tables in '{database}': {(tables.Count == 0 ? "none" : string.Join(", ", tables))})";
     }
 
     /// <summary>A table already read from the metastore, as a source (see the other overload).</summary>

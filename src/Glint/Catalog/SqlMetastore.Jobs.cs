@@ -27,6 +27,7 @@ public sealed partial class SqlMetastore : IRunLedger
     public void CreateJob(JobDefinition job)
     {
         CheckName(job.Name, "job");
+        job.Checked();
         Secrets.CheckStorable(job);
         Write(c =>
         {
@@ -40,6 +41,7 @@ public sealed partial class SqlMetastore : IRunLedger
 
     public void UpdateJob(JobDefinition job) => Write(c =>
     {
+        job.Checked();
         Secrets.CheckStorable(job);
         if (Exec(c.Connection, c.Transaction, "UPDATE glint_jobs SET definition = @d, updated_ms = @t WHERE name = @n",
                 ("n", job.Name), ("d", JsonSerializer.Serialize(job, JobJson)), ("t", Now())) == 0)

@@ -115,3 +115,13 @@ public sealed class ErrorThresholdException(string message) : GlintException(mes
 {
     public override string Category => "error threshold";
 }
+
+/// <summary>A named thing (job, run, bookmark source, table) does not exist.</summary>
+public sealed class NotFoundException(string kind, string name, string? hint = null)
+    : GlintException($"{kind} '{name}' does not exist{(hint is null ? "" : $"; {hint}")}")
+{
+    /// <summary>What kind of thing was asked for: job, run, source …</summary>
+    public string Kind { get; } = kind;
+    public string Name { get; } = name;
+    public override string Category => "not found";
+}

@@ -70,14 +70,19 @@ public sealed class SqlTaskRunner : ITaskRunner
         return result;
     }
 
-    /// <summary>The rows the task's CSV scan rejected; the tables exist only when the scan ran.</summary>
+    /// <summary>
+    /// The rows the task's CSV scan rejected, one record per row: DuckDB lists a row once per bad column
+    /// (a row short of k columns k times), so its reasons are joined. The tables exist only when the scan ran.
+    /// </summary>
     private static ImmutableArray<ErrorRecord> Rejects(Slot slot, CancellationToken cancellation)
     {
         var exists = Execute(slot, $"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{ScanSql.RejectsTable}'", cancellation, r => Convert.ToInt64(r.GetValue(0)));
         if (exists.Single() == 0) return [];
         return [.. Execute(slot, $"""
-            SELECT s.file_path, e.line, CAST(e.error_type AS VARCHAR), e.error_message, coalesce(e.csv_line, '')
-            FROM {ScanSql.RejectsTable} e JOIN {ScanSql.RejectsScan} s USING (scan_id, file_id) ORDER BY s.file_path, e.line
+            SELECT s.file_path, e.line, string_agg(DISTINCT CAST(e.error_type AS VARCHAR), ', ' ORDER BY CAST(e.error_type AS VARCHAR)),
+                   string_agg(e.error_message, '; ' ORDER BY e.column_idx), coalesce(any_value(e.csv_line), '')
+            FROM {ScanSql.RejectsTable} e JOIN {ScanSql.RejectsScan} s USING (scan_id, file_id)
+            GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line
             """, cancellation, r => new ErrorRecord(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.GetString(4)))];
     }
 

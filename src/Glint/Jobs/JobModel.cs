@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Errors;
 
 namespace Glint.Jobs;
 
@@ -13,10 +14,29 @@ public sealed record JobDefinition(
     string? WorkerType = null,
     int? Workers = null,
     int MaxRetries = 0,
-    int TimeoutMinutes = 2880,
+    double TimeoutMinutes = 2880,
     int MaxConcurrentRuns = 1,
     BookmarkOption Bookmarks = BookmarkOption.Disable,
-    string? BaseFolder = null);
+    string? BaseFolder = null)
+{
+    /// <summary>This job, or the first of its settings that no run could honour, named as the YAML keys and options name it.</summary>
+    public JobDefinition Checked()
+    {
+        if (string.IsNullOrWhiteSpace(Name)) throw new ConfigException("name", "a job needs a name");
+        if (WorkerType is not null) Execution.WorkerType.Parse(WorkerType);
+        if (Workers is < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {Workers}");
+        if (MaxRetries < 0) throw new ConfigException("max_retries", $"max retries must be 0 or more, not {MaxRetries}");
+        if (!(TimeoutMinutes > 0) || double.IsInfinity(TimeoutMinutes))
+            throw new ConfigException("timeout", $"timeout must be longer than 0 (every run would end as TIMEOUT), not {TimeoutMinutes} min");
+        if (MaxConcurrentRuns < 1) throw new ConfigException("max_concurrent_runs", $"max concurrent runs must be at least 1 (0 would refuse every start), not {MaxConcurrentRuns}");
+        return this;
+    }
+
+    /// <summary>The timeout as people read it: <c>2880 min</c>, <c>90 s</c>.</summary>
+    public string TimeoutText => TimeoutMinutes >= 1 && TimeoutMinutes == Math.Floor(TimeoutMinutes)
+        ? $"{TimeoutMinutes:0} min"
+        : $"{(TimeoutMinutes * 60).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
+}
 
 /// <summary>Glue's run states.</summary>
 public enum RunState { Starting, Running, Succeeded, Failed, Timeout, Stopped }

@@ -70,7 +70,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
     public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
     {
-        var job = store.FindJob(jobName) ?? throw new SpecException($"job '{jobName}' does not exist; see glint job list");
+        var job = (store.FindJob(jobName) ?? throw new NotFoundException("job", jobName, "see glint job list")).Checked();
         if (job.Bookmarks != BookmarkOption.Disable && job.MaxConcurrentRuns > 1)
             throw new SpecException(ConcurrentBookmarks(job.Name, job.MaxConcurrentRuns));
         Secrets.CheckArguments(arguments, $"job '{job.Name}'", job.Spec);
@@ -154,7 +154,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         }
         catch (RunCancelledException e) when (!cancellation.IsCancellationRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutMinutes} minute(s)", null, attempts: Rows(e));
+            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutText}", null, attempts: Rows(e));
         }
         catch (GlintException e)
         {

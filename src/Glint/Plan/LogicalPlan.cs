@@ -73,7 +73,14 @@ public sealed record UnionNode(ImmutableArray<LogicalNode> Inputs, Schema Output
 /// <summary>At most <paramref name="Count"/> rows, after skipping <see cref="Offset"/> rows.</summary>
 public sealed record LimitNode(LogicalNode Input, long Count) : LogicalNode
 {
-    public long Offset { get; init; }
+    /// <summary>The largest LIMIT and OFFSET DuckDB takes (2^62); no input has more rows, so larger values mean the same.</summary>
+    public const long Unbounded = long.MaxValue / 4;
+
+    public long Count { get; init; } = Math.Min(Count, Unbounded);
+    public long Offset { get; init => field = Math.Min(value, Unbounded); }
+
+    /// <summary>Rows each task must keep for the final limit: count + offset, never past <see cref="Unbounded"/>.</summary>
+    public long Kept => Math.Min(Unbounded, Count + Offset);
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
     public override string Describe() => $"Limit {Count}" + (Offset == 0 ? "" : $" offset {Offset}");

@@ -69,7 +69,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
         UnionNode u => u.Inputs.SelectMany(i => i.Schema.Equals(u.Schema)
             ? Pipelines(i)
             : Append(Pipelines(i), new ConformOp(i.Schema, u.Schema))).ToImmutableArray(),
-        LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(checked(l.Count + l.Offset))), l.Schema, new LimitOp(l.Count, l.Offset)),
+        LimitNode l => Gather(Append(Pipelines(l.Input), new LimitOp(l.Kept)), l.Schema, new LimitOp(l.Count, l.Offset)),
         AggregateNode a => Aggregate(a),
         DistinctNode d => Shuffle(Append(Pipelines(d.Input), new DistinctOp(d.Keys)), d.Schema,
             [.. (d.Keys.IsEmpty ? d.Schema.Names : d.Keys).Select(Sql.Ident)], Buckets(d.Input), new DistinctOp(d.Keys)),

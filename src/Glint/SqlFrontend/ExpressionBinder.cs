@@ -19,6 +19,8 @@ internal sealed class ExpressionBinder(SqlScope scope, string clause, Func<strin
     public bool AllowOuter { get; init; }
     /// <summary>Resolves what the scope does not know (select-list aliases in GROUP BY and ORDER BY).</summary>
     public Func<IReadOnlyList<string>, JsonNode?>? Fallback { get; init; }
+    /// <summary>Input columns pruned because nothing names them (<c>alias.column</c>): listed with the scope's when a name is not found.</summary>
+    public IReadOnlyList<string> Unread { get; init; } = [];
 
     public JsonNode Bind(JsonNode expression) => SqlTree.Transform(expression, Rewrite);
 
@@ -55,7 +57,10 @@ internal sealed class ExpressionBinder(SqlScope scope, string clause, Func<strin
         if (found is null)
         {
             if (Fallback?.Invoke(parts) is { } substitute) return substitute;
-            throw new PlanException($"SQL: column '{dotted}' not found{at}; available: {scope.Available()}", dotted);
+            var available = scope.Names().Concat(Unread).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var names = available.Select(a => a[(a.LastIndexOf('.') + 1)..]);
+            throw new PlanException(
+                $"SQL: column '{dotted}' not found{at}{Suggestions.DidYouMean(parts[^1], names)} (columns: {string.Join(", ", available)})", dotted);
         }
         var (column, depth) = found.Value;
         if (depth > 0)

@@ -30,7 +30,7 @@ internal sealed partial class SqlPlanner
             }
             else
             {
-                var binder = new ExpressionBinder(scope, "GROUP BY", Fresh) { Fallback = alias };
+                var binder = new ExpressionBinder(scope, "GROUP BY", Fresh) { Unread = unread, Fallback = alias };
                 bound = binder.Bind(g!);
                 if (binder.Subqueries.Count > 0) throw new PlanException($"SQL: a subquery in GROUP BY{SqlTree.At(g)} is not supported", "GROUP BY");
             }

@@ -127,6 +127,7 @@ internal sealed partial class SqlPlanner
                 $"SQL: unknown table '{name}' in FROM{at}; the declared inputs are: {(tables.Count == 0 ? "(none)" : string.Join(", ", tables.Keys))}", name);
         var keep = input.Schema.Columns.Where(c => referenced is null || referenced.Contains(c.Name)).ToList();
         if (keep.Count == 0) keep.Add(input.Schema.Columns[0]);
+        unread.AddRange(input.Schema.Columns.Except(keep).Select(c => $"{alias}.{c.Name}"));
         if (input is DatabaseScanNode database && keep.Count < database.Schema.Columns.Length)
             input = new DatabaseScanNode(Storage.Databases.DatabaseSplits.Narrowed(database.Source, keep.Select(c => c.Name)));
         var columns = keep.Select(c => new BoundColumn(alias, c.Name, Fresh(c.Name), c.Type)).ToImmutableArray();
@@ -205,7 +206,7 @@ internal sealed partial class SqlPlanner
     /// <summary>Binds a condition that may not contain subqueries (ON clauses).</summary>
     private JsonNode Bound(JsonNode condition, SqlScope scope, string clause)
     {
-        var binder = new ExpressionBinder(scope, clause, Fresh);
+        var binder = new ExpressionBinder(scope, clause, Fresh) { Unread = unread };
         var bound = binder.Bind(condition);
         if (binder.Subqueries.Count > 0)
             throw new PlanException($"SQL: a subquery in {clause}{SqlTree.At(condition)} is not supported; move it to WHERE", clause);

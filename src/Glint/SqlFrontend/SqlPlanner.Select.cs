@@ -38,7 +38,7 @@ internal sealed partial class SqlPlanner
                 semis.Add(semi);
                 continue;
             }
-            var binder = new ExpressionBinder(scope, "WHERE", Fresh) { AllowOuter = correlation is not null };
+            var binder = new ExpressionBinder(scope, "WHERE", Fresh) { Unread = unread, AllowOuter = correlation is not null };
             var bound = binder.Bind(conjunct);
             if (binder.OuterRefs.Count > 0 && binder.Subqueries.Count > 0)
                 throw new PlanException($"SQL: a condition{SqlTree.At(conjunct)} both correlates and contains a subquery; this is not supported", "WHERE");
@@ -62,7 +62,7 @@ internal sealed partial class SqlPlanner
         JsonNode? BindClause(JsonNode? expression, string clause)
         {
             if (expression is null) return null;
-            var binder = new ExpressionBinder(fromScope, clause, Fresh) { Fallback = Alias };
+            var binder = new ExpressionBinder(fromScope, clause, Fresh) { Unread = unread, Fallback = Alias };
             var bound = binder.Bind(expression);
             pending.AddRange(binder.Subqueries);
             return bound;
@@ -187,7 +187,7 @@ internal sealed partial class SqlPlanner
                 items.AddRange(Star(expression!, relation));
                 continue;
             }
-            var binder = new ExpressionBinder(scope, "SELECT", Fresh);
+            var binder = new ExpressionBinder(scope, "SELECT", Fresh) { Unread = unread };
             var bound = binder.Bind(expression!);
             pending.AddRange(binder.Subqueries);
             var alias = SqlTree.Str(expression, "alias");
@@ -261,7 +261,7 @@ internal sealed partial class SqlPlanner
         if (keys.Count > 0 && (top || limit is not null))
             relation = relation.WithPlan(new SortNode(relation.Plan, [.. keys], Global: true));
         if (limit is not null)
-            relation = relation.WithPlan(new LimitNode(relation.Plan, count ?? long.MaxValue / 4) { Offset = offset ?? 0 });
+            relation = relation.WithPlan(new LimitNode(relation.Plan, count ?? LimitNode.Unbounded) { Offset = offset ?? 0 });
         return (relation, count is 0 or 1);
     }
 

@@ -82,7 +82,7 @@ internal sealed partial class SqlPlanner
             var visible = sub.Columns.Where(c => !c.Hidden).ToList();
             if (visible.Count != 1)
                 throw new PlanException($"SQL: the subquery of IN{SqlTree.At(semi.At)} must return one column, not {visible.Count}", "IN");
-            var binder = new ExpressionBinder(scope, "WHERE", Fresh);
+            var binder = new ExpressionBinder(scope, "WHERE", Fresh) { Unread = unread };
             var child = binder.Bind(semi.Child!);
             if (binder.Subqueries.Count > 0) throw new PlanException($"SQL: a subquery on the left of IN{SqlTree.At(semi.At)} is not supported", "IN");
             probe = Fresh("_in");

@@ -20,6 +20,8 @@ internal sealed partial class SqlPlanner
     private readonly IReadOnlyDictionary<string, LogicalNode> tables;
     private readonly Func<string, string, LogicalNode?>? catalog;
     private readonly HashSet<string>? referenced;
+    /// <summary>Columns of the inputs that no reference names, pruned from their scans: still listed when a name is mistyped.</summary>
+    private readonly List<string> unread = [];
     private readonly Dictionary<SqlRelation, ScanColumns> scans = new(ReferenceEqualityComparer.Instance);
     private ImmutableList<CteDefinition> ctes = [];
     private readonly Dictionary<CteDefinition, SqlRelation> cteBodies = new(ReferenceEqualityComparer.Instance);

@@ -60,8 +60,9 @@ internal sealed class SqlScope(IReadOnlyList<BoundColumn> columns, SqlScope? out
         return matches.FirstOrDefault();
     }
 
-    public string Available() =>
-        string.Join(", ", columns.Where(c => !c.Hidden).Select(c => c.Qualifier is null ? c.Name : $"{c.Qualifier}.{c.Name}").Distinct());
+    /// <summary>The names a reference may use here, qualified where they have a relation.</summary>
+    public IEnumerable<string> Names() =>
+        columns.Where(c => !c.Hidden).Select(c => c.Qualifier is null ? c.Name : $"{c.Qualifier}.{c.Name}").Distinct();
 
     public static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }
