@@ -156,6 +156,55 @@ public sealed class BadInputTests
         Assert.Contains("exactly one of", e.Message);
     }
 
+    private static SpecException SpecError(string yaml) => Assert.Throws<SpecException>(() => JobSpecLoader.Parse(yaml, "/tmp"));
+
+    [Fact]
+    public void A_mistyped_key_is_named_with_its_line_the_closest_key_and_no_dotnet_names()
+    {
+        var e = SpecError("name: x\nsources:\n  s: { path: a, fromat: parquet }\ntargets: [ { from: s, path: out } ]\n");
+        Assert.Contains("line 3, column 17: unknown key 'fromat' in source 's'; did you mean \"format\"?", e.Message);
+        Assert.DoesNotContain("SourceSpec", e.Message);
+        Assert.DoesNotContain("'\'", e.Message);
+        e = SpecError("name: x\nsources: { s: { path: a } }\ntransforms:\n  - { name: t, from: s, fitler: 'x > 1' }\ntargets: [ { from: t, path: out } ]\n");
+        Assert.Contains("unknown key 'fitler' in transform #1; did you mean \"filter\"?", e.Message);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_shape_says_what_the_key_takes_in_yaml_terms()
+    {
+        var e = SpecError("name: x\nsources: { a: { path: a }, b: { path: b } }\ntransforms:\n  - { name: t, from: a, join: { with: b, on: \"a.x = b.y\" } }\ntargets: [ { from: t, path: out } ]\n");
+        Assert.Contains("line 4", e.Message);
+        Assert.Contains("'on' of 'join' of transform #1 takes a list of text values, e.g. [a, b], not a single value", e.Message);
+        Assert.DoesNotContain("System.", e.Message);
+        e = SpecError("name: x\nsources: [ a ]\ntargets: [ { from: a, path: out } ]\n");
+        Assert.Contains("'sources' of the spec takes a mapping (key: value), not a list", e.Message);
+        e = SpecError("name: [x]\nsources: { a: { path: a } }\ntargets: [ { from: a, path: out } ]\n");
+        Assert.Contains("'name' of the spec takes a text value, not a list", e.Message);
+    }
+
+    [Fact]
+    public void A_key_given_twice_is_an_error_naming_both_lines_not_last_wins()
+    {
+        var e = SpecError("name: x\nsources: { s: { path: a } }\ntransforms:\n  - name: t\n    from: s\n    filter: \"a > 1\"\n    filter: \"b > 2\"\ntargets: [ { from: t, path: out } ]\n");
+        Assert.Contains("line 7", e.Message);
+        Assert.Contains("'filter' is given twice in transform #1 (first on line 6)", e.Message);
+    }
+
+    [Fact]
+    public void Join_keys_named_differently_on_each_side_pair_up_in_order()
+    {
+        var left = session.Read.Parquet(Sales).Select("id", "customer");
+        var right = session.Read.Parquet(Datasets.Path("customers")).Select("customer AS cust_id", "segment");
+        var joined = left.Join(right, leftOn: ["customer"], rightOn: ["cust_id"]);
+        Assert.Equal(["id", "customer", "cust_id", "segment"], joined.Schema.Names);
+        Assert.Contains("as many left keys as right keys", Assert.Throws<PlanException>(() => left.Join(right, leftOn: ["customer", "id"], rightOn: ["cust_id"])).Message);
+        var typed = session.Read.Parquet(Datasets.Path("customers")).Select("credit");
+        Assert.Contains("key 'customer' is VARCHAR on the left but 'credit' is BIGINT on the right",
+            Assert.Throws<PlanException>(() => left.Join(typed, leftOn: ["customer"], rightOn: ["credit"])).Message);
+        Assert.Contains("1 left_on key(s) but 2 right_on",
+            SpecError("name: x\nsources: { a: { path: a }, b: { path: b } }\ntransforms:\n  - { name: t, from: a, join: { with: b, left_on: [x], right_on: [y, z] } }\ntargets: [ { from: t, path: out } ]\n").Message);
+    }
+
     [Fact]
     public void Join_keys_of_incompatible_types()
     {

@@ -54,7 +54,9 @@ public sealed class ErrorRecordTests : IDisposable
         Assert.Equal(39, first.GetProperty("line").GetInt64());       // header is line 1, row 37 is line 39
         Assert.Equal("37,not-a-number", first.GetProperty("raw").GetString());
         Assert.Equal("CAST", first.GetProperty("kind").GetString());
-        Assert.Contains(records, r => r.GetProperty("kind").GetString() == "TOO MANY COLUMNS" && r.GetProperty("raw").GetString() == "137,1.0,extra");
+        Assert.Contains(records, r => r.GetProperty("kind").GetString() == "TOO MANY COLUMNS" && r.GetProperty("raw").GetString() == "137,1.0,extra"
+            && r.GetProperty("reason").GetString() == "expected 2 columns, found 3");
+        Assert.Equal("column 'amount': 'not-a-number' is not DOUBLE", first.GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -73,9 +75,10 @@ public sealed class ErrorRecordTests : IDisposable
         var records = File.ReadAllLines(summary.ErrorFile!).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal([102L, 203L], records.Select(r => r.GetProperty("line").GetInt64()));
         Assert.Equal("1", records[0].GetProperty("raw").GetString());
-        Assert.Equal("MISSING COLUMNS", records[0].GetProperty("kind").GetString());
+        Assert.Equal(("MISSING COLUMNS", "expected 5 columns, found 1"), (records[0].GetProperty("kind").GetString(), records[0].GetProperty("reason").GetString()));
         Assert.Equal("CAST", records[1].GetProperty("kind").GetString());
-        Assert.Equal(3, records[1].GetProperty("reason").GetString()!.Split("; ").Length);
+        Assert.Equal("column 'a': 'x' is not BIGINT; column 'b': 'y' is not BIGINT; column 'd': 'z' is not BIGINT", records[1].GetProperty("reason").GetString());
+        Assert.Contains("'x' is not BIGINT", File.ReadAllText(summary.ErrorFile!));   // readable, not \u0027 escapes
     }
 
     [Theory]

@@ -61,6 +61,10 @@ public sealed class DataFrame
     public DataFrame Join(DataFrame other, string[] on, string how = "inner", bool broadcast = false, string? condition = null) =>
         new(Session, WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast, condition));
 
+    /// <summary>A join on keys named differently on each side (Glue's <c>Join.apply(frame1, frame2, keys1, keys2)</c>); both sides' key columns stay.</summary>
+    public DataFrame Join(DataFrame other, string[] leftOn, string[] rightOn, string how = "inner", bool broadcast = false, string? condition = null) =>
+        new(Session, WideBinder.Join(Plan, other.Plan, [.. leftOn], [.. rightOn], JoinTypes.Parse(how), broadcast, condition));
+
     /// <summary>A shuffle join that spreads the rows of known hot key values over <paramref name="saltBuckets"/> buckets.</summary>
     public DataFrame Join(DataFrame other, string[] on, string how, int saltBuckets, string[] hotKeys, string? condition = null) =>
         new(Session, WideBinder.Salted(WideBinder.Join(Plan, other.Plan, [.. on], JoinTypes.Parse(how), broadcast: false, condition), saltBuckets, [.. hotKeys]));

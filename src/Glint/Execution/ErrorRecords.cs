@@ -10,6 +10,9 @@ namespace Glint.Execution;
 /// </summary>
 internal static class ErrorRecords
 {
+    /// <summary>Quotes and non-ASCII text as themselves (the file is for people and jq), not as \u escapes.</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static (long Count, string? File) Check(RunId run, IReadOnlyDictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>> results, SessionOptions options)
     {
         var byStage = results.ToDictionary(r => r.Key, r => r.Value.Values.SelectMany(t => t.Errors).ToList());
@@ -20,7 +23,7 @@ internal static class ErrorRecords
         var file = Path.Combine(folder, $"errors-{run}.json");
         using (var writer = new StreamWriter(file))
             foreach (var e in all)
-                writer.WriteLine(JsonSerializer.Serialize(new { file = e.File, line = e.Line, kind = e.Kind, reason = e.Reason, raw = e.RawText }));
+                writer.WriteLine(JsonSerializer.Serialize(new { file = e.File, line = e.Line, kind = e.Kind, reason = e.Reason, raw = e.RawText }, Readable));
 
         string Sample() => string.Join("; ", all.Take(3).Select(e => $"{Path.GetFileName(e.File)} line {e.Line}: {e.Kind}"));
         foreach (var (stage, errors) in byStage.Where(kv => kv.Value.Count > 0))

@@ -72,17 +72,31 @@ public sealed class SqlTaskRunner : ITaskRunner
 
     /// <summary>
     /// The rows the task's CSV scan rejected, one record per row: DuckDB lists a row once per bad column
-    /// (a row short of k columns k times), so its reasons are joined. The tables exist only when the scan ran.
+    /// (a row short of k columns k times), so its reasons are joined, in Glint's words rather than DuckDB's
+    /// (<c>column 'a': 'x' is not BIGINT</c>, <c>expected 5 columns, found 1</c>). The tables exist only when the scan ran.
     /// </summary>
     private static ImmutableArray<ErrorRecord> Rejects(Slot slot, CancellationToken cancellation)
     {
         var exists = Execute(slot, $"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{ScanSql.RejectsTable}'", cancellation, r => Convert.ToInt64(r.GetValue(0)));
         if (exists.Single() == 0) return [];
-        return [.. Execute(slot, $"""
-            SELECT s.file_path, e.line, string_agg(DISTINCT CAST(e.error_type AS VARCHAR), ', ' ORDER BY CAST(e.error_type AS VARCHAR)),
-                   string_agg(e.error_message, '; ' ORDER BY e.column_idx), coalesce(any_value(e.csv_line), '')
-            FROM {ScanSql.RejectsTable} e JOIN {ScanSql.RejectsScan} s USING (scan_id, file_id)
-            GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line
+        return [.. Execute(slot, $$"""
+            WITH each AS (
+                SELECT s.file_path, e.line, CAST(e.error_type AS VARCHAR) AS kind, e.column_idx, e.csv_line,
+                       coalesce(CASE CAST(e.error_type AS VARCHAR)
+                           WHEN 'CAST' THEN format('column ''{}'': ''{}'' is not {}', e.column_name,
+                               regexp_extract(e.error_message, 'string "(.*)" to ''', 1), nullif(regexp_extract(e.error_message, 'to ''([^'']+)''', 1), ''))
+                           WHEN 'MISSING COLUMNS' THEN format('expected {} columns, found {}',
+                               nullif(regexp_extract(e.error_message, 'Columns: (\d+)', 1), ''), nullif(regexp_extract(e.error_message, 'Found: (\d+)', 1), ''))
+                           WHEN 'TOO MANY COLUMNS' THEN format('expected {} columns, found {}',
+                               nullif(regexp_extract(e.error_message, 'Columns: (\d+)', 1), ''), nullif(regexp_extract(e.error_message, 'Found: (\d+)', 1), ''))
+                       END, e.error_message) AS reason
+                FROM {{ScanSql.RejectsTable}} e JOIN {{ScanSql.RejectsScan}} s USING (scan_id, file_id)),
+            per_kind AS (
+                SELECT file_path, line, kind, any_value(csv_line) AS csv_line, min(column_idx) AS first_column,
+                       CASE WHEN kind LIKE '%COLUMNS' THEN arg_min(reason, column_idx) ELSE string_agg(reason, '; ' ORDER BY column_idx) END AS reason
+                FROM each GROUP BY file_path, line, kind)
+            SELECT file_path, line, string_agg(kind, ', ' ORDER BY first_column), string_agg(reason, '; ' ORDER BY first_column), coalesce(any_value(csv_line), '')
+            FROM per_kind GROUP BY file_path, line ORDER BY file_path, line
             """, cancellation, r => new ErrorRecord(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.GetString(4)))];
     }
 

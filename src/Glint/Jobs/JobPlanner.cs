@@ -97,6 +97,8 @@ public static class JobPlanner
         if (t.Repartition is not null) return input.Repartition(t.Repartition.Value, [.. t.RepartitionBy ?? []]);
         if (t.Join is { Salt: { } salt } salted)
             return input.Join(frames[salted.With!], [.. salted.On], salted.How, salt.Buckets, [.. salt.HotKeys], salted.Condition);
+        if (t.Join is { LeftOn.Count: > 0 } keyed)
+            return input.Join(frames[keyed.With!], [.. keyed.LeftOn], [.. keyed.RightOn], keyed.How, keyed.Broadcast, keyed.Condition);
         if (t.Join is { } join) return input.Join(frames[join.With!], [.. join.On], join.How, join.Broadcast, join.Condition);
         return t.WithColumns!.Aggregate(input, (df, kv) => df.WithColumn(kv.Key, kv.Value));
     }

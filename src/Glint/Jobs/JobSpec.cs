@@ -66,6 +66,9 @@ public sealed class JoinSpec
 {
     public string? With { get; set; }
     public List<string> On { get; set; } = [];
+    /// <summary>With <see cref="RightOn"/>, instead of <see cref="On"/>: keys named differently on each side, paired in order.</summary>
+    public List<string> LeftOn { get; set; } = [];
+    public List<string> RightOn { get; set; } = [];
     public string How { get; set; } = "inner";
     public bool Broadcast { get; set; }
     /// <summary>An extra condition on matching rows; the sides are aliased l and r.</summary>

@@ -24,7 +24,11 @@ public static class JobSpecLoader
     public static JobSpec Parse(string yaml, string baseFolder, string origin = "job spec")
     {
         JobSpec? spec;
-        try { spec = Yaml.Deserialize<JobSpec>(yaml); }
+        try
+        {
+            SpecShape.Check(yaml, origin);
+            spec = Yaml.Deserialize<JobSpec>(yaml);
+        }
         catch (YamlException e)
         {
             var inner = e.InnerException?.Message ?? e.Message;
@@ -75,8 +79,12 @@ public static class JobSpecLoader
                 throw new SpecException($"{origin}: {label}: salt goes with group_by");
             if (t.RepartitionBy is not null && t.Repartition is null)
                 throw new SpecException($"{origin}: {label}: repartition_by needs repartition (the number of partitions)");
-            if (t.Join is not null && (t.Join.With is null || t.Join.On.Count == 0))
-                throw new SpecException($"{origin}: {label}: join needs 'with' (the right side) and 'on' (key columns)");
+            if (t.Join is not null && (t.Join.With is null || (t.Join.On.Count == 0) == (t.Join.LeftOn.Count == 0 && t.Join.RightOn.Count == 0)))
+                throw new SpecException($"{origin}: {label}: join needs 'with' (the right side) and either 'on' (key columns named alike on both sides) or 'left_on' and 'right_on'");
+            if (t.Join is { LeftOn: var l, RightOn: var r } && l.Count != r.Count)
+                throw new SpecException($"{origin}: {label}: join has {l.Count} left_on key(s) but {r.Count} right_on key(s); they pair up in order");
+            if (t.Join is { Salt: not null, LeftOn.Count: > 0 })
+                throw new SpecException($"{origin}: {label}: a salted join takes 'on' (one key named alike on both sides)");
             var inputs = t.Union ?? (t.From is null ? [] : [t.From]);
             if (t.Join?.With is { } right) inputs = [.. inputs, right];
             if (t.Sql is not null && (t.From is not null || t.Union is not null))

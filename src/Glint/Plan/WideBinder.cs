@@ -40,6 +40,31 @@ internal static class WideBinder
         return new JoinNode(left, right, type, keys, broadcast, Binder.Describe(query, context)) { Residual = residual };
     }
 
+    /// <summary>
+    /// A join on keys named differently on each side (Glue's <c>Join.apply(frame1, frame2, keys1, keys2)</c>): both sides gain
+    /// copies of their keys under shared names, the join uses those, and they are dropped again, so both sides' own key
+    /// columns stay in the output with their own values (NULL on the side that did not match, as in Spark).
+    /// </summary>
+    public static LogicalNode Join(LogicalNode left, LogicalNode right, ImmutableArray<string> leftKeys, ImmutableArray<string> rightKeys,
+        JoinType type, bool broadcast, string? residual = null)
+    {
+        if (leftKeys.Length != rightKeys.Length || leftKeys.IsEmpty)
+            throw new PlanException($"join {type.ToString().ToLowerInvariant()}: give as many left keys as right keys, at least one (left [{string.Join(", ", leftKeys)}], right [{string.Join(", ", rightKeys)}])");
+        if (leftKeys.SequenceEqual(rightKeys, StringComparer.OrdinalIgnoreCase)) return Join(left, right, leftKeys, type, broadcast, residual);
+        var context = $"join {type.ToString().ToLowerInvariant()} on left [{string.Join(", ", leftKeys)}] = right [{string.Join(", ", rightKeys)}]";
+        var shared = leftKeys.Select((_, i) => $"__join_key_{i}").ToImmutableArray();
+        LogicalNode WithKeys(LogicalNode side, ImmutableArray<string> keys, string which) => Binder.Project(side,
+            [.. side.Schema.Names.Select(Sql.Ident), .. keys.Select((k, i) => $"{Sql.Ident(side.Schema.Require(k, $"{context}, {which} side").Name)} AS {Sql.Ident(shared[i])}")]);
+        foreach (var (l, r) in leftKeys.Zip(rightKeys))
+        {
+            var (lt, rt) = (left.Schema.Require(l, $"{context}, left side").Type, right.Schema.Require(r, $"{context}, right side").Type);
+            if (Family(lt) != Family(rt))
+                throw new PlanException($"{context}: key '{l}' is {lt} on the left but '{r}' is {rt} on the right; cast one side first", l);
+        }
+        var join = Join(WithKeys(left, leftKeys, "left"), WithKeys(right, rightKeys, "right"), shared, type, broadcast, residual);
+        return Binder.Project(join, [.. join.Schema.Names.Where(n => !shared.Contains(n)).Select(Sql.Ident)]);
+    }
+
     public static JoinNode Salted(JoinNode join, int buckets, ImmutableArray<string> hotKeys)
     {
         var context = $"join salt on [{string.Join(", ", join.Keys)}]";
