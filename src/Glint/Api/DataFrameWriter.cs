@@ -39,15 +39,35 @@ public sealed class DataFrameWriter(DataFrame frame)
     /// <summary>The action this writer describes, for running together with others.</summary>
     public PlannedAction ToAction(string path) =>
         modeText is not null && mode is null ? throw new Errors.ConfigException("mode", $"mode '{modeText}' is for database tables; a folder takes error_if_exists, append, overwrite or overwrite_partitions") :
-        new(frame.Plan, new TargetSink(new WriteTarget(Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
+        new(Written(), new TargetSink(new WriteTarget(Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
 
     /// <summary>
     /// The action writing into catalog table <paramref name="table"/> ("db.table"): an existing table's
     /// location, format and partition keys, or a new table at <paramref name="path"/> (default
     /// $GLINT_HOME/warehouse/db/table). Mode defaults to append. The catalog changes only after the run commits.
     /// </summary>
-    public PlannedAction ToTableAction(string table, string? path = null) =>
-        new(frame.Plan, new TargetSink(Catalog.TableWrites.Resolve(frame.Session.Catalog, table, path, format, mode, partitionBy, frame.Schema, frame.Session.Options.Home)));
+    public PlannedAction ToTableAction(string table, string? path = null)
+    {
+        var written = Written();
+        return new(written, new TargetSink(Catalog.TableWrites.Resolve(frame.Session.Catalog, table, path, format, mode, partitionBy, written.Schema, frame.Session.Options.Home)));
+    }
+
+    /// <summary>
+    /// The rows as files take them. DuckDB's sum of integers is a 128-bit HUGEINT, which Parquet cannot hold and DuckDB
+    /// writes as DOUBLE, losing exactness above 2^53; Glint writes it as BIGINT (UBIGINT), as Spark types sum(bigint),
+    /// and a sum too large for it fails the task with DuckDB's out-of-range error instead of rounding.
+    /// </summary>
+    private LogicalNode Written()
+    {
+        var columns = frame.Schema.Columns;
+        if (!columns.Any(c => c.Type is "HUGEINT" or "UHUGEINT")) return frame.Plan;
+        return Binder.Project(frame.Plan, [.. columns.Select(c => c.Type switch
+        {
+            "HUGEINT" => $"CAST({Sql.Ident(c.Name)} AS BIGINT) AS {Sql.Ident(c.Name)}",
+            "UHUGEINT" => $"CAST({Sql.Ident(c.Name)} AS UBIGINT) AS {Sql.Ident(c.Name)}",
+            _ => Sql.Ident(c.Name),
+        })]);
+    }
 
     /// <summary>Writes into a catalog table (see <see cref="ToTableAction"/>) and registers its new partitions.</summary>
     public RunSummary SaveAsTable(string table, string? path = null, CancellationToken cancellation = default) =>
