@@ -1,6 +1,7 @@
 using Glint.Api;
 using Glint.Errors;
 using Glint.Jobs;
+using Glint.Execution;
 using Glint.Plan;
 using Glint.Tests.Support;
 
@@ -66,17 +67,35 @@ public sealed class FanOutTests
 /// <summary>Cost caps: a run that would pass max_dpu_seconds or max_cost is stopped and changes no target.</summary>
 public sealed class CostCapTests
 {
+    /// <summary>One G.025X worker: 0.25 DPU, billed at least 15 DPU-seconds ($0.00183). The caps below allow 80 s, which the
+    /// accelerated clock (×2000) makes 40 ms, so the run passes its cap long before it ends.</summary>
     [Theory]
-    [InlineData("max_dpu_seconds", "0.01")]
-    [InlineData("max_cost", "0.000001")]
+    [InlineData("max_dpu_seconds", "20")]
+    [InlineData("max_cost", "0.00245")]
     public void A_run_reaching_its_cap_is_stopped_and_changes_nothing(string key, string value)
     {
         using var dir = new TempFolder("cost-cap");
-        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings().With(key, value) });
+        var session = new GlintSession(new SessionOptions
+        {
+            Home = dir["home"], WorkerType = WorkerType.G025X, Settings = new GlintSettings().With(key, value), Time = new FastTime(2000),
+        });
         var frame = session.Read.Parquet(Datasets.Path("sales_parquet")).OrderBy("amount", "id");
         var e = Assert.Throws<CostCapException>(() => frame.Write().Save(dir["out"]));
         Assert.Contains("stopped at its cost cap", e.Message);
         Assert.Contains("no target was changed", e.Message);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Theory]
+    [InlineData("max_dpu_seconds", "10", "a cost cap of 10 DPU-seconds")]
+    [InlineData("max_cost", "0.001", "a cost cap of 8.182 DPU-seconds ($0.00100)")]
+    public void A_cap_below_the_billing_minimum_is_refused_before_any_task(string key, string value, string message)
+    {
+        using var dir = new TempFolder("cost-cap-minimum");
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], WorkerType = WorkerType.G025X, Settings = new GlintSettings().With(key, value) });
+        var e = Assert.Throws<ConfigException>(() => session.Read.Parquet(Datasets.Path("sales_parquet")).Write().Save(dir["out"]));
+        Assert.Contains(message, e.Message);
+        Assert.Contains("below the 60 s billing minimum of 1 × G.025X (15 DPU-seconds, $0.00183)", e.Message);
         Assert.False(Directory.Exists(dir["out"]));
     }
 

@@ -98,6 +98,23 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_run_is_billed_for_its_pool_and_time_as_Glue_bills_it()
+    {
+        store.CreateJob(Job() with { WorkerType = "G.2X", Workers = 3 });
+        AddFile(1);
+        var failed = Runner(new TaskFaultInjectorHolder()).Start("incremental", new Dictionary<string, string>());
+        Assert.Equal(RunState.Failed, failed.State);
+        var record = Assert.IsType<RunRecord>(failed.Record);
+        Assert.Equal(("G.2X", 3, 24), (record.WorkerType, record.Workers, record.Slots));
+        Assert.Equal((0L, 0), (record.RowsOut, record.FilesWritten));
+        Assert.True(record.WallSeconds > 0);
+        Assert.Equal(3 * 2 * 60.0, record.DpuSeconds, 6);                  // 6 DPUs, billed at least a minute
+        Assert.Equal(record.DpuSeconds / 3600 * 0.44, record.Cost, 10);
+        Assert.True(record.Attempts >= record.Tasks && record.Tasks > 0);
+        Assert.Equal(record.Cost, store.FindRun(failed.RunId)!.Record!.Cost, 10);  // as stored
+    }
+
+    [Fact]
     public void A_failed_attempt_is_retried_as_a_new_run_naming_the_one_before()
     {
         store.CreateJob(Job(retries: 1));

@@ -14,7 +14,7 @@ internal static class JobConsole
     public static RunSummary Run(JobSpec spec, SessionOptions options)
     {
         using var store = Catalog.Metastores.Open(options.Metastore, options.Home);
-        return JobRunner.Record((IJobStore)store, spec, (runId, ledger) => RunNow(spec, options with { RunId = runId, Ledger = ledger }));
+        return JobRunner.Record((IJobStore)store, spec, options, (runId, ledger) => RunNow(spec, options with { RunId = runId, Ledger = ledger }));
     }
 
     private static RunSummary RunNow(JobSpec spec, SessionOptions options)

@@ -22,6 +22,8 @@ public sealed record SessionOptions
     public RunLedgerBinding? Ledger { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
     public TaskFaultInjector? FaultInjector { get; init; }
+    /// <summary>The clock cost caps are timed by; tests pass a faster one so a minute-long cap passes in milliseconds.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public int Slots => Pool is { } pool ? Math.Max(1, pool.SlotCount) : WorkerType.VCpus * NumberOfWorkers;
 

@@ -76,7 +76,11 @@ internal sealed class RunDriver(SessionOptions options)
         using var capped = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var cap = options.Settings.DpuSecondsCap();
         var dpus = workers * workerType.Dpus;
-        if (cap is { } c && dpus > 0) capped.CancelAfter(TimeSpan.FromSeconds(c / dpus));
+        if (cap is { } c && dpus > 0) Meter.CheckCap(c, workerType, workers, options.Settings.DollarsPerDpuHour);
+        using var deadline = cap is { } d && dpus > 0
+            ? options.Time.CreateTimer(_ => capped.Cancel(), null, TimeSpan.FromSeconds(d / dpus), Timeout.InfiniteTimeSpan)
+            : null;
+        var capClock = options.Time.GetTimestamp();
         var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
         var attached = options.Pool?.Attach(scheduler);
         var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
@@ -120,7 +124,7 @@ internal sealed class RunDriver(SessionOptions options)
             }
             cancellation.ThrowIfCancellationRequested();
             // The timer may fire after the last task finished but before commit: the meter, not the timer, decides.
-            if (cap is { } limit && dpus > 0 && clock.Elapsed.TotalSeconds * dpus >= limit) capped.Cancel();
+            if (cap is { } limit && dpus > 0 && Meter.DpuSeconds(workerType, workers, options.Time.GetElapsedTime(capClock)) > limit) capped.Cancel();
             capped.Token.ThrowIfCancellationRequested();
             var (errorCount, errorFile) = ErrorRecords.Check(runId, results, options);
             var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
@@ -146,7 +150,7 @@ internal sealed class RunDriver(SessionOptions options)
                                   !cancellation.IsCancellationRequested && cap is not null)
         {
             throw new CostCapException(
-                $"run {runId} stopped at its cost cap of {cap:0.#} DPU-seconds (${cap / 3600 * options.Settings.DollarsPerDpuHour:0.0000}; {workers} × {workerType} for {clock.Elapsed.TotalSeconds:0.0} s); no target was changed");
+                $"run {runId} stopped at its cost cap of {cap:0.#} DPU-seconds (${cap / 3600 * options.Settings.DollarsPerDpuHour:0.0000}; {workers} × {workerType} for {options.Time.GetElapsedTime(capClock).TotalSeconds:0.0} s); no target was changed");
         }
         catch (OperationCanceledException)
         {

@@ -45,7 +45,8 @@ public static class Advisor
     public static Advice Advise(JobRun run, IReadOnlyList<TaskAttemptRow> attempts, IReadOnlyList<JobRun> jobRuns, TimeSpan? deadline,
         double dollarsPerDpuHour, double dollarsPerNodeHour)
     {
-        var record = run.Record ?? throw new SpecException($"run {run.RunId} has no record to replay (state {run.State.ToString().ToUpperInvariant()}); the advisor needs a finished run");
+        var record = run is { State: RunState.Succeeded, Record: { } r } ? r
+            : throw new SpecException($"run {run.RunId} has no stages to replay (state {run.State.ToString().ToUpperInvariant()}); the advisor needs a SUCCEEDED run");
         if (record.Stages is not { Count: > 0 } || record.WorkerType is null || record.Workers < 1)
             throw new SpecException($"run {run.RunId} was recorded before Glint kept its stages; run it again to get advice");
         var stages = Stages(record, attempts);

@@ -33,7 +33,8 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
 
     /// <summary>Records an ad-hoc run of a spec (<c>glint run</c>) under the job name "adhoc-&lt;spec name&gt;", around <paramref name="run"/>.</summary>
     /// <remarks><paramref name="run"/> gets the run's id and its ledger binding: the run's success is recorded by its commit.</remarks>
-    public static RunSummary Record(IJobStore store, JobSpec spec, Func<RunId, RunLedgerBinding?, RunSummary> run)
+    /// <param name="options">the run's pool and prices, which bill a failed run too</param>
+    public static RunSummary Record(IJobStore store, JobSpec spec, SessionOptions options, Func<RunId, RunLedgerBinding?, RunSummary> run)
     {
         var recorded = store.StartRun($"adhoc-{spec.Name ?? "job"}", 1, null, ImmutableDictionary<string, string>.Empty, int.MaxValue, TimeSpan.FromDays(365));
         try
@@ -45,12 +46,12 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         }
         catch (RunCancelledException e)
         {
-            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, null, attempts: Rows(e));
+            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, Billed(recorded, options, e), attempts: Rows(e));
             throw;
         }
         catch (GlintException e)
         {
-            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, null, attempts: Rows(e));
+            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, Billed(recorded, options, e), attempts: Rows(e));
             throw;
         }
     }
@@ -62,6 +63,20 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
             : null;
 
     private static List<TaskAttemptRow> Rows(GlintException e) => [.. e.RunAttempts.Select(TaskAttemptRow.From)];
+
+    /// <summary>
+    /// What a run that did not succeed (failed, stopped, timed out, cost-capped) is billed, as Glue bills it: its pool for its
+    /// wall time from start to end, at least a minute. It wrote nothing, so rows and files are zero.
+    /// </summary>
+    internal static RunRecord Billed(JobRun run, SessionOptions options, GlintException? e)
+    {
+        var (type, workers) = options.Pool?.Size ?? (options.WorkerType, options.NumberOfWorkers);
+        var wall = DateTimeOffset.UtcNow - run.Started;
+        var dpuSeconds = Meter.DpuSeconds(type, workers, wall);
+        var attempts = e?.RunAttempts ?? [];
+        return new RunRecord(null, 0, 0, 0, attempts.Select(a => a.Id.Task).Distinct().Count(), attempts.Count, wall.TotalSeconds, dpuSeconds,
+            dpuSeconds / 3600 * options.Settings.DollarsPerDpuHour, WorkerType: type.Name, Workers: workers, Slots: type.VCpus * workers);
+    }
 
     private static RunRecord RecordOf(RunSummary s) =>
         new(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost, s.ErrorRecords,
@@ -108,6 +123,10 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
             }
             catch (Exception) { /* the next beat tries again; a lease outlives a few missed beats */ }
         }, null, HeartbeatEvery, HeartbeatEvery);
+        // The pool is known before the try, so a run that fails anywhere is still billed for it.
+        SessionOptions options;
+        try { options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId), Listener = progress }; }
+        catch (GlintException e) { return store.FinishRun(run.RunId, RunState.Failed, e.Message, null, attempts: []); }
         try
         {
             var bookmarks = job.Bookmarks == BookmarkOption.Disable
@@ -116,13 +135,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
             var read = new Dictionary<string, ImmutableArray<SourceFile>>();
             var keysRead = new Dictionary<string, KeyBookmark>();
             var binding = Binding(store, _ => Advanced(job, bookmarks, read, keysRead));
-            var options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with
-            {
-                RunId = new RunId(run.RunId),
-                Listener = progress,
-                Ledger = binding,
-            };
-            var session = new GlintSession(options);
+            var session = new GlintSession(options with { Ledger = binding });
             FileSource Unseen(string name, FileSource source)
             {
                 if (job.Bookmarks == BookmarkOption.Disable) return source;
@@ -150,15 +163,15 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         }
         catch (RunCancelledException e) when (stopRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", null, attempts: Rows(e));
+            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", Billed(run, options, e), attempts: Rows(e));
         }
         catch (RunCancelledException e) when (!cancellation.IsCancellationRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutText}", null, attempts: Rows(e));
+            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutText}", Billed(run, options, e), attempts: Rows(e));
         }
         catch (GlintException e)
         {
-            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, null, attempts: Rows(e));
+            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, Billed(run, options, e), attempts: Rows(e));
         }
     }
 
