@@ -20,7 +20,12 @@ public sealed class DataFrame
 
     public DataFrame Select(params string[] expressions) => new(Session, Binder.Project(Plan, [.. expressions]));
     public DataFrame WithColumn(string name, string expression) => new(Session, Binder.WithColumn(Plan, name, expression));
-    public DataFrame Filter(string condition) => new(Session, Binder.Filter(Plan, condition));
+    /// <summary>Rows where the condition holds; its conjuncts on partition columns also prune the files read (as a SQL WHERE does).</summary>
+    public DataFrame Filter(string condition)
+    {
+        var filter = Binder.Filter(Plan, condition);
+        return new(Session, filter with { Input = SqlFrontend.FilterPushdown.Prune(Plan, condition) });
+    }
     public DataFrame Where(string condition) => Filter(condition);
     /// <summary>A SELECT over the relation <c>input</c>, run on each partition separately; aggregates, windows, ORDER BY and LIMIT are refused.</summary>
     public DataFrame MapSql(string query) => new(Session, Binder.MapSql(Plan, query));
