@@ -18,9 +18,9 @@ app.Configure(config =>
         .WithExample("run", "jobs/daily_sales.yaml", "--workers", "2", "--worker-type", "G.1X", "--set", "max_partition_bytes=64MB");
     config.AddCommand<ExplainCommand>("explain").WithDescription("Show the stages, tasks, splits and task SQL of a job spec (or of --sql) without running it.")
         .WithExample("explain", "jobs/daily_sales.yaml")
-        .WithExample("explain", "--sql", "SELECT day, sum(amount) FROM sales GROUP BY day", "--source", "sales=data/sales");
+        .WithExample("explain", "--sql", "'SELECT day, sum(amount) FROM sales GROUP BY day'", "--source", "sales=data/sales");
     config.AddCommand<SqlCommand>("sql").WithDescription("Run a SELECT over named inputs on the local worker pool; print the rows or write them with --output.")
-        .WithExample("sql", "SELECT day, sum(amount) AS total FROM sales GROUP BY day ORDER BY day", "--source", "sales=data/sales");
+        .WithExample("sql", "'SELECT day, sum(amount) AS total FROM sales GROUP BY day ORDER BY day'", "--source", "sales=data/sales");
     config.AddCommand<CrawlCommand>("crawl").WithDescription("Discover tables, schemas and partitions under a folder into the catalog.")
         .WithExample("crawl", "data/lake", "--database", "lake");
     config.AddBranch("catalog", catalog =>
@@ -32,7 +32,7 @@ app.Configure(config =>
         catalog.AddCommand<CatalogPartitionsCommand>("partitions").WithDescription("Partitions of a table.");
         catalog.AddCommand<CatalogVersionsCommand>("versions").WithDescription("Schema versions of a table.");
         catalog.AddCommand<CatalogDropCommand>("drop").WithDescription("Remove a table from the catalog (its files stay).");
-        catalog.AddCommand<CatalogSetParameterCommand>("set-parameter").WithDescription("Set table parameters, each in its own optimistic update.")
+        catalog.AddCommand<CatalogSetParameterCommand>("set-parameter").WithDescription("Set table parameters: all of them in one optimistic update, one new table version.")
             .WithExample("catalog", "set-parameter", "lake.sales", "owner=finance");
     });
     config.AddBranch("job", job =>

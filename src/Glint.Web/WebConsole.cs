@@ -33,6 +33,7 @@ public static class WebConsole
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
         var app = builder.Build();
+        ConsoleGuard.Use(app, options.Bind);
         IMetastore Open() => Metastores.Open(options.Metastore, options.Home);
         IResult Page(string title, string body, int? refresh = null) => Results.Content(Html.Page(title, body, refresh), "text/html; charset=utf-8");
 
@@ -177,7 +178,9 @@ public static class WebConsole
             $"<a href=\"/catalog/{Url(d.Name)}\">{E(d.Name)}</a>", E(d.Description), store.Tables(d.Name).Count.ToString(CultureInfo.InvariantCulture),
         }), "databases"))));
 
-        app.MapGet("/catalog/{db}", (string db) => With((store, _) => Page($"Database {db}", Table(["table", "format", "location", "columns", "partition keys", "version"],
+        app.MapGet("/catalog/{db}", (string db) => With((store, _) => !store.Databases().Any(d => d.Name == db)
+            ? Results.Text($"database '{db}' does not exist in the catalog ({store.Description})", statusCode: 404)
+            : Page($"Database {db}", Table(["table", "format", "location", "columns", "partition keys", "version"],
             store.Tables(db).Select(t => new[]
             {
                 $"<a href=\"/catalog/{Url(db)}/{Url(t.Name)}\">{E(t.Name)}</a>", E(t.Definition.Format), E(t.Definition.Location), t.Definition.Columns.Length.ToString(CultureInfo.InvariantCulture),

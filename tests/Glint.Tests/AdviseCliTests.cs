@@ -35,15 +35,27 @@ public sealed class AdviseCliTests
 
         var advice = GlintCli.Run(dir["home"], "advise", runId, "--deadline", "10m");
         Assert.True(advice.ExitCode == 0, advice.All);
-        Assert.Matches(@"│\s*G\.025X\s*│\s*1\s*│\s*2\s*│[^\n]*cheapest within deadline", advice.Output);
+        // Glue's rules for batch jobs: no G.025X (streaming only), at least 2 workers.
+        Assert.Matches(@"│\s*G\.1X\s*│\s*2\s*│\s*8\s*│[^\n]*cheapest within deadline", advice.Output);
+        Assert.DoesNotContain("G.025X", advice.Output);
+        Assert.DoesNotMatch(@"│\s*G\.\dX\s*│\s*1\s*│", advice.Output);
         Assert.Matches(@"│\s*local\s*│\s*1\s*│[^\n]*current", advice.Output);
         Assert.Contains("the cluster pays off above", advice.Output);
 
-        var badDeadline = GlintCli.Run(dir["home"], "advise", runId, "--deadline", "soon");
-        Assert.Equal(1, badDeadline.ExitCode);
-        Assert.Contains("--deadline takes a duration such as 90s", badDeadline.All);
+        // Shorter than the time outside tasks: nothing meets it, the current choice included, and nothing is said to be wasted.
+        var tight = GlintCli.Run(dir["home"], "advise", runId, "--deadline", "0.01s");
+        Assert.True(tight.ExitCode == 0, tight.All);
+        Assert.Matches(@"no configuration replayed meets the deadline of 0\.01 s; the current choice \(1 × local\) misses it by [0-9.]+ s", tight.Output);
+        Assert.DoesNotContain("wastes", tight.Output);
+
+        foreach (var bad in new[] { "soon", "10" })
+        {
+            var badDeadline = GlintCli.Run(dir["home"], "advise", runId, "--deadline", bad);
+            CliErrorTests.AssertOneErrorLine(badDeadline, $"--deadline {bad}");
+            Assert.Contains("--deadline takes a duration with its unit, such as 90s", badDeadline.Error);
+        }
         var unknown = GlintCli.Run(dir["home"], "advise", "run-nope");
-        Assert.Equal(1, unknown.ExitCode);
-        Assert.Contains("run 'run-nope' is not on record", unknown.All);
+        CliErrorTests.AssertOneErrorLine(unknown, "advise run-nope");
+        Assert.Contains("run 'run-nope' does not exist", unknown.Error);
     }
 }

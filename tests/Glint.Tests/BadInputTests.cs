@@ -205,6 +205,18 @@ public sealed class BadInputTests
             SpecError("name: x\nsources: { a: { path: a }, b: { path: b } }\ntransforms:\n  - { name: t, from: a, join: { with: b, left_on: [x], right_on: [y, z] } }\ntargets: [ { from: t, path: out } ]\n").Message);
     }
 
+    [Theory]
+    [InlineData("_day")]
+    [InlineData(".day")]
+    public void A_partition_column_whose_folders_readers_would_hide_is_refused_before_any_task(string column)
+    {
+        using var dir = new TempFolder("hidden-partition");
+        var frame = session.Read.Parquet(Sales).Select("id", $"day AS \"{column}\"");
+        var e = Assert.Throws<TargetException>(() => frame.Write().PartitionBy(column).Save(dir["out"]));
+        Assert.Contains($"partition column '{column}' would write folders named {column}=…, which readers skip as hidden", e.Message);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
     [Fact]
     public void Join_keys_of_incompatible_types()
     {

@@ -76,3 +76,46 @@ public sealed class FilterPruningTests
         Assert.True(Files(frame) < Files(all));
     }
 }
+
+/// <summary>Job specs and DataFrames shuffle only the columns read above the shuffle, as SQL does; a transform two targets read is still computed once.</summary>
+public sealed class ColumnPruningTests
+{
+    private static IEnumerable<LogicalNode> Nodes(LogicalNode node) => node.Children.SelectMany(Nodes).Prepend(node);
+
+    [Fact]
+    public void A_join_shuffles_only_the_key_and_the_columns_read_after_it()
+    {
+        using var dir = new TempFolder("column-prune");
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings().With("broadcast_threshold", "-1") });
+        var sales = session.Read.Parquet(Datasets.Path("sales_parquet"));
+        var customers = session.Read.Parquet(Datasets.Path("customers"));
+        var frame = sales.Filter("qty > 0").Join(customers, ["customer"]).GroupBy("segment").Agg("sum(amount) AS total");
+        var plan = session.Plan([frame.Write().ToAction(dir["out"])]);
+        var maps = plan.Stages.Where(s => s.Sink is ShuffleSink && s.Pipelines.Single().Input is ScanInput).ToList();
+        Assert.Equal(2, maps.Count);
+        // sales: customer (key), amount (summed); qty is read by the filter inside the map task but not shuffled.
+        Assert.Equal(["customer", "amount"], maps.Single(s => s.Schema.Names.Contains("amount")).Schema.Names.ToArray());
+        Assert.Equal(["customer", "segment"], maps.Single(s => s.Schema.Names.Contains("segment")).Schema.Names.ToArray());
+        var expected = Reference.Query($"""
+            SELECT segment, sum(amount) FROM read_parquet('{Datasets.Path("sales_parquet")}/**/*.parquet', hive_partitioning = true) s
+            JOIN read_parquet('{Datasets.Path("customers")}/*.parquet') c USING (customer) WHERE qty > 0 GROUP BY segment
+            """);
+        var actual = frame.Collect().ToDictionary(r => (string)r[0]!, r => Convert.ToDouble(r[1]));
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var row in expected) Assert.Equal(Convert.ToDouble(row[1]), actual[(string)row[0]!], 6);
+    }
+
+    [Fact]
+    public void A_shared_transform_read_with_different_columns_keeps_what_every_reader_needs_and_is_planned_once()
+    {
+        using var dir = new TempFolder("column-prune-shared");
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings().With("broadcast_threshold", "-1") });
+        var joined = session.Read.Parquet(Datasets.Path("sales_parquet")).Join(session.Read.Parquet(Datasets.Path("customers")), ["customer"]);
+        var a = joined.GroupBy("segment").Agg("sum(amount) AS total").Write().ToAction(dir["a"]);
+        var b = joined.GroupBy("segment").Agg("max(qty) AS most").Write().ToAction(dir["b"]);
+        var plan = session.Plan([a, b]);
+        var salesMaps = plan.Stages.Where(s => s.Sink is ShuffleSink && s.Schema.Names.Contains("qty")).ToList();
+        var map = Assert.Single(salesMaps);   // one map stage for the shared join's left side
+        Assert.Equal(["customer", "amount", "qty"], map.Schema.Names.ToArray());
+    }
+}

@@ -76,6 +76,8 @@ public sealed class ReplayTests
         Assert.True(advice.Cheapest!.WallSeconds <= 180);
         Assert.DoesNotContain(advice.Configurations, c => c.WallSeconds <= 180 && c.Cost < advice.Cheapest.Cost);
         Assert.Equal(Math.Max(0, advice.Current.Cost - advice.Cheapest.Cost), advice.Waste, 9);
+        Assert.Equal(1, advice.CurrentMissesBy!.Value.TotalSeconds, 6);   // 181 s against 180 s
+        Assert.Null(Advisor.Advise(run, attempts, [run], TimeSpan.FromMinutes(4), 0.44, 0.24).CurrentMissesBy);
     }
 
     [Fact]
@@ -83,9 +85,10 @@ public sealed class ReplayTests
     {
         var (run, attempts) = Recorded("G.1X", 10, 0, (1, [], [1.0, 1.0]));
         var advice = Advisor.Advise(run, attempts, [run], null, 0.44, 0.24);
-        // Every configuration is billed at least 60 s, so the fewest DPUs win: one G.025X worker.
-        Assert.Equal("G.025X", advice.Cheapest!.WorkerType.Name);
-        Assert.Equal(1, advice.Cheapest.Workers);
+        // Every configuration is billed at least 60 s, so the fewest DPUs win: Glue's smallest batch pool, 2 × G.1X.
+        Assert.Equal("G.1X", advice.Cheapest!.WorkerType.Name);
+        Assert.Equal(2, advice.Cheapest.Workers);
+        Assert.DoesNotContain(advice.Configurations, c => c.WorkerType.Name == "G.025X" || c.Workers < 2);
         Assert.Equal(10 * 60, advice.Current.DpuSeconds, 6);
         Assert.True(advice.Waste > 0);
     }
@@ -93,15 +96,17 @@ public sealed class ReplayTests
     [Fact]
     public void Tasks_that_would_not_fit_a_smaller_slot_pay_a_spill_penalty()
     {
-        // One task reading 1 GB: 4 GB of working memory fits a G.1X slot (4 GB) but not a G.025X slot (2 GB).
-        var (run, attempts) = Recorded("G.1X", 1, 0, (1, [], [100.0]));
-        attempts = [.. attempts.Select(a => a with { InputBytes = 1L << 30 })];
+        // One task whose working memory (input × 4) just fits a slot of the recorded local worker: on Glue's 4 GB slots it spills
+        // when the local slot is larger than that, and runs as recorded when it is not.
+        var local = WorkerType.Local();
+        var (run, attempts) = Recorded("local", 1, 0, (1, [], [100.0]));
+        attempts = [.. attempts.Select(a => a with { InputBytes = (long)(local.MemoryPerSlot / Advisor.MemoryPerInputByte) })];
         var advice = Advisor.Advise(run, attempts, [run], null, 0.44, 0.24);
-        var small = advice.Configurations.Single(c => c.WorkerType.Name == "G.025X" && c.Workers == 1);
-        var same = advice.Configurations.Single(c => c.WorkerType.Name == "G.1X" && c.Workers == 1);
-        Assert.Equal(1, small.SpillingTasks);
-        Assert.Equal(0, same.SpillingTasks);
-        Assert.Equal(same.WallSeconds - advice.OverheadSeconds, (small.WallSeconds - advice.OverheadSeconds) / Advisor.SpillPenalty, 6);
+        var glue = advice.Configurations.Single(c => c.WorkerType.Name == "G.1X" && c.Workers == 2);
+        var spills = local.MemoryPerSlot > WorkerType.G1X.MemoryPerSlot;
+        Assert.Equal(spills ? 1 : 0, glue.SpillingTasks);
+        Assert.Equal(0, advice.Current.SpillingTasks);
+        Assert.Equal(100 * (spills ? Advisor.SpillPenalty : 1), glue.WallSeconds - advice.OverheadSeconds, 6);
     }
 
     [Fact]

@@ -78,6 +78,32 @@ public sealed class WebConsoleTests
     }
 
     [Fact]
+    public async Task The_console_answers_only_to_its_own_host_sends_security_headers_and_names_what_is_missing()
+    {
+        using var dir = new TempFolder("web-guard");
+        Directory.CreateDirectory(dir["home"]);
+        using var console = new Console(dir["home"]);
+        using var http = new HttpClient();
+        using var home = await http.GetAsync(console.Url);
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal("DENY", home.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", home.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", home.Headers.GetValues("Content-Security-Policy").Single());
+
+        // DNS rebinding: a page of evil.example whose name now points here must not read the console.
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, console.Url) { Headers = { Host = "evil.example" } };
+        using var refused = await http.SendAsync(rebound);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, refused.StatusCode);
+        Assert.Contains("not 'evil.example'", await refused.Content.ReadAsStringAsync());
+        using var local = new HttpRequestMessage(HttpMethod.Get, console.Url) { Headers = { Host = "localhost" } };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+
+        using var missing = await http.GetAsync(console.Url + "catalog/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("database 'nope' does not exist", await missing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Find_a_run_open_its_report_and_start_a_job_with_the_token()
     {
         using var dir = new TempFolder("web");
@@ -103,6 +129,10 @@ public sealed class WebConsoleTests
         await page.ClickAsync("#report-link");
         Assert.Equal(attempts, await page.Locator("svg.timeline rect.task-bar").CountAsync());
         Assert.Equal(2, await page.Locator("svg.dag g.stage").CountAsync());
+        // A wide stage graph scrolls inside the page instead of being cut off; edges are paths, the seconds columns say which seconds.
+        Assert.Equal("auto", await page.EvalOnSelectorAsync<string>("div.dag-wrap", "e => getComputedStyle(e).overflowX"));
+        Assert.True(await page.Locator("svg.dag path[marker-end]").CountAsync() >= 1);
+        Assert.Equal(1, await page.Locator("#stages th:text('wall (s)')").CountAsync());
 
         // Starting a run needs the token: without it the console refuses; with it the run starts and is watched to the end.
         using var http = new HttpClient();

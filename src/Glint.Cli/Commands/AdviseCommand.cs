@@ -36,7 +36,7 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var run = jobs.FindRun(settings.RunId) ?? throw new SpecException($"run '{settings.RunId}' is not on record in {store.Description}");
+            var run = jobs.FindRun(settings.RunId) ?? throw new NotFoundException("run", settings.RunId, $"glint runs lists the runs {store.Description} holds");
             var advice = Advisor.Advise(run, jobs.TaskAttempts(run.RunId), jobs.Runs(run.Job), deadline, prices.DollarsPerDpuHour, prices.DollarsPerNodeHour);
             Print(advice, settings.All);
             return 0;
@@ -69,10 +69,16 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
         AnsiConsole.Write(table);
         if (!all && rows.Count > shown.Count) AnsiConsole.MarkupLineInterpolated($"{rows.Count - shown.Count} more configuration(s); --all lists them");
         if (advice.Cheapest is { } best)
+        {
+            var current = advice.CurrentMissesBy is { } late
+                ? $"the current choice ({c.Workers} × {c.WorkerType.Name}, {S(c.WallSeconds)} s) misses the deadline by {S(late.TotalSeconds)} s"
+                : $"the current choice ({D(c.Cost)}) wastes {D(advice.Waste)} per run ({(c.Cost > 0 ? advice.Waste / c.Cost * 100 : 0).ToString("0", CultureInfo.InvariantCulture)}%)";
             AnsiConsole.MarkupLineInterpolated(
-                $"cheapest{(advice.Deadline is null ? "" : " within the deadline")}: {best.Workers} × {best.WorkerType.Name}, {S(best.WallSeconds)} s, {D(best.Cost)} per run; the current choice ({D(c.Cost)}) wastes {D(advice.Waste)} per run ({(c.Cost > 0 ? advice.Waste / c.Cost * 100 : 0).ToString("0", CultureInfo.InvariantCulture)}%)");
+                $"cheapest{(advice.Deadline is null ? "" : " within the deadline")}: {best.Workers} × {best.WorkerType.Name}, {S(best.WallSeconds)} s, {D(best.Cost)} per run; {current}");
+        }
         else
-            AnsiConsole.MarkupLineInterpolated($"no configuration replayed meets the deadline of {advice.Deadline}");
+            AnsiConsole.MarkupLineInterpolated(
+                $"no configuration replayed meets the deadline of {advice.Deadline!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; the current choice ({c.Workers} × {c.WorkerType.Name}) misses it by {S(advice.CurrentMissesBy?.TotalSeconds ?? 0)} s");
         var k = advice.Cluster;
         AnsiConsole.MarkupLineInterpolated(
             $"schedule: {k.RunsPerDay.ToString("0.##", CultureInfo.InvariantCulture)} run(s) per day observed ({k.ObservedRuns} succeeded run(s) of the job): per-run billing {D(k.ServerlessPerDay)} a day; an always-on cluster of {k.Nodes} node(s) {D(k.ClusterPerDay)} a day; the cluster pays off above {k.BreakEvenRunsPerDay.ToString("0.#", CultureInfo.InvariantCulture)} runs a day");
@@ -81,9 +87,10 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
     /// <summary>90s, 10m, 2h, 1h30m, or a plain number of seconds.</summary>
     internal static TimeSpan ParseDuration(string text)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$");
+        // A unit is required: "10" could be seconds or Glue's minutes, and guessing wrong silently advises for the wrong deadline.
+        var m = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$");
         if (!m.Success || text.Trim().Length == 0)
-            throw new ConfigException("--deadline", $"--deadline takes a duration such as 90s, 10m or 2h, not '{text}'");
+            throw new ConfigException("--deadline", $"--deadline takes a duration with its unit, such as 90s, 10m, 2h or 1h30m, not '{text}'");
         double Part(int g) => m.Groups[g].Success ? double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture) : 0;
         return TimeSpan.FromSeconds(Part(1) * 3600 + Part(2) * 60 + Part(3));
     }

@@ -59,11 +59,13 @@ public sealed class BookmarkSetCommand : Command<BookmarkSetCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Job) ?? throw new SpecException($"job '{settings.Job}' does not exist");
-            var spec = JobSpecLoader.Parse(JobRunner.Substitute(job.Spec, job.DefaultArguments, job.Name), job.BaseFolder ?? ".", $"job '{job.Name}'");
-            if (!spec.Sources.TryGetValue(settings.Source, out var source))
-                throw new SpecException($"job '{job.Name}' has no source '{settings.Source}' (its sources: {string.Join(", ", spec.Sources.Keys)})");
+            var job = jobs.FindJob(settings.Job) ?? throw new NotFoundException("job", settings.Job, "glint job list shows the jobs");
+            var source = BookmarkSources.Source(job, settings.Source);
             var current = jobs.Bookmarks(job.Name).FirstOrDefault(b => b.Source == settings.Source)?.State ?? Bookmark.Empty;
+            if (settings.ToKey is not null && source.Connection is null)
+                throw new ConfigException("--to-key", $"source '{settings.Source}' reads files: set its bookmark with --to <time>; --to-key is for database sources (their bookmark_keys)");
+            if (settings.To is not null && source.Connection is not null)
+                throw new ConfigException("--to", $"source '{settings.Source}' reads a database: set its bookmark with --to-key <values> (its bookmark_keys); --to is for file sources");
             if (settings.ToKey is { } key)
             {
                 var options = Glint.Storage.Databases.DatabaseReadOptions.From(source.Options);
@@ -87,50 +89,64 @@ public sealed class BookmarkSetCommand : Command<BookmarkSetCommand.Settings>
     }
 }
 
-/// <summary><c>glint bookmark show &lt;job&gt;</c></summary>
-public sealed class BookmarkShowCommand : BookmarkCommand
+/// <summary>The sources of a stored job, as its spec names them, for commands that name one.</summary>
+internal static class BookmarkSources
 {
-    protected override bool Reset => false;
-}
-
-/// <summary><c>glint bookmark reset &lt;job&gt; [--source name]</c></summary>
-public sealed class BookmarkResetCommand : BookmarkCommand
-{
-    protected override bool Reset => true;
-}
-
-/// <summary>Shows or resets a job's bookmarks.</summary>
-public abstract class BookmarkCommand : Command<BookmarkCommand.Settings>
-{
-    protected abstract bool Reset { get; }
-
-    public sealed class Settings : JobStoreSettings
+    public static SourceSpec Source(JobDefinition job, string name)
     {
-        [CommandArgument(0, "<job>")]
-        public string Job { get; init; } = "";
-
-        [CommandOption("--source <NAME>")]
-        [Description("Only this source's bookmark.")]
-        public string? Source { get; init; }
+        var spec = JobSpecLoader.Parse(JobRunner.Substitute(job.Spec, job.DefaultArguments, job.Name), job.BaseFolder ?? ".", $"job '{job.Name}'");
+        return spec.Sources.TryGetValue(name, out var source) ? source
+            : throw new NotFoundException("source", name, $"job '{job.Name}' reads {string.Join(", ", spec.Sources.Keys.Select(k => $"'{k}'"))}{Suggestions.DidYouMean(name, spec.Sources.Keys)}");
     }
+}
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+/// <summary>The job (and optional source) a bookmark command is about.</summary>
+public sealed class BookmarkSettings : JobStoreSettings
+{
+    [CommandArgument(0, "<job>")]
+    public string Job { get; init; } = "";
+
+    [CommandOption("--source <NAME>")]
+    [Description("Only this source's bookmark.")]
+    public string? Source { get; init; }
+}
+
+/// <summary><c>glint bookmark show &lt;job&gt; [--source name]</c></summary>
+public sealed class BookmarkShowCommand : Command<BookmarkSettings>
+{
+    public override int Execute(CommandContext context, BookmarkSettings settings, CancellationToken cancellation)
     {
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            if (jobs.FindJob(settings.Job) is null) throw new SpecException($"job '{settings.Job}' does not exist");
-            if (Reset)
-            {
-                jobs.ResetBookmarks(settings.Job, settings.Source);
-                AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job}{(settings.Source is null ? "" : $" for source {settings.Source}")} reset: the next run reads everything");
-                return 0;
-            }
+            var job = jobs.FindJob(settings.Job) ?? throw new NotFoundException("job", settings.Job, "glint job list shows the jobs");
+            if (settings.Source is { } name) BookmarkSources.Source(job, name);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("source", "files seen", "newest file modified", "processed before", "last key", "committed by run", "updated");
             foreach (var b in jobs.Bookmarks(settings.Job).Where(b => settings.Source is null || b.Source == settings.Source))
-                table.AddRow(Markup.Escape(b.Source), b.State.Keys is null ? b.State.Files.Length.ToString() : "", b.State.Keys is null ? b.State.HighWaterUtc.ToString("u") : "",
+            {
+                var files = b.State.Keys is null;
+                var newest = files && b.State.Files.Length > 0 ? b.State.HighWaterUtc.ToString("u") : "";
+                table.AddRow(Markup.Escape(b.Source), files ? b.State.Files.Length.ToString() : "", newest,
                     b.State.ProcessedBefore?.ToString("u") ?? "", Markup.Escape(b.State.Keys?.ToString() ?? ""), Markup.Escape(b.RunId), b.Updated.ToString("u"));
+            }
             AnsiConsole.Write(table);
+            return 0;
+        }
+    }
+}
+
+/// <summary><c>glint bookmark reset &lt;job&gt; [--source name]</c>: the next run reads everything (of that source).</summary>
+public sealed class BookmarkResetCommand : Command<BookmarkSettings>
+{
+    public override int Execute(CommandContext context, BookmarkSettings settings, CancellationToken cancellation)
+    {
+        var jobs = settings.Jobs(out var store);
+        using (store)
+        {
+            var job = jobs.FindJob(settings.Job) ?? throw new NotFoundException("job", settings.Job, "glint job list shows the jobs");
+            if (settings.Source is { } name) BookmarkSources.Source(job, name);
+            jobs.ResetBookmarks(settings.Job, settings.Source);
+            AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job}{(settings.Source is null ? "" : $" for source {settings.Source}")} reset: the next run reads everything");
             return 0;
         }
     }

@@ -109,9 +109,10 @@ public sealed class CatalogVersionsCommand : Command<TableSettings>
         using var store = settings.Open();
         var (db, name) = settings.Split();
         settings.Find(store);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("version", "created", "columns");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("version", "created", "columns", "parameters");
         foreach (var v in store.Versions(db, name))
-            table.AddRow(v.Version.ToString(), v.Created.ToString("u"), Markup.Escape(string.Join(", ", v.Definition.Columns.Select(c => $"{c.Name} {c.Type}"))));
+            table.AddRow(v.Version.ToString(), v.Created.ToString("u"), Markup.Escape(string.Join(", ", v.Definition.Columns.Select(c => $"{c.Name} {c.Type}"))),
+                Markup.Escape(string.Join(", ", v.Definition.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))));
         AnsiConsole.Write(table);
         return 0;
     }
@@ -141,23 +142,20 @@ public sealed class CatalogSetParameterCommand : Command<CatalogSetParameterComm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        var pairs = JobStoreSettings.Pairs(settings.Parameters, "parameters");
         using var store = settings.Open();
-        foreach (var pair in settings.Parameters)
+        // All the pairs in one optimistic update: one new table version, retried if another process changed the table meanwhile.
+        for (var attempt = 1; ; attempt++)
         {
-            var eq = pair.IndexOf('=');
-            if (eq <= 0) throw new ConfigException(pair, $"parameters are key=value, not '{pair}'");
-            for (var attempt = 1; ; attempt++)
+            var t = settings.Find(store);
+            try
             {
-                var t = settings.Find(store);
-                try
-                {
-                    store.UpdateTable(t, t.Definition with { Parameters = t.Definition.Parameters.SetItem(pair[..eq], pair[(eq + 1)..]) });
-                    break;
-                }
-                catch (ConcurrentUpdateException) when (attempt < 100)
-                {
-                    Thread.Sleep(Random.Shared.Next(1, 10));
-                }
+                store.UpdateTable(t, t.Definition with { Parameters = t.Definition.Parameters.SetItems(pairs) });
+                break;
+            }
+            catch (ConcurrentUpdateException) when (attempt < 100)
+            {
+                Thread.Sleep(Random.Shared.Next(1, 10));
             }
         }
         AnsiConsole.MarkupLineInterpolated($"{settings.Table}: {settings.Parameters.Length} parameter(s) set");

@@ -95,7 +95,7 @@ public sealed class JobShowCommand : Command<JobNameSettings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Name) ?? throw new SpecException($"job '{settings.Name}' does not exist");
+            var job = jobs.FindJob(settings.Name) ?? throw new NotFoundException("job", settings.Name, "glint job list shows the jobs");
             AnsiConsole.MarkupLineInterpolated($"[bold]{job.Name}[/]: bookmarks {job.Bookmarks.ToString().ToLowerInvariant()}, max retries {job.MaxRetries}, timeout {job.TimeoutText}, max concurrent runs {job.MaxConcurrentRuns}");
             AnsiConsole.MarkupLineInterpolated($"  pool: {Pool(job)}");
             foreach (var (k, v) in job.DefaultArguments.OrderBy(kv => kv.Key)) AnsiConsole.MarkupLineInterpolated($"  --arg {k}={v}");

@@ -62,9 +62,15 @@ public class PoolSettings : CommandSettings, IClusterDriverSettings
     internal SessionOptions WithCluster(SessionOptions options)
     {
         if (Cluster is null)
-            return options.Settings.EnableAutoScaling
-                ? throw new ConfigException("enable_auto_scaling", "enable_auto_scaling starts executors of a cluster: give --cluster <name> (and --membership)")
-                : options;
+        {
+            if (options.Settings.EnableAutoScaling)
+                throw new ConfigException("enable_auto_scaling", "enable_auto_scaling starts executors of a cluster: give --cluster <name> (and --membership)");
+            options.Checked();
+            if (options.ExceedsMachineMemory)
+                Terminal.Diagnostics.Warning($"{options.NumberOfWorkers} × {options.WorkerType} asks for more memory than this machine has " +
+                    $"({Plan.Bytes.Format((long)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}); its slots share what there is and spill to disk sooner than Glue's workers would");
+            return options;
+        }
         var cluster = ((IClusterDriverSettings)this).ClusterOptions()!;
         if (options.Settings.EnableAutoScaling)
             return options with { Pool = ClusterConnections.AutoScaled(cluster, options.WorkerType, options.NumberOfWorkers, options.Home) };

@@ -15,7 +15,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         public string RunId { get; init; } = "";
 
         [CommandOption("-o|--output <FILE>")]
-        [Description("Where to write the report (default report-<run-id>.html in this folder).")]
+        [Description("Where to write the report (default $GLINT_HOME/reports/report-<run-id>.html).")]
         public string? Output { get; init; }
     }
 
@@ -24,8 +24,10 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var run = jobs.FindRun(settings.RunId) ?? throw new SpecException($"run '{settings.RunId}' is not on record in {store.Description}");
-            var path = Path.GetFullPath(settings.Output ?? $"report-{run.RunId}.html");
+            var run = jobs.FindRun(settings.RunId) ?? throw new NotFoundException("run", settings.RunId, $"glint runs lists the runs {store.Description} holds");
+            // Not into whatever folder the user happens to be in: under the Glint home, where the runs it reports on live.
+            var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Api.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, RunReport.Render(run, jobs.TaskAttempts(run.RunId)));
             AnsiConsole.MarkupLineInterpolated($"wrote the report of run {run.RunId} to {path}");
             return 0;

@@ -33,7 +33,7 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
         public string[] PartitionBy { get; init; } = [];
 
         [CommandOption("--max-rows <N>")]
-        [Description("Print at most this many rows (default 1000); use --output for more.")]
+        [Description("Print at most this many rows (default 1000): up to 10,000 as a table, more as tab-separated lines streamed as they are read.")]
         public int MaxRows { get; init; } = 1000;
     }
 
@@ -48,12 +48,19 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
             return 0;
         }
         if (settings.MaxRows < 1) throw new Glint.Errors.ConfigException("--max-rows", "--max-rows must be at least 1");
+        if (settings.MaxRows > RowStream.TableRows)
+        {
+            var (printed, more) = RowStream.Print(frame, settings.MaxRows, Console.Out, cancellation);
+            Console.Out.Flush();
+            Diagnostics.Note(more ? $"first {printed:N0} rows printed; the result has more (raise --max-rows, or write it with --output)" : $"{printed:N0} row{(printed == 1 ? "" : "s")}");
+            return 0;
+        }
         // One row more than shown tells whether the result was cut.
         var rows = frame.Limit(settings.MaxRows + 1L).Collect(cancellation);
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var column in frame.Schema.Columns) table.AddColumn(new TableColumn(Markup.Escape(column.Name)));
         foreach (var row in rows.Take(settings.MaxRows))
-            table.AddRow(row.Select(v => new Text(Format(v))).ToArray());
+            table.AddRow(row.Select(v => new Text(RowStream.Text(v))).ToArray());
         AnsiConsole.Write(table);
         if (rows.Count > settings.MaxRows)
             AnsiConsole.MarkupLineInterpolated($"first {settings.MaxRows:N0} rows shown; the result has more (raise --max-rows, or write it with --output)");
@@ -61,13 +68,4 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"{rows.Count:N0} row{(rows.Count == 1 ? "" : "s")}");
         return 0;
     }
-
-    private static string Format(object? value) => value switch
-    {
-        null => "NULL",
-        DateTime t => t.ToString(t.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }

@@ -39,7 +39,13 @@ public sealed class UiCommand : Command<UiCommand.Settings>
         {
             throw new ConfigException("--port", $"cannot listen on {settings.Bind}:{settings.Port}: {e.Message}");
         }
-        Console.Out.WriteLine($"Glint console at http://{(bind.Equals(IPAddress.Any) ? "127.0.0.1" : settings.Bind)}:{settings.Port}/");
+        var everywhere = bind.Equals(IPAddress.Any) || bind.Equals(IPAddress.IPv6Any);
+        if (everywhere)
+            Terminal.Diagnostics.Warning($"the console listens on every interface ({settings.Bind}): anyone who can reach this machine can read its runs, jobs and catalog (starting and stopping runs still needs the token)");
+        else if (!IPAddress.IsLoopback(bind))
+            Terminal.Diagnostics.Warning($"the console listens on {settings.Bind}, not only this machine: anyone who can reach that address can read its runs, jobs and catalog");
+        var host = everywhere ? System.Net.Dns.GetHostName() : bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bind}]" : bind.ToString();
+        Console.Out.WriteLine($"Glint console at http://{host}:{settings.Port}/");
         Console.Out.WriteLine($"token for starting and stopping runs: {token}");
         Console.Out.Flush();
         app.WaitForShutdown();

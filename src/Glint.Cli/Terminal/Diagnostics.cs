@@ -18,6 +18,9 @@ public static partial class Diagnostics
     public static void Error(string? category, string message) =>
         Write("red", category is null ? "error" : $"error ({category})", message);
 
+    /// <summary>A note about streamed output (how many rows), on standard error so the rows on standard output stay only rows.</summary>
+    public static void Note(string message) => Console.Error.WriteLine(OneLine(message));
+
     /// <summary>A warning line: <c>warning: message</c>.</summary>
     public static void Warning(string message) => Write("yellow", "warning", message);
 

@@ -55,13 +55,28 @@ internal static class JobConsole
         }
     }
 
+    /// <summary>
+    /// Rows read, counted exactly from Parquet footers; a CSV or JSON source has no count without a second pass, so it is named
+    /// as not counted rather than hiding the count of the others.
+    /// </summary>
+    private static string RowsIn(RunSummary s)
+    {
+        if (s.RowsIn is { } all) return all.ToString("N0", CultureInfo.InvariantCulture);
+        var reads = s.Stages.Where(x => x.DependsOn.IsEmpty).ToList();
+        var counted = reads.Where(x => x.RowsIn is not null).ToList();
+        var uncounted = string.Join(", ", reads.Where(x => x.RowsIn is null).Select(x => x.Id));
+        return counted.Count == 0
+            ? "n/a (CSV/JSON input)"
+            : $"{counted.Sum(x => x.RowsIn!.Value).ToString("N0", CultureInfo.InvariantCulture)} + n/a (CSV/JSON input of stage {uncounted})";
+    }
+
     public static void Print(RunSummary s)
     {
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
         void Row(string k, string v) => table.AddRow(new Text(k), new Text(v));
         Row("run", s.RunId.ToString());
         Row("state", s.Succeeded ? "SUCCEEDED" : "FAILED");
-        Row("rows in / out", $"{(s.RowsIn is { } rowsIn ? rowsIn.ToString("N0", CultureInfo.InvariantCulture) : "n/a (CSV/JSON input)")} / {s.RowsOut:N0}");
+        Row("rows in / out", $"{RowsIn(s)} / {s.RowsOut:N0}");
         Row("files written", $"{s.FilesWritten:N0} ({Bytes.Format(s.BytesWritten)})");
         if (s.ErrorRecords > 0) Row("error records", $"{s.ErrorRecords:N0} malformed input rows, in {s.ErrorFile}");
         Row("stages / tasks / attempts", $"{s.Stages.Length} / {s.Tasks} / {s.Attempts.Length} ({s.FailedAttempts} failed)");

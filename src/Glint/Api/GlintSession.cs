@@ -10,7 +10,7 @@ namespace Glint.Api;
 /// <summary>Entry point of the DataFrame API: reads sources and runs actions on a local worker pool.</summary>
 public sealed class GlintSession(SessionOptions? options = null)
 {
-    public SessionOptions Options { get; } = options ?? new SessionOptions();
+    public SessionOptions Options { get; } = (options ?? new SessionOptions()).Checked();
 
     private readonly ConcurrentDictionary<string, DataFrame> tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<IMetastore> catalog = new(() => Metastores.Open((options ?? new SessionOptions()).Metastore, (options ?? new SessionOptions()).Home));
@@ -47,6 +47,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)
     {
+        actions = Optimized(actions);
         var plan = Plan(actions);
         // Catalog tables learn of their new files and partitions as part of the commit (and of its recovery).
         var tables = actions.Where(a => a.Sink is TargetSink { Target.Table: not null })
@@ -56,9 +57,16 @@ public sealed class GlintSession(SessionOptions? options = null)
 
     /// <summary>The physical plan of some actions, checked but not run.</summary>
     public PhysicalPlan Plan(IReadOnlyList<PlannedAction> actions) =>
-        new PhysicalPlanner(Options.Settings, Options.Slots).Plan(actions);
+        new PhysicalPlanner(Options.Settings, Options.Slots).Plan(Optimized(actions));
 
     /// <summary>Explain text of some actions.</summary>
-    public string Explain(IReadOnlyList<PlannedAction> actions, bool allSplits = false) =>
-        Explainer.Explain(actions, Plan(actions), Options, allSplits);
+    public string Explain(IReadOnlyList<PlannedAction> actions, bool allSplits = false)
+    {
+        actions = Optimized(actions);
+        return Explainer.Explain(actions, Plan(actions), Options, allSplits);
+    }
+
+    /// <summary>The actions with logical rewrites applied: scans narrowed to the columns read above a shuffle (idempotent).</summary>
+    private static IReadOnlyList<PlannedAction> Optimized(IReadOnlyList<PlannedAction> actions) =>
+        [.. actions.Zip(SqlFrontend.ColumnPruning.Apply([.. actions.Select(a => a.Root)]), (a, root) => a with { Root = root })];
 }

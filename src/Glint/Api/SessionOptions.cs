@@ -1,3 +1,4 @@
+using Glint.Errors;
 using Glint.Execution;
 using Glint.Execution.Commit;
 
@@ -26,6 +27,28 @@ public sealed record SessionOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public int Slots => Pool is { } pool ? Math.Max(1, pool.SlotCount) : WorkerType.VCpus * NumberOfWorkers;
+
+    /// <summary>Most slots a local pool may have: each is a DuckDB instance of this process, and planning aims at a few splits per slot.</summary>
+    public const int MaxLocalSlots = 256;
+
+    /// <summary>These options, or the reason no run could use them: a local pool larger than one process can hold.</summary>
+    public SessionOptions Checked()
+    {
+        if (NumberOfWorkers < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {NumberOfWorkers}");
+        if (Pool is null && (long)NumberOfWorkers * WorkerType.VCpus > MaxLocalSlots)
+            throw new ConfigException("number_of_workers",
+                $"{NumberOfWorkers} × {WorkerType.Name} is {(long)NumberOfWorkers * WorkerType.VCpus} slots, more than a local pool runs (at most {MaxLocalSlots} slots, one DuckDB each, in this process); " +
+                "use fewer workers, or run on a cluster's executors with --cluster");
+        return this;
+    }
+
+    /// <summary>Whether the pool asks for more memory than this machine has (its slots then spill to disk sooner than a real worker's would).</summary>
+    public bool ExceedsMachineMemory => Pool is null && (double)WorkerType.MemoryBytes * NumberOfWorkers > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>The pool that runs the tasks, as headers print it: a cluster's executors as they are now, else the local workers.</summary>
+    public string PoolText() => Pool is { } pool
+        ? $"{pool.Size.Workers} × {pool.Size.Type} = {pool.SlotCount} slots (cluster executors now{(Settings.EnableAutoScaling ? $", auto scaling up to {NumberOfWorkers} workers" : "")})"
+        : $"{NumberOfWorkers} × {WorkerType} = {Slots} slots";
 
     public static string DefaultHome() =>
         Environment.GetEnvironmentVariable("GLINT_HOME") is { Length: > 0 } home

@@ -15,7 +15,8 @@ public static class Metastores
         try
         {
             if (Storage.Databases.DatabaseConnection.IsPostgres(location))
-                return new SqlMetastore(new PostgresDialect(location));
+                // A postgresql:// URL as sources take it, or a key=value connection string.
+                return new SqlMetastore(new PostgresDialect(Storage.Databases.DatabaseConnection.Parse(location).ConnectionString));
             var path = location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? location["sqlite:".Length..] : location;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             return new SqlMetastore(new SqliteDialect(Path.GetFullPath(path)));

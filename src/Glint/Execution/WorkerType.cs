@@ -17,6 +17,12 @@ public sealed record WorkerType(string Name, int VCpus, long MemoryBytes, double
 
     public static readonly ImmutableArray<WorkerType> Glue = [G025X, G1X, G2X, G4X, G8X];
 
+    /// <summary>The worker types Glue offers batch (Spark ETL) jobs: G.025X is for streaming jobs only.</summary>
+    public static readonly ImmutableArray<WorkerType> GlueBatch = [G1X, G2X, G4X, G8X];
+
+    /// <summary>Glue's fewest workers for a job (a driver and an executor).</summary>
+    public const int GlueMinimumWorkers = 2;
+
     /// <summary>One worker sized to this machine: all its cores and memory, billed as vCPUs / 4 DPUs.</summary>
     public static WorkerType Local()
     {

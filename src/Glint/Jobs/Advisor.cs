@@ -23,6 +23,9 @@ public sealed record Advice(
 {
     /// <summary>Dollars per run the current choice spends over the cheapest one that meets the deadline.</summary>
     public double Waste => Cheapest is null ? 0 : Math.Max(0, Current.Cost - Cheapest.Cost);
+
+    /// <summary>How far the current choice's predicted wall time is past the deadline; null when it meets it or there is none.</summary>
+    public TimeSpan? CurrentMissesBy => Deadline is { } d && Current.WallSeconds > d.TotalSeconds ? TimeSpan.FromSeconds(Current.WallSeconds) - d : null;
 }
 
 /// <summary>
@@ -40,7 +43,8 @@ public static class Advisor
     /// <summary>Working memory a task needs per byte it reads (decompressed columns, hash tables): a rule of thumb.</summary>
     public const double MemoryPerInputByte = 4.0;
 
-    public static readonly ImmutableArray<int> WorkerCounts = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32];
+    /// <summary>Worker counts replayed: from Glue's minimum of 2 (a driver and an executor) up.</summary>
+    public static readonly ImmutableArray<int> WorkerCounts = [2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32];
 
     public static Advice Advise(JobRun run, IReadOnlyList<TaskAttemptRow> attempts, IReadOnlyList<JobRun> jobRuns, TimeSpan? deadline,
         double dollarsPerDpuHour, double dollarsPerNodeHour)
@@ -65,7 +69,8 @@ public static class Advisor
 
         // The current configuration is predicted like the others, so every row shares the replay's bias; the recorded wall is shown beside it.
         var current = Predict(recordedType, record.Workers);
-        var configurations = WorkerType.Glue.SelectMany(t => WorkerCounts.Select(n => Predict(t, n))).ToImmutableArray();
+        // Glue's rules for batch jobs: G.025X is offered to streaming jobs only, and a job has at least 2 workers.
+        var configurations = WorkerType.GlueBatch.SelectMany(t => WorkerCounts.Select(n => Predict(t, n))).ToImmutableArray();
         var meeting = configurations.Where(c => deadline is null || c.WallSeconds <= deadline.Value.TotalSeconds).ToList();
         var cheapest = meeting.OrderBy(c => c.Cost).ThenBy(c => c.WallSeconds).FirstOrDefault();
         return new Advice(run.RunId, current, record.WallSeconds, overhead, configurations, cheapest, deadline,

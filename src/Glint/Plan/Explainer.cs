@@ -17,7 +17,7 @@ internal static class Explainer
             Tree(action.Root, 1, sb);
         }
         sb.AppendLine();
-        sb.AppendLine($"== Physical plan: {plan.Stages.Length} stage{(plan.Stages.Length == 1 ? "" : "s")}, {plan.Stages.Sum(s => s.TaskCount)} tasks on {options.NumberOfWorkers} × {options.WorkerType} = {options.Slots} slots ==");
+        sb.AppendLine($"== Physical plan: {plan.Stages.Length} stage{(plan.Stages.Length == 1 ? "" : "s")}, {plan.Stages.Sum(s => s.TaskCount)} tasks on {options.PoolText()} ==");
         var run = new RunContext(new RunId("<run-id>"), Path.Combine(options.Home, "scratch", "<run-id>"), options.Settings);
         foreach (var stage in plan.Stages)
         {

@@ -10,7 +10,13 @@ internal static class TargetValidator
     public static void CheckColumns(WriteTarget target, Schema schema)
     {
         foreach (var column in target.PartitionBy)
+        {
             schema.Require(column, $"partition_by of target '{target.Path}'");
+            // Folders named _x=… or .x=… are hidden to every Hive-style reader (Glint's, Spark's, Glue's crawler): the rows would vanish.
+            if (column.StartsWith('_') || column.StartsWith('.'))
+                throw new TargetException(target.Path,
+                    $"target '{target.Path}': partition column '{column}' would write folders named {column}=…, which readers skip as hidden (names starting with _ or .); rename it first, e.g. select: [\"{column} AS {column.TrimStart('_', '.')}\"]");
+        }
         if (target.PartitionBy.Length >= schema.Columns.Length)
             throw new TargetException(target.Path, $"target '{target.Path}': partition_by uses every column; at least one must remain in the files");
     }

@@ -74,6 +74,8 @@ public static class RunReport
         var width = 20 + (columns.Keys.Max() + 1) * (boxW + gapX);
         var height = 20 + columns.Values.Max(l => l.Count) * (boxH + gapY);
         html.Append("<section id=\"stages\"><h2>Stages</h2>")
+            // Scrolls sideways inside the page rather than being cut off at its right edge.
+            .Append("<div class=\"dag-wrap\" style=\"overflow-x:auto\">")
             .Append($"<svg class=\"dag\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"stage graph\">")
             .Append("<defs><marker id=\"arrow\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#666\"/></marker></defs>");
         foreach (var s in stages)
@@ -81,7 +83,13 @@ public static class RunReport
             {
                 var (x1, y1) = position[from];
                 var (x2, y2) = position[s.Id];
-                html.Append($"<line x1=\"{x1 + boxW}\" y1=\"{y1 + boxH / 2}\" x2=\"{x2 - 2}\" y2=\"{y2 + boxH / 2}\" stroke=\"#666\" marker-end=\"url(#arrow)\"/>");
+                // Drawn before the boxes as a curve through the gaps between columns; an edge that skips a column runs
+                // along the bottom margin of the rows instead of straight through the boxes between.
+                var (sx, sy, ex, ey) = (x1 + boxW, y1 + boxH / 2, x2 - 2, y2 + boxH / 2);
+                var path = x2 - x1 <= boxW + gapX
+                    ? $"M{sx},{sy} C{sx + gapX / 2},{sy} {ex - gapX / 2},{ey} {ex},{ey}"
+                    : $"M{sx},{sy} C{sx + gapX / 2},{sy} {sx + gapX / 2},{height - 6} {sx + gapX},{height - 6} L{ex - gapX},{height - 6} C{ex - gapX / 2},{height - 6} {ex - gapX / 2},{ey} {ex},{ey}";
+                html.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"#666\" marker-end=\"url(#arrow)\"/>");
             }
         foreach (var s in stages)
         {
@@ -94,7 +102,7 @@ public static class RunReport
                 .Append(adaptive ? $"<text x=\"{x + 8}\" y=\"{y + 69}\" class=\"a\">{s.Decisions.Count} adaptive decision{(s.Decisions.Count == 1 ? "" : "s")}</text>" : "")
                 .Append("<title>").Append(E(string.Join("\n", s.Decisions.Prepend(s.Name)))).Append("</title></g>");
         }
-        html.Append("</svg><table class=\"grid\"><tr><th>stage</th><th>what</th><th>after</th><th>tasks</th><th>rows out</th><th>bytes out</th><th>seconds</th><th>adaptive decisions</th></tr>");
+        html.Append("</svg></div><table class=\"grid\"><tr><th>stage</th><th>what</th><th>after</th><th>tasks</th><th>rows out</th><th>bytes out</th><th title=\"from the stage's first task start to its last task end\">wall (s)</th><th>adaptive decisions</th></tr>");
         foreach (var s in stages)
             html.Append($"<tr><td>s{s.Id}</td><td>{E(s.Name)}</td><td>{E(string.Join(", ", s.DependsOn.Select(d => $"s{d}")))}</td>")
                 .Append($"<td>{s.Tasks}{(s.PlannedTasks != s.Tasks ? $" (planned {s.PlannedTasks})" : "")}</td><td>{s.RowsOut.ToString("N0", Inv)}</td><td>{E(Plan.Bytes.Format(s.BytesOut))}</td>")
@@ -163,7 +171,7 @@ public static class RunReport
     /// <summary>Per stage: the durations of its successful attempts as a strip, the median and the straggler named.</summary>
     private static void Durations(StringBuilder html, IReadOnlyList<TaskAttemptRow> attempts)
     {
-        html.Append("<section id=\"durations\"><h2>Task durations per stage</h2><table class=\"grid\"><tr><th>stage</th><th>tasks</th><th>median</th><th>longest</th><th>longest / median</th><th>durations</th><th>straggler</th></tr>");
+        html.Append("<section id=\"durations\"><h2>Task durations per stage</h2><table class=\"grid\"><tr><th>stage</th><th>tasks</th><th title=\"task attempt time\">median task (s)</th><th title=\"task attempt time\">longest task (s)</th><th>longest / median</th><th>durations</th><th>straggler</th></tr>");
         foreach (var stage in StageTimes.Of(attempts))
         {
             var (times, median, longest, ratio) = (stage.Sorted, stage.Median, stage.Longest, stage.Ratio);
@@ -225,7 +233,14 @@ public static class RunReport
         html.Append("</section>\n");
     }
 
-    private static string Short(string text, int max) => text.Length <= max ? text : "…" + text[^(max - 1)..];
+    /// <summary>A name cut to fit a box: its first word (what the stage does) and the end of the rest (the folder's own name).</summary>
+    private static string Short(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var space = text.IndexOf(' ');
+        var head = space > 0 && space < max / 2 ? text[..(space + 1)] : "";
+        return head + "…" + text[^(max - head.Length - 1)..];
+    }
     private static string E(string text) => WebUtility.HtmlEncode(text);
     private static string F(double v) => v.ToString("0.##", Inv);
 

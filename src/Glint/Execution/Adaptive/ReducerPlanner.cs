@@ -94,16 +94,23 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
                 continue;
             }
             Flush();
-            // Slices of a side are groups of whole map output files; the other side's bucket is read whole by each.
-            var sliceTarget = Math.Max(target, NonSkewedAverage(leftSizes, rightSizes, leftSkewed, rightSkewed));
+            // Slices of a side are groups of whole map output files; the other side's bucket is read whole by each. A skewed
+            // bucket is cut into at least one slice per slot where its files allow (so a small pool needs no lowered
+            // advisory_partition_size), but never into slices smaller than an ordinary task.
+            var skewedBytes = Math.Max(leftSkewed.Contains(b) ? leftSizes[b] : 0, rightSkewed.Contains(b) ? rightSizes[b] : 0);
+            var sliceTarget = Math.Max(NonSkewedAverage(leftSizes, rightSizes, leftSkewed, rightSkewed),
+                Math.Min(target, Math.Max(1, skewedBytes / Math.Max(1, slots))));
             var leftSlices = leftSkewed.Contains(b) ? Slices(left[b], sliceTarget) : [left[b]];
             var rightSlices = rightSkewed.Contains(b) ? Slices(right[b], sliceTarget) : [right[b]];
             var sides = new List<string>();
             if (leftSkewed.Contains(b)) sides.Add($"left {Plan.Bytes.Format(leftSizes[b])} > {leftLimit}");
             if (rightSkewed.Contains(b)) sides.Add($"right {Plan.Bytes.Format(rightSizes[b])} > {rightLimit}");
             var count = leftSlices.Count * rightSlices.Count;
-            decisions.Add($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream} is skewed ({string.Join("; ", sides)}): split into {count} task{(count == 1 ? "" : "s")}" +
-                          (count == 1 ? $" (its {left[b].Count + right[b].Count} map output file(s) cannot be cut finer)" : ""));
+            var files = (leftSkewed.Contains(b) ? left[b].Count : 0) + (rightSkewed.Contains(b) ? right[b].Count : 0);
+            var why = count > 1 ? $" of about {Plan.Bytes.Format(sliceTarget)}"
+                : files <= 1 ? " (its skewed side is one map output file, which cannot be cut)"
+                : $" (its {files} map output files together are within the slice size of {Plan.Bytes.Format(sliceTarget)}, the average ordinary task)";
+            decisions.Add($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream} is skewed ({string.Join("; ", sides)}): split into {count} task{(count == 1 ? "" : "s")}{why}");
             for (var i = 0; i < leftSlices.Count; i++)
                 for (var j = 0; j < rightSlices.Count; j++)
                     tasks.Add(new JoinRead($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream}, slice {i * rightSlices.Count + j + 1} of {count}",
