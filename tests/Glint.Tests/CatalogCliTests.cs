@@ -4,6 +4,7 @@ using Glint.Tests.Support;
 namespace Glint.Tests;
 
 /// <summary><c>glint crawl</c> and <c>glint catalog …</c> as users run them, and two glint processes updating one table.</summary>
+[Trait("needs", "postgresql")]
 public sealed class CatalogCliTests
 {
     private static void Lake(string data)

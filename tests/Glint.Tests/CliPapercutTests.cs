@@ -123,4 +123,26 @@ public sealed class CliPapercutTests
         Assert.DoesNotContain("ignore_errors", result.Error);
         Assert.DoesNotContain("strict_mode", result.Error);
     }
+
+    [Fact]
+    public void Rows_in_count_the_parquet_sources_when_another_is_csv()
+    {
+        using var dir = new TempFolder("cli-rows-in");
+        Directory.CreateDirectory(dir["p"]);
+        Reference.Execute($"COPY (SELECT range AS id FROM range(1234)) TO '{dir["p/a.parquet"]}' (FORMAT PARQUET)");
+        File.WriteAllText(dir["c.csv"], "id\n1\n2\n");
+        File.WriteAllText(dir["job.yaml"], $$"""
+            name: mixed
+            sources:
+              p: { path: {{dir["p"]}} }
+              c: { path: {{dir["c.csv"]}}, format: csv }
+            transforms:
+              - { name: u, union: [p, c] }
+            targets:
+              - { from: u, path: {{dir["out"]}} }
+            """);
+        var run = GlintCli.Run(dir["home"], "run", dir["job.yaml"]);
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Matches(@"rows in / out\s*│\s*1,234 \+ n/a \(CSV/JSON input of 1 task\) / 1,236", run.Output);
+    }
 }

@@ -7,6 +7,7 @@ using Glint.Tests.Support;
 namespace Glint.Tests;
 
 /// <summary>Auto scaling: executors are started while tasks wait and stopped when idle, and the run is billed for what ran.</summary>
+[Trait("needs", "redis")]
 public sealed class ClusterAutoScalingTests
 {
     private static void Input(string folder)

@@ -9,6 +9,7 @@ using Glint.Tests.Support;
 namespace Glint.Tests;
 
 /// <summary>Executors killed in the middle of a multi-stage job: the job carries on and writes exactly what a clean local run writes.</summary>
+[Trait("needs", "redis")]
 public sealed class ClusterChaosTests
 {
     /// <summary>Kills a random running executor (and starts a new one) each time another share of the job's attempts has succeeded.</summary>

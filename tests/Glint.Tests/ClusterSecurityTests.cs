@@ -7,6 +7,7 @@ using Glint.Tests.Support;
 namespace Glint.Tests;
 
 /// <summary>A cluster with a secret: only drivers holding the same secret can reach its executors.</summary>
+[Trait("needs", "redis")]
 public sealed class ClusterSecurityTests
 {
     [Fact]

@@ -3,6 +3,8 @@ using Glint.Tests.Support;
 namespace Glint.Tests;
 
 /// <summary>Three executor processes on this machine, shared by the differential suites run in cluster mode.</summary>
+[Trait("needs", "redis")]
+[Trait("needs", "s3")]
 public sealed class ClusterFixture : IDisposable
 {
     public TestCluster Cluster { get; } = new(executors: 3, prefix: "diff");
@@ -11,12 +13,16 @@ public sealed class ClusterFixture : IDisposable
 }
 
 [CollectionDefinition("cluster")]
+[Trait("needs", "redis")]
+[Trait("needs", "s3")]
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
 
 /// <summary>
 /// The narrow, shuffle and SQL golden suites with their tasks on three executor processes (Orleans,
 /// membership in Redis): each must equal plain DuckDB exactly as in local mode.
 /// </summary>
+[Trait("needs", "redis")]
+[Trait("needs", "s3")]
 [Collection("cluster")]
 public sealed class ClusterDifferentialTests(ClusterFixture fixture)
 {

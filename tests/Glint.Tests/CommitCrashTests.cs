@@ -13,6 +13,8 @@ namespace Glint.Tests;
 /// The folders live on tmpfs: a SIGKILL keeps the page cache, so the file system's kind does not change what a crash
 /// leaves, and each run creates and deletes thousands of files.
 /// </summary>
+[Trait("needs", "postgresql")]
+[Trait("needs", "s3")]
 [Collection("crash")]
 public sealed class CommitCrashTests
 {
@@ -281,4 +283,6 @@ public sealed class CommitCrashTests
 
 /// <summary>The crash tests run glint processes back to back; alone, they do not slow the rest of the suite's timing-sensitive tests (nor are slowed by them).</summary>
 [CollectionDefinition("crash", DisableParallelization = true)]
+[Trait("needs", "postgresql")]
+[Trait("needs", "s3")]
 public sealed class CrashCollection;

@@ -201,8 +201,9 @@ public sealed class CrawlerTests : IDisposable
         Assert.Contains("table lake.sales: 3 of 4 partitions kept by", frame.Explain());
         var rows = frame.Collect();
         Assert.Equal(["01 | 20 | 0", "02 | 40 | 40"], rows.Select(r => string.Join(" | ", r.Select(Reference.Format))));
-        var unknown = Assert.Throws<PlanException>(() => session.Sql("SELECT * FROM lake.nope", new Dictionary<string, DataFrame>()));
-        Assert.Contains("'lake.nope'", unknown.Message);
+        var unknown = Assert.Throws<CatalogException>(() => session.Sql("SELECT * FROM lake.nope", new Dictionary<string, DataFrame>()));
+        Assert.Contains("table 'lake.nope' does not exist in the catalog", unknown.Message);
+        Assert.Contains("tables in 'lake': customers, events, regions, sales", unknown.Message);
     }
 
     [Theory]

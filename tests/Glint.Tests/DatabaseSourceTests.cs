@@ -14,6 +14,7 @@ namespace Glint.Tests;
 /// Relational sources (PostgreSQL, SQLite) read in parallel splits: every split of every way of splitting returns
 /// exactly the table's rows, types survive the trip, bad options fail before a task runs, and key bookmarks read new rows once.
 /// </summary>
+[Trait("needs", "postgresql")]
 public sealed class DatabaseSourceTests : IDisposable
 {
     private readonly TempFolder dir = new("database-source");

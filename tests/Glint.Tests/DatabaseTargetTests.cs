@@ -11,6 +11,7 @@ namespace Glint.Tests;
 /// PostgreSQL targets: rows COPYed in parallel into a staging table and moved in one transaction — append creates a
 /// missing table, overwrite replaces, upsert is idempotent — and every failure leaves the table as it was.
 /// </summary>
+[Trait("needs", "postgresql")]
 public sealed class DatabaseTargetTests : IDisposable
 {
     private readonly TempFolder dir = new("database-target");

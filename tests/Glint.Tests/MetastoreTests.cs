@@ -142,12 +142,14 @@ public abstract class MetastoreTests : IDisposable
     }
 }
 
+[Trait("needs", "postgresql")]
 public sealed class SqliteMetastoreTests : MetastoreTests
 {
     private readonly TempFolder folder = new("metastore-sqlite");
     protected override string Location => folder["metastore.db"];
 }
 
+[Trait("needs", "postgresql")]
 public sealed class PostgresMetastoreTests : MetastoreTests
 {
     private readonly string database = Postgres.NewDatabase();

@@ -15,6 +15,7 @@ namespace Glint.Tests;
 /// through task-local staging, targets committed with the manifest last, failures that leave targets as they were,
 /// and bookmarks over objects.
 /// </summary>
+[Trait("needs", "s3")]
 public sealed class ObjectStoreTests : IDisposable
 {
     private readonly TempFolder dir = new("s3");

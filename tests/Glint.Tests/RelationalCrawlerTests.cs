@@ -7,6 +7,7 @@ using Npgsql;
 namespace Glint.Tests;
 
 /// <summary>Crawling a SQLite file and a PostgreSQL database: one catalog table per table or view, types mapped, re-crawls versioned.</summary>
+[Trait("needs", "postgresql")]
 public sealed class RelationalCrawlerTests : IDisposable
 {
     private readonly TempFolder dir = new("relational-crawler");

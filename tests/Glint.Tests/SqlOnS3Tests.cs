@@ -7,6 +7,7 @@ namespace Glint.Tests;
 /// The SQL golden files again with every input read from the S3 server and every exchange (shuffle, broadcast,
 /// gather) written to an s3:// scratch prefix: the answers must still equal plain DuckDB on the local files.
 /// </summary>
+[Trait("needs", "s3")]
 public sealed class SqlOnS3Tests
 {
     public static IEnumerable<object[]> Cases => SqlGolden.All().Select(q => new object[] { q.File, q.Name });

@@ -11,6 +11,7 @@ namespace Glint.Tests;
 /// The web console and the run report as a person uses them: Debian's Chromium, headless, driven by
 /// Playwright, against a real <c>glint ui</c> process over a metastore with recorded runs.
 /// </summary>
+[Trait("needs", "chromium")]
 public sealed class WebConsoleTests
 {
     private static string Chromium =>

@@ -62,12 +62,14 @@ internal static class JobConsole
     private static string RowsIn(RunSummary s)
     {
         if (s.RowsIn is { } all) return all.ToString("N0", CultureInfo.InvariantCulture);
-        var reads = s.Stages.Where(x => x.DependsOn.IsEmpty).ToList();
-        var counted = reads.Where(x => x.RowsIn is not null).ToList();
-        var uncounted = string.Join(", ", reads.Where(x => x.RowsIn is null).Select(x => x.Id));
-        return counted.Count == 0
-            ? "n/a (CSV/JSON input)"
-            : $"{counted.Sum(x => x.RowsIn!.Value).ToString("N0", CultureInfo.InvariantCulture)} + n/a (CSV/JSON input of stage {uncounted})";
+        // Per task of the stages that read sources: a stage may read a Parquet and a CSV source side by side (a union).
+        var reads = s.Stages.Where(x => x.DependsOn.IsEmpty).Select(x => x.Id).ToHashSet();
+        var tasks = s.Attempts.Where(a => a.Succeeded && reads.Contains(a.Id.Task.Stage) && a.Result is not null).ToList();
+        var counted = tasks.Where(a => a.Result!.RowsIn is not null).ToList();
+        if (counted.Count == 0) return "n/a (CSV/JSON input)";
+        var uncounted = tasks.Count - counted.Count;
+        return $"{counted.Sum(a => a.Result!.RowsIn!.Value).ToString("N0", CultureInfo.InvariantCulture)} + n/a " +
+            $"(CSV/JSON input of {uncounted} task{(uncounted == 1 ? "" : "s")})";
     }
 
     public static void Print(RunSummary s)
