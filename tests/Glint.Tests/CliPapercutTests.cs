@@ -145,4 +145,19 @@ public sealed class CliPapercutTests
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Matches(@"rows in / out\s*│\s*1,234 \+ n/a \(CSV/JSON input of 1 task\) / 1,236", run.Output);
     }
+
+    [Fact]
+    public void A_pool_larger_than_one_process_holds_is_refused_before_anything_is_planned_or_recorded()
+    {
+        using var dir = new TempFolder("cli-pool-cap");
+        Job(dir);
+        var run = GlintCli.Run(dir["home"], "run", dir["job.yaml"], "--workers", "100000");
+        CliErrorTests.AssertOneErrorLine(run, "run --workers 100000");
+        Assert.Contains("100000 × local is", run.Error);
+        Assert.Contains("more than a local pool runs (at most 256 slots", run.Error);
+        Assert.Equal(0, GlintCli.Run(dir["home"], "job", "update", "j", "--workers", "100", "--worker-type", "G.8X").ExitCode);
+        var start = GlintCli.Run(dir["home"], "job", "start", "j");
+        CliErrorTests.AssertOneErrorLine(start, "job start with 100 × G.8X");
+        Assert.DoesNotContain("run-", GlintCli.Run(dir["home"], "runs", "--job", "j").Output);   // nothing recorded, nothing billed
+    }
 }

@@ -91,6 +91,8 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         Secrets.CheckArguments(arguments, $"job '{job.Name}'", job.Spec);
         var args = job.DefaultArguments.SetItems(arguments);
         var spec = JobSpecLoader.Parse(Substitute(job.Spec, args, job.Name), job.BaseFolder ?? Directory.GetCurrentDirectory(), $"job '{job.Name}'");
+        // A pool no run could have is refused before a run is recorded (and billed).
+        JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers).Checked();
         RunRecovery.Recover(defaults.Home, () => store as IRunLedger, defaults.Settings.S3);
         JobRun? previous = null;
         for (var attempt = 1; attempt <= job.MaxRetries + 1; attempt++)
