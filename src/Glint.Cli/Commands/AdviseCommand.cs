@@ -36,7 +36,7 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var run = jobs.FindRun(settings.RunId) ?? throw new NotFoundException("run", settings.RunId, $"glint runs lists the runs {store.Description} holds");
+            var run = jobs.RequireRun(settings.RunId);
             var advice = Advisor.Advise(run, jobs.TaskAttempts(run.RunId), jobs.Runs(run.Job), deadline, prices.DollarsPerDpuHour, prices.DollarsPerNodeHour);
             Print(advice, settings.All);
             return 0;

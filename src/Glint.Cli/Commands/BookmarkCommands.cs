@@ -59,7 +59,7 @@ public sealed class BookmarkSetCommand : Command<BookmarkSetCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Job) ?? throw new NotFoundException("job", settings.Job, "glint job list shows the jobs");
+            var job = jobs.RequireJob(settings.Job);
             var source = BookmarkSources.Source(job, settings.Source);
             var current = jobs.Bookmarks(job.Name).FirstOrDefault(b => b.Source == settings.Source)?.State ?? Bookmark.Empty;
             if (settings.ToKey is not null && source.Connection is null)
@@ -109,6 +109,14 @@ public sealed class BookmarkSettings : JobStoreSettings
     [CommandOption("--source <NAME>")]
     [Description("Only this source's bookmark.")]
     public string? Source { get; init; }
+
+    /// <summary>The stored job; the --source, when given, must be one of its sources.</summary>
+    internal JobDefinition Find(IJobStore jobs)
+    {
+        var job = jobs.RequireJob(Job);
+        if (Source is { } name) BookmarkSources.Source(job, name);
+        return job;
+    }
 }
 
 /// <summary><c>glint bookmark show &lt;job&gt; [--source name]</c></summary>
@@ -119,8 +127,7 @@ public sealed class BookmarkShowCommand : Command<BookmarkSettings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Job) ?? throw new NotFoundException("job", settings.Job, "glint job list shows the jobs");
-            if (settings.Source is { } name) BookmarkSources.Source(job, name);
+            settings.Find(jobs);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("source", "files seen", "newest file modified", "processed before", "last key", "committed by run", "updated");
             foreach (var b in jobs.Bookmarks(settings.Job).Where(b => settings.Source is null || b.Source == settings.Source))
             {
@@ -143,8 +150,7 @@ public sealed class BookmarkResetCommand : Command<BookmarkSettings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Job) ?? throw new NotFoundException("job", settings.Job, "glint job list shows the jobs");
-            if (settings.Source is { } name) BookmarkSources.Source(job, name);
+            settings.Find(jobs);
             jobs.ResetBookmarks(settings.Job, settings.Source);
             AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job}{(settings.Source is null ? "" : $" for source {settings.Source}")} reset: the next run reads everything");
             return 0;

@@ -49,7 +49,7 @@ public sealed class JobUpdateCommand : Command<JobDefineSettings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Name) ?? throw new NotFoundException("job", settings.Name, "create it with glint job create");
+            var job = jobs.RequireJob(settings.Name, "create it with glint job create");
             if (settings.ReadSpec() is var (spec, folder)) job = job with { Spec = spec, BaseFolder = folder };
             job = settings.Apply(job);
             jobs.UpdateJob(job);
@@ -95,7 +95,7 @@ public sealed class JobShowCommand : Command<JobNameSettings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var job = jobs.FindJob(settings.Name) ?? throw new NotFoundException("job", settings.Name, "glint job list shows the jobs");
+            var job = jobs.RequireJob(settings.Name);
             AnsiConsole.MarkupLineInterpolated($"[bold]{job.Name}[/]: bookmarks {job.Bookmarks.ToString().ToLowerInvariant()}, max retries {job.MaxRetries}, timeout {job.TimeoutText}, max concurrent runs {job.MaxConcurrentRuns}");
             AnsiConsole.MarkupLineInterpolated($"  pool: {Pool(job)}");
             foreach (var (k, v) in job.DefaultArguments.OrderBy(kv => kv.Key)) AnsiConsole.MarkupLineInterpolated($"  --arg {k}={v}");

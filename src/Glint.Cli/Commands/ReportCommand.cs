@@ -24,7 +24,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var run = jobs.FindRun(settings.RunId) ?? throw new NotFoundException("run", settings.RunId, $"glint runs lists the runs {store.Description} holds");
+            var run = jobs.RequireRun(settings.RunId);
             // Not into whatever folder the user happens to be in: under the Glint home, where the runs it reports on live.
             var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Api.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -57,7 +57,7 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
         var jobs = settings.Jobs(out var store);
         using (store)
         {
-            var run = jobs.FindRun(settings.RunId) ?? throw new NotFoundException("run", settings.RunId, $"glint runs lists the runs {store.Description} holds");
+            var run = jobs.RequireRun(settings.RunId);
             RunsCommand.Print([run]);
             if (settings.Plan)
             {

@@ -48,7 +48,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)
     {
         actions = Optimized(actions);
-        var plan = Plan(actions);
+        var plan = PlanRewritten(actions);
         // Catalog tables learn of their new files and partitions as part of the commit (and of its recovery).
         var tables = actions.Where(a => a.Sink is TargetSink { Target.Table: not null })
             .Select(a => new Execution.Commit.CatalogRegistration(((TargetSink)a.Sink).Target, a.Root.Schema)).ToList();
@@ -56,15 +56,17 @@ public sealed class GlintSession(SessionOptions? options = null)
     }
 
     /// <summary>The physical plan of some actions, checked but not run.</summary>
-    public PhysicalPlan Plan(IReadOnlyList<PlannedAction> actions) =>
-        new PhysicalPlanner(Options.Settings, Options.Slots).Plan(Optimized(actions));
+    public PhysicalPlan Plan(IReadOnlyList<PlannedAction> actions) => PlanRewritten(Optimized(actions));
 
     /// <summary>Explain text of some actions.</summary>
     public string Explain(IReadOnlyList<PlannedAction> actions, bool allSplits = false)
     {
         actions = Optimized(actions);
-        return Explainer.Explain(actions, Plan(actions), Options, allSplits);
+        return Explainer.Explain(actions, PlanRewritten(actions), Options, allSplits);
     }
+
+    /// <summary>The physical plan of actions the logical rewrites have already been applied to (they run once per action list).</summary>
+    private PhysicalPlan PlanRewritten(IReadOnlyList<PlannedAction> actions) => new PhysicalPlanner(Options.Settings, Options.Slots).Plan(actions);
 
     /// <summary>The actions with logical rewrites applied: scans narrowed to the columns read above a shuffle (idempotent).</summary>
     private static IReadOnlyList<PlannedAction> Optimized(IReadOnlyList<PlannedAction> actions) =>

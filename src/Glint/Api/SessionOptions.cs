@@ -34,12 +34,18 @@ public sealed record SessionOptions
     /// <summary>These options, or the reason no run could use them: a local pool larger than one process can hold.</summary>
     public SessionOptions Checked()
     {
-        if (NumberOfWorkers < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {NumberOfWorkers}");
+        CheckWorkers(NumberOfWorkers);
         if (Pool is null && (long)NumberOfWorkers * WorkerType.VCpus > MaxLocalSlots)
             throw new ConfigException("number_of_workers",
                 $"{NumberOfWorkers} × {WorkerType.Name} is {(long)NumberOfWorkers * WorkerType.VCpus} slots, more than a local pool runs (at most {MaxLocalSlots} slots, one DuckDB each, in this process); " +
                 "use fewer workers, or run on a cluster's executors with --cluster");
         return this;
+    }
+
+    /// <summary>Refuses a worker count no pool can have, in the words a spec, an option and a stored job all get.</summary>
+    public static void CheckWorkers(int workers)
+    {
+        if (workers < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {workers}");
     }
 
     /// <summary>Whether the pool asks for more memory than this machine has (its slots then spill to disk sooner than a real worker's would).</summary>

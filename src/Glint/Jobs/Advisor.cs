@@ -43,8 +43,9 @@ public static class Advisor
     /// <summary>Working memory a task needs per byte it reads (decompressed columns, hash tables): a rule of thumb.</summary>
     public const double MemoryPerInputByte = 4.0;
 
-    /// <summary>Worker counts replayed: from Glue's minimum of 2 (a driver and an executor) up.</summary>
-    public static readonly ImmutableArray<int> WorkerCounts = [2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32];
+    /// <summary>Worker counts replayed: from Glue's minimum (a driver and an executor) up.</summary>
+    public static readonly ImmutableArray<int> WorkerCounts =
+        [.. new[] { 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32 }.Where(n => n >= WorkerType.GlueMinimumWorkers)];
 
     public static Advice Advise(JobRun run, IReadOnlyList<TaskAttemptRow> attempts, IReadOnlyList<JobRun> jobRuns, TimeSpan? deadline,
         double dollarsPerDpuHour, double dollarsPerNodeHour)

@@ -8,6 +8,10 @@ public interface IJobStore
     void CreateJob(JobDefinition job);
     void UpdateJob(JobDefinition job);
     JobDefinition? FindJob(string name);
+
+    /// <summary>The job of that name; one that is not stored is a <see cref="Errors.NotFoundException"/> saying where to look.</summary>
+    JobDefinition RequireJob(string name, string hint = "glint job list shows the jobs") =>
+        FindJob(name) ?? throw new Errors.NotFoundException("job", name, hint);
     IReadOnlyList<JobDefinition> Jobs();
     void DeleteJob(string name);
 
@@ -27,6 +31,9 @@ public interface IJobStore
     void RecordAttempts(string runId, IReadOnlyList<TaskAttemptRow> attempts);
     IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId);
     JobRun? FindRun(string runId);
+
+    /// <summary>The run of that id; one not on record is a <see cref="Errors.NotFoundException"/>.</summary>
+    JobRun RequireRun(string runId) => FindRun(runId) ?? throw new Errors.NotFoundException("run", runId, "glint runs lists the runs on record");
     IReadOnlyList<JobRun> Runs(string? job = null);
 
     IReadOnlyList<SourceBookmark> Bookmarks(string job);

@@ -24,7 +24,7 @@ public sealed record JobDefinition(
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ConfigException("name", "a job needs a name");
         if (WorkerType is not null) Execution.WorkerType.Parse(WorkerType);
-        if (Workers is < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {Workers}");
+        if (Workers is { } workers) Api.SessionOptions.CheckWorkers(workers);
         if (MaxRetries < 0) throw new ConfigException("max_retries", $"max retries must be 0 or more, not {MaxRetries}");
         if (!(TimeoutMinutes > 0) || double.IsInfinity(TimeoutMinutes))
             throw new ConfigException("timeout", $"timeout must be longer than 0 (every run would end as TIMEOUT), not {TimeoutMinutes} min");

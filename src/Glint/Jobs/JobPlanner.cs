@@ -21,7 +21,8 @@ public static class JobPlanner
     {
         var type = workerType ?? spec.WorkerType;
         var count = workers ?? spec.NumberOfWorkers ?? defaults.NumberOfWorkers;
-        if (count < 1) throw new ConfigException("number_of_workers", $"number_of_workers must be at least 1, not {count}");
+        SessionOptions.CheckWorkers(count);
+        // The local pool's size limit is checked once the pool is known (a cluster's executors bring their own): SessionOptions.Checked.
         return defaults with
         {
             WorkerType = type is null ? defaults.WorkerType : WorkerType.Parse(type),

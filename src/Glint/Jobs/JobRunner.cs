@@ -85,7 +85,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
     public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
     {
-        var job = (store.FindJob(jobName) ?? throw new NotFoundException("job", jobName, "see glint job list")).Checked();
+        var job = store.RequireJob(jobName).Checked();
         if (job.Bookmarks != BookmarkOption.Disable && job.MaxConcurrentRuns > 1)
             throw new SpecException(ConcurrentBookmarks(job.Name, job.MaxConcurrentRuns));
         Secrets.CheckArguments(arguments, $"job '{job.Name}'", job.Spec);
