@@ -1,10 +1,9 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
+using Glint.Common;
 using Glint.Execution;
-using Glint.Execution.Replay;
-using Glint.Plan;
-
+using Glint.Jobs.Replay;
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;

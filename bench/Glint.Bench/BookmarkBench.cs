@@ -2,10 +2,9 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
-using Glint.Api;
 using Glint.Catalog;
+using Glint.Execution;
 using Glint.Jobs;
-
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;
@@ -37,6 +36,7 @@ internal static class BookmarkBench
         Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
 
         using var store = (SqlMetastore)Metastores.Open(Path.Combine(root, "metastore.db"), root);
+        var jobs = new SqlJobStore(store);
         string Spec(string output, string mode) => $$"""
             name: bench_d
             sources:
@@ -47,10 +47,10 @@ internal static class BookmarkBench
             targets:
               - { from: priced, path: {{output}}, mode: {{mode}} }
             """;
-        store.CreateJob(new JobDefinition("full", Spec(Path.Combine(root, "out-full"), "overwrite"), ImmutableDictionary<string, string>.Empty));
-        store.CreateJob(new JobDefinition("incremental", Spec(Path.Combine(root, "out-inc"), "append"), ImmutableDictionary<string, string>.Empty,
+        jobs.CreateJob(new JobDefinition("full", Spec(Path.Combine(root, "out-full"), "overwrite"), ImmutableDictionary<string, string>.Empty));
+        jobs.CreateJob(new JobDefinition("incremental", Spec(Path.Combine(root, "out-inc"), "append"), ImmutableDictionary<string, string>.Empty,
             Bookmarks: BookmarkOption.Enable));
-        var runner = new JobRunner(store, new SessionOptions { Home = Path.Combine(o.Data, "home") });
+        var runner = new JobRunner(jobs, new SessionOptions { Home = Path.Combine(o.Data, "home") });
         JobRun Start(string job) => runner.Start(job, new Dictionary<string, string>()) is { State: RunState.Succeeded } run
             ? run : throw new InvalidOperationException($"{job} did not succeed");
         Start("incremental"); // the first bookmarked run reads everything

@@ -3,8 +3,8 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
 using Glint.Catalog;
+using Glint.Execution;
 using Glint.Plan;
-
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;

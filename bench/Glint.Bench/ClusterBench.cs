@@ -4,8 +4,8 @@ using DuckDB.NET.Data;
 using Glint.Api;
 using Glint.Cluster;
 using Glint.Cluster.Driver;
+using Glint.Common;
 using Glint.Execution;
-
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;

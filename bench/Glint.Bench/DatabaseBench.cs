@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
+using Glint.Execution;
 using Npgsql;
-
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Samples;
 using Glint.Storage.ObjectStores;
-
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;

@@ -3,8 +3,10 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
 using Glint.Bench;
-using static Glint.Bench.Measure;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Samples;
+using static Glint.Bench.Measure;
 
 // Glint's benchmark harness: times Glint jobs against one plain DuckDB instance running the same
 // SQL with all its threads over the same files, in this same process, and prints the ratios.
@@ -128,8 +130,8 @@ static void JoinAggregate(BenchOptions o, DuckDBConnection duckdb)
                         $"GROUP BY country, day) TO '{duckOut}' (FORMAT PARQUET, PARTITION_BY (day))");
     }, Job(10L << 20, s => broadcast = s), Job(-1, s => shuffle = s));
     Report("duckdb (threads=all, 1 query)", times[0]);
-    Report($"glint broadcast join ({broadcast.Tasks} tasks, shuffle {Glint.Plan.Bytes.Format(broadcast.ShuffleBytes)})", times[1]);
-    Report($"glint shuffle join ({shuffle.Tasks} tasks, shuffle {Glint.Plan.Bytes.Format(shuffle.ShuffleBytes)})", times[2]);
+    Report($"glint broadcast join ({broadcast.Tasks} tasks, shuffle {Glint.Common.Bytes.Format(broadcast.ShuffleBytes)})", times[1]);
+    Report($"glint shuffle join ({shuffle.Tasks} tasks, shuffle {Glint.Common.Bytes.Format(shuffle.ShuffleBytes)})", times[2]);
     Console.WriteLine($"ratio glint-broadcast/duckdb = {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"ratio glint-shuffle/duckdb = {(times[2] / times[0]).ToString("0.00", CultureInfo.InvariantCulture)}");
 }
@@ -152,4 +154,4 @@ static void Report(string label, double seconds) =>
 static int Files(string folder) => Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Count();
 
 static string Size(string folder) =>
-    Glint.Plan.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length));
+    Glint.Common.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length));

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Samples;
-
 using static Glint.Bench.Measure;
 
 namespace Glint.Bench;
@@ -76,5 +77,5 @@ internal static class TpchBench
     }
 
     private static string Bytes(string folder) =>
-        Glint.Plan.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*.parquet").Sum(f => f.Length));
+        Glint.Common.Bytes.Format(new DirectoryInfo(folder).EnumerateFiles("*.parquet").Sum(f => f.Length));
 }

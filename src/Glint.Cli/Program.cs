@@ -1,6 +1,6 @@
 using Glint.Cli.Commands;
 using Glint.Cli.Terminal;
-using Glint.Errors;
+using Glint.Common;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Cluster;
 

@@ -33,9 +33,9 @@ internal static class ConsoleGuard
                 return;
             }
             try { await next(context); }
-            catch (Errors.GlintException e) when (!context.Response.HasStarted)
+            catch (Common.GlintException e) when (!context.Response.HasStarted)
             {
-                context.Response.StatusCode = e is Errors.NotFoundException or Errors.CatalogException ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+                context.Response.StatusCode = e is Common.NotFoundException or Common.CatalogException ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(e.Message);
             }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using Glint.Api;
 using Glint.Catalog;
 using Glint.Jobs;
 using Microsoft.AspNetCore.Builder;
@@ -40,7 +39,7 @@ public static class WebConsole
         T With<T>(Func<IMetastore, IJobStore, T> read)
         {
             using var store = Open();
-            var jobs = store as IJobStore ?? throw new Errors.ConfigException("metastore", $"{store.Description} does not keep jobs");
+            var jobs = SqlJobStore.Of(store);
             return read(store, jobs);
         }
 
@@ -87,7 +86,7 @@ public static class WebConsole
                 try
                 {
                     using var store = Open();
-                    var runner = new JobRunner((IJobStore)store, new Api.SessionOptions { Metastore = options.Metastore, Home = options.Home });
+                    var runner = new JobRunner(SqlJobStore.Of(store), new Execution.SessionOptions { Metastore = options.Metastore, Home = options.Home });
                     runner.Start(name, new Dictionary<string, string>(), CancellationToken.None, started: r => started.TrySetResult(r));
                 }
                 catch (Exception e)
@@ -100,7 +99,7 @@ public static class WebConsole
                 var run = await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
                 return Results.Redirect($"/runs/{Url(run.RunId)}");
             }
-            catch (Exception e) when (e is Errors.GlintException or TimeoutException)
+            catch (Exception e) when (e is Common.GlintException or TimeoutException)
             {
                 return Results.Text($"could not start job '{name}': {e.Message}", statusCode: 400);
             }
@@ -110,7 +109,7 @@ public static class WebConsole
         {
             if (!await Authorized(request, options.Token)) return Results.Text("a valid token is needed to stop a run", statusCode: 403);
             try { With((_, jobs) => { jobs.RequestStop(id); return 0; }); }
-            catch (Errors.SpecException e) { return Results.Text(e.Message, statusCode: 400); }
+            catch (Common.SpecException e) { return Results.Text(e.Message, statusCode: 400); }
             return Results.Redirect($"/runs/{Url(id)}");
         });
 
@@ -194,7 +193,7 @@ public static class WebConsole
             var columns = Table(["column", "type", "comment"], t.Definition.Columns.Concat(t.Definition.PartitionKeys).Select(c => new[] { E(c.Name), E(c.Type), E(c.Comment) }), "columns");
             var partitions = Table(["values", "location", "files", "bytes", "rows", "state"], store.Partitions(db, table).Select(p => new[]
             {
-                E(string.Join(", ", p.Values.Select(v => v ?? "NULL"))), E(p.Location), p.FileCount.ToString(CultureInfo.InvariantCulture), E(Plan.Bytes.Format(p.Bytes)),
+                E(string.Join(", ", p.Values.Select(v => v ?? "NULL"))), E(p.Location), p.FileCount.ToString(CultureInfo.InvariantCulture), E(Common.Bytes.Format(p.Bytes)),
                 p.Rows?.ToString("N0", CultureInfo.InvariantCulture) ?? "", E(p.State.ToString()),
             }), "partitions");
             var versions = Table(["version", "columns", "created"], store.Versions(db, table).Select(v => new[]

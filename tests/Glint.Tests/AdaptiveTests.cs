@@ -1,4 +1,5 @@
 using Glint.Api;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Plan;
 using Glint.Tests.Support;

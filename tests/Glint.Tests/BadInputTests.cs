@@ -1,5 +1,5 @@
 using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;

@@ -1,6 +1,7 @@
 using Glint.Api;
 using Glint.Cluster;
 using Glint.Cluster.Driver;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Tests.Support;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Glint.Catalog;
-using Glint.Jobs;
 using Glint.Api;
+using Glint.Catalog;
+using Glint.Common;
 using Glint.Execution;
+using Glint.Jobs;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;
@@ -113,13 +114,13 @@ public sealed class ClusterChaosTests
         }
         // Nothing of the killed run is visible: no data file, no manifest, no bookmark.
         Assert.Empty(Directory.Exists(dir["out"]) ? Directory.GetFiles(dir["out"]) : []);
-        using (var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path))
+        using (var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path))
             Assert.Empty(store.Bookmarks("digest"));
 
         Thread.Sleep(1500); // the killed run's 1-second lease runs out
         var again = GlintCli.Run(dir["home"], start, new Dictionary<string, string> { [JobRunner.LeaseVariable] = "1" });
         Assert.True(again.ExitCode == 0, again.All);
-        using var check = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        using var check = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
         Assert.Equal([RunState.Succeeded, RunState.Failed], check.Runs("digest").Select(r => r.State));
         Assert.Equal(check.Runs("digest")[0].RunId, Assert.Single(check.Bookmarks("digest")).RunId);
         var written = Reference.Query($"SELECT count(*), sum(n)::BIGINT FROM read_parquet('{dir["out"]}/*.parquet')")[0];

@@ -1,7 +1,8 @@
 using Glint.Api;
 using Glint.Cluster;
 using Glint.Cluster.Driver;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

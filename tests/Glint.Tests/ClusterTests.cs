@@ -54,9 +54,9 @@ public sealed class ClusterDifferentialTests(ClusterFixture fixture)
         foreach (var golden in SqlGolden.All().Where(q => q.File == file))
         {
             using var home = new TempFolder("cluster-s3");
-            var settings = S3Server.Settings(new Api.GlintSettings().With("min_partitions", "3").With("shuffle_partitions", "3")
+            var settings = S3Server.Settings(new Common.GlintSettings().With("min_partitions", "3").With("shuffle_partitions", "3")
                 .With("scratch", S3Server.NewPrefix("cluster-scratch")));
-            var session = new Api.GlintSession(new Api.SessionOptions { Home = home.Path, Settings = settings, Pool = fixture.Cluster.Pool });
+            var session = new Api.GlintSession(new Execution.SessionOptions { Home = home.Path, Settings = settings, Pool = fixture.Cluster.Pool });
             var inputs = golden.Sources.ToDictionary(kv => kv.Key,
                 kv => session.Read.Format(GoldenCase.FormatOf(kv.Value)).Load(S3Server.Dataset(kv.Value)), StringComparer.OrdinalIgnoreCase);
             var expected = Reference.QueryOver(golden.Sources, golden.Sql).Select(Text).ToList();

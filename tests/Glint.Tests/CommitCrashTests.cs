@@ -1,5 +1,6 @@
 using Glint.Api;
 using Glint.Catalog;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Storage;
 using Glint.Tests.Support;
@@ -189,7 +190,7 @@ public sealed class CommitCrashTests
             // Output = input exactly: every id once.
             Assert.Equal(Rows($"SELECT id, k FROM read_parquet('{input}/*.parquet')"), GlintIds(dir, target));
             using var store = Metastores.Open(null, home);
-            var bookmark = ((IJobStore)store).Bookmarks("inc").Single().State;
+            var bookmark = (SqlJobStore.Of(store)).Bookmarks("inc").Single().State;
             Assert.Equal(files, bookmark.Files.Length);
             AssertRepaired(home, target);
         }

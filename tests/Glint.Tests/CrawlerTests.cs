@@ -1,7 +1,9 @@
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Plan;
+using Glint.Storage;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Plan;
 using Glint.Tests.Support;
@@ -236,7 +237,7 @@ public sealed class DatabaseSourceTests : IDisposable
         using var c = new NpgsqlConnection(connection);
         c.Open();
         Db.Execute(c, "CREATE TABLE events (seq bigint PRIMARY KEY, amount int); INSERT INTO events SELECT i, i % 10 FROM generate_series(1, 100) i");
-        var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+        var store = SqlJobStore.Open(dir["metastore.db"], dir.Path);
         var spec = $$"""
             name: events
             sources:
@@ -286,7 +287,7 @@ public sealed class DatabaseSourceTests : IDisposable
     [Fact]
     public void The_metastore_never_stores_a_password_in_clear_text()
     {
-        var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+        var store = SqlJobStore.Open(dir["metastore.db"], dir.Path);
         const string spec = """
             name: copy
             sources:

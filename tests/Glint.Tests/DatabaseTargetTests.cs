@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;
 
@@ -70,7 +71,7 @@ public sealed class DatabaseTargetTests : IDisposable
         var target = Postgres.NewDatabase();
         Db.Execute(target, "CREATE TABLE balances (id bigint PRIMARY KEY, name text, balance numeric(12,3), touched int DEFAULT 0)");
         Db.Execute(target, "INSERT INTO balances VALUES (1, 'old', 0, 7), (999999, 'untouched', 1, 7)");
-        var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+        var store = SqlJobStore.Open(dir["metastore.db"], dir.Path);
         var spec = $$"""
             name: upsert
             sources:

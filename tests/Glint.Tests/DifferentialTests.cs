@@ -1,4 +1,6 @@
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Plan;
 using Glint.Storage;

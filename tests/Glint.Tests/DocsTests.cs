@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Glint.Api;
+using Glint.Common;
 using Glint.Jobs;
 using Glint.Storage;
 
@@ -56,7 +55,7 @@ public sealed partial class DocsTests
             if (text.Contains(' ') || text.Contains('(') || text.Contains('$') || text.Length == 0 || !cells[1].StartsWith('`')) continue; // "(none)", "0 (= 2 × slots)", environment defaults
             GlintSettings applied;
             try { applied = defaults.With(name, text); }
-            catch (Glint.Errors.ConfigException) { continue; }
+            catch (Glint.Common.ConfigException) { continue; }
             Assert.True(applied == defaults, $"docs/settings.md gives `{name}` the default {text}, the code has another");
             checkedSome++;
         }

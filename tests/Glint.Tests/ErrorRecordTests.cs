@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

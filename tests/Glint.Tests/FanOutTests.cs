@@ -1,7 +1,7 @@
 using Glint.Api;
-using Glint.Errors;
-using Glint.Jobs;
+using Glint.Common;
 using Glint.Execution;
+using Glint.Jobs;
 using Glint.Plan;
 using Glint.Tests.Support;
 

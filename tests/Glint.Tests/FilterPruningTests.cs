@@ -1,5 +1,7 @@
 using Glint.Api;
 using Glint.Catalog;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Plan;
 using Glint.Tests.Support;

@@ -25,7 +25,7 @@ public sealed class GarbageCollectionTests
         using var live = new FileStream(Path.Combine(home, "runs", "run-live.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         string recorded;
         using (var store = Metastores.Open(null, home))
-            recorded = ((IJobStore)store).StartRun("adhoc-x", 1, null, [], int.MaxValue, TimeSpan.FromDays(365)).RunId;
+            recorded = (SqlJobStore.Of(store)).StartRun("adhoc-x", 1, null, [], int.MaxValue, TimeSpan.FromDays(365)).RunId;
 
         var refused = GlintCli.Run(home, "gc", "--older-than", "soon");
         Assert.Equal(1, refused.ExitCode);
@@ -41,7 +41,7 @@ public sealed class GarbageCollectionTests
         Assert.Equal("a\n1\n", File.ReadAllText(dir["out/data.csv"]));
         Assert.Contains($"run {recorded}: its process is gone; recorded as FAILED", gc.Output);
         using (var store = Metastores.Open(null, home))
-            Assert.Equal(RunState.Failed, ((IJobStore)store).FindRun(recorded)!.State);
+            Assert.Equal(RunState.Failed, (SqlJobStore.Of(store)).FindRun(recorded)!.State);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class GarbageCollectionTests
         var again = GlintCli.Run(home, "run", dir["job.yaml"]);
         Assert.True(again.ExitCode == 0, again.All);
         using var store = Metastores.Open(null, home);
-        var runs = ((IJobStore)store).Runs("adhoc-killed");
+        var runs = (SqlJobStore.Of(store)).Runs("adhoc-killed");
         Assert.Equal(2, runs.Count);
         Assert.Equal(RunState.Failed, runs[1].State);
         Assert.Contains("ended before its commit", runs[1].Error);

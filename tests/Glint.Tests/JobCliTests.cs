@@ -66,7 +66,7 @@ public sealed class JobCliTests
         File.WriteAllText(dir["adhoc.yaml"], File.ReadAllText(Spec(dir)).Replace("${out}", dir["out"]));
         var run = GlintCli.Run(dir["home"], "run", dir["adhoc.yaml"]);
         Assert.True(run.ExitCode == 0, run.All);
-        using var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        using var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
         var recorded = Assert.Single(store.Runs("adhoc-copy"));
         Assert.Equal((RunState.Succeeded, 10L), (recorded.State, recorded.Record!.RowsOut));
         Assert.Contains(recorded.RunId, run.Output);
@@ -91,7 +91,7 @@ public sealed class JobCliTests
 
         using (var process = GlintCli.Start(dir["home"], ["job", "start", "copy"]))
         {
-            using var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+            using var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
             var clock = Stopwatch.StartNew();
             while (!store.Runs("copy").Any(r => r.State == RunState.Running) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
             Assert.True(store.Runs("copy").Any(r => r.State == RunState.Running), "the run was never recorded as RUNNING");
@@ -101,7 +101,7 @@ public sealed class JobCliTests
 
         var again = GlintCliWithLease(dir, "job", "start", "copy");
         Assert.True(again.ExitCode == 0, again.All);
-        using var check = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        using var check = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
         var runs = check.Runs("copy");
         Assert.Equal([RunState.Succeeded, RunState.Failed], runs.Select(r => r.State));
         Assert.Contains("no heartbeat", runs[1].Error);

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;
 
@@ -11,9 +11,9 @@ namespace Glint.Tests;
 public sealed class JobRunnerTests : IDisposable
 {
     private readonly TempFolder dir = new("jobs");
-    private readonly SqlMetastore store;
+    private readonly SqlJobStore store;
 
-    public JobRunnerTests() => store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+    public JobRunnerTests() => store = SqlJobStore.Open(dir["metastore.db"], dir.Path);
 
     public void Dispose() => dir.Dispose();
 
@@ -49,7 +49,7 @@ public sealed class JobRunnerTests : IDisposable
     private sealed class TaskFaultInjectorHolder
     {
         public bool Armed { get; set; } = true;
-        public void Inject(Glint.Execution.TaskAttemptId attempt, Glint.Execution.TaskResult result)
+        public void Inject(Common.TaskAttemptId attempt, Glint.Execution.TaskResult result)
         {
             if (Armed) throw new InvalidOperationException($"injected failure in {attempt}");
         }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Glint.Api;
 using Glint.Catalog;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;
 
@@ -16,7 +16,7 @@ public sealed class LiveProgressTests
         Directory.CreateDirectory(dir["in"]);
         for (var f = 0; f < 16; f++)
             Reference.Execute($"COPY (SELECT range AS id, md5((range * {f})::VARCHAR) AS payload FROM range(150000)) TO '{dir[$"in/part-{f:D2}.parquet"]}' (FORMAT PARQUET)");
-        using var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+        using var store = SqlJobStore.Open(dir["metastore.db"], dir.Path);
         store.CreateJob(new JobDefinition("digest", """
             name: digest
             settings: { min_partitions: 16, max_partition_bytes: 1MB }

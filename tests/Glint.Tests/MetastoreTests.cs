@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Storage.ObjectStores;
 using Glint.Tests.Support;
@@ -158,7 +159,7 @@ public sealed class ObjectStoreTests : IDisposable
     {
         var input = S3Server.NewPrefix("incoming");
         var output = S3Server.NewPrefix("processed");
-        var store = (SqlMetastore)Metastores.Open(dir["metastore.db"], dir.Path);
+        var store = SqlJobStore.Open(dir["metastore.db"], dir.Path);
         void Add(int n)
         {
             Reference.Execute($"COPY (SELECT {n} * 1000 + range AS id, (range % 10)::INTEGER AS amount FROM range(50)) TO '{dir[$"part-{n:D3}.parquet"]}' (FORMAT PARQUET)");

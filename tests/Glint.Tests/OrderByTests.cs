@@ -1,4 +1,6 @@
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;
@@ -27,7 +29,7 @@ public sealed class OrderByTests
     public void Bad_sort_keys_are_refused()
     {
         var frame = new GlintSession(new SessionOptions { Home = Path.GetTempPath() }).Read.Parquet(Datasets.Path("sales_parquet"));
-        Assert.Contains("'amout'", Assert.Throws<Errors.PlanException>(() => frame.OrderBy("amout")).Message);
-        Assert.Contains("[ASC|DESC]", Assert.Throws<Errors.PlanException>(() => frame.OrderBy("amount SIDEWAYS")).Message);
+        Assert.Contains("'amout'", Assert.Throws<Common.PlanException>(() => frame.OrderBy("amout")).Message);
+        Assert.Contains("[ASC|DESC]", Assert.Throws<Common.PlanException>(() => frame.OrderBy("amount SIDEWAYS")).Message);
     }
 }

@@ -1,4 +1,4 @@
-using Glint.Errors;
+using Glint.Common;
 using Glint.Storage;
 using Glint.Tests.Support;
 

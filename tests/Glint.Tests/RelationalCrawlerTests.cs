@@ -1,5 +1,5 @@
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Npgsql;

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using Glint.Execution;
-using Glint.Execution.Replay;
 using Glint.Jobs;
+using Glint.Jobs.Replay;
+using Glint.Catalog;
 
 namespace Glint.Tests;
 
@@ -114,9 +115,9 @@ public sealed class ReplayTests
     {
         var (run, attempts) = Recorded("G.1X", 1, 0, (1, [], [1.0]));
         var old = run with { Record = run.Record! with { Stages = null } };
-        Assert.Contains("run it again", Assert.Throws<Errors.SpecException>(() => Advisor.Advise(old, attempts, [old], null, 0.44, 0.24)).Message);
+        Assert.Contains("run it again", Assert.Throws<Common.SpecException>(() => Advisor.Advise(old, attempts, [old], null, 0.44, 0.24)).Message);
         var failed = run with { Record = null, State = RunState.Failed };
-        Assert.Contains("FAILED", Assert.Throws<Errors.SpecException>(() => Advisor.Advise(failed, attempts, [failed], null, 0.44, 0.24)).Message);
+        Assert.Contains("FAILED", Assert.Throws<Common.SpecException>(() => Advisor.Advise(failed, attempts, [failed], null, 0.44, 0.24)).Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Plan;
 using Glint.Tests.Support;
 

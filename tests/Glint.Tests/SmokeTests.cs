@@ -1,4 +1,6 @@
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Storage;
 using Glint.Tests.Support;
 

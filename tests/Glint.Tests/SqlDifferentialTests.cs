@@ -1,5 +1,7 @@
 using System.Globalization;
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Plan;
 using Glint.Tests.Support;
 

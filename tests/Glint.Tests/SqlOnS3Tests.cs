@@ -1,4 +1,6 @@
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

@@ -1,4 +1,6 @@
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Plan;
 using Glint.Tests.Support;
@@ -118,7 +120,7 @@ public sealed class SqlPlanningTests
     [Fact]
     public void A_sql_transform_with_from_is_refused()
     {
-        var e = Assert.Throws<Glint.Errors.SpecException>(() => JobSpecLoader.Parse("""
+        var e = Assert.Throws<Glint.Common.SpecException>(() => JobSpecLoader.Parse("""
             name: bad
             sources: { sales: { path: /tmp } }
             transforms:

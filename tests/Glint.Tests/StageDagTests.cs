@@ -1,6 +1,6 @@
 using Glint.Api;
+using Glint.Common;
 using Glint.Execution;
-using Glint.Plan;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

@@ -1,6 +1,7 @@
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;
 

@@ -1,6 +1,7 @@
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Storage;
 using Glint.Tests.Support;
@@ -172,7 +173,7 @@ public sealed class TargetSafetyTests
         AssertRefused(GlintCli.Run(dir["home"], "job", "start", "j", "--arg", $"out={dir["out"]}", "--arg", "pw=hunter2"), "the argument 'pw' holds a password or secret");
         AssertRefused(GlintCli.Run(dir["home"], "job", "start", "j", "--arg", $"out={dir["out"]};Password=hunter2"), "the argument 'out' holds a password or secret");
         using var store = Metastores.Open(null, dir["home"]);
-        Assert.Empty(((IJobStore)store).Runs("j"));
+        Assert.Empty((SqlJobStore.Of(store)).Runs("j"));
         Assert.False(Directory.Exists(dir["out"]));
     }
 

@@ -1,5 +1,6 @@
-using System.Globalization;
 using Glint.Api;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Samples;
 using Glint.Tests.Support;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Glint.Catalog;
 using Glint.Tests.Support;
 using Microsoft.Playwright;
+using Glint.Jobs;
 
 namespace Glint.Tests;
 
@@ -110,7 +111,7 @@ public sealed class WebConsoleTests
         using var dir = new TempFolder("web");
         var runId = Setup(dir);
         int attempts;
-        using (var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path))
+        using (var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path))
             attempts = store.TaskAttempts(runId).Count;
         using var console = new Console(dir["home"]);
         Assert.StartsWith("http://127.0.0.1:", console.Url);
@@ -149,7 +150,7 @@ public sealed class WebConsoleTests
         var started = page.Url.Split("/runs/").Last();
         Assert.NotEqual(runId, started);
         await page.WaitForSelectorAsync("#run-state .SUCCEEDED", new() { Timeout = 90_000 }); // the page refreshes while the run goes
-        using var check = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path);
+        using var check = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
         Assert.Equal(Jobs.RunState.Succeeded, check.FindRun(started)!.State);
     }
 
@@ -171,7 +172,7 @@ public sealed class WebConsoleTests
         page.RequestFailed += (_, r) => failed.Add(r.Url);
         await page.GotoAsync(new Uri(dir["report.html"]).AbsoluteUri);
         int attempts;
-        using (var store = (SqlMetastore)Metastores.Open(dir["home/metastore.db"], dir.Path))
+        using (var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path))
             attempts = store.TaskAttempts(runId).Count;
         Assert.Equal(attempts, await page.Locator("svg.timeline rect.task-bar").CountAsync());
         Assert.True(await page.Locator("svg.timeline").IsVisibleAsync());

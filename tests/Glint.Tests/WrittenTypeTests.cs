@@ -1,4 +1,5 @@
 using Glint.Api;
+using Glint.Execution;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;

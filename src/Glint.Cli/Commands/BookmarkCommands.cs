@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.ComponentModel;
 using System.Globalization;
-using Glint.Api;
-using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -94,7 +94,7 @@ public sealed class CatalogPartitionsCommand : Command<TableSettings>
         foreach (var k in t.Definition.PartitionKeys) table.AddColumn(Markup.Escape(k.Name));
         table.AddColumns("files", "bytes", "rows", "state", "location");
         foreach (var p in store.Partitions(t.Database, t.Name))
-            table.AddRow([.. p.Values.Select(v => Markup.Escape(v ?? "NULL")), p.FileCount.ToString(), Glint.Plan.Bytes.Format(p.Bytes),
+            table.AddRow([.. p.Values.Select(v => Markup.Escape(v ?? "NULL")), p.FileCount.ToString(), Common.Bytes.Format(p.Bytes),
                 p.Rows?.ToString() ?? "", p.State.ToString(), Markup.Escape(p.Location)]);
         AnsiConsole.Write(table);
         return 0;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using Glint.Api;
 using Glint.Catalog;
+using Glint.Execution;
 using Spectre.Console.Cli;
 
 namespace Glint.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Cli.Commands;
 

@@ -1,10 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Net;
-using Glint.Api;
 using Glint.Cluster;
 using Glint.Cluster.Executors;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -119,7 +118,7 @@ public sealed class ClusterStatusCommand : Command<ClusterSettings>
         var table = new Table().Border(TableBorder.Rounded).AddColumns("executor", "worker type", "slots", "busy", "tasks run", "memory per slot", "host", "pid", "started", "health");
         foreach (var e in executors)
             table.AddRow(Markup.Escape(e.Name), e.WorkerType, e.Slots.ToString(CultureInfo.InvariantCulture), e.Busy.ToString(CultureInfo.InvariantCulture),
-                e.TasksRun.ToString(CultureInfo.InvariantCulture), Glint.Plan.Bytes.Format(e.MemoryPerSlot), Markup.Escape(e.Host),
+                e.TasksRun.ToString(CultureInfo.InvariantCulture), Common.Bytes.Format(e.MemoryPerSlot), Markup.Escape(e.Host),
                 e.ProcessId.ToString(CultureInfo.InvariantCulture), e.StartedUtc.ToString("u", CultureInfo.InvariantCulture), "active");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"cluster {options.Name}: {executors.Count} executor(s), {executors.Sum(e => e.Slots)} slot(s), {executors.Sum(e => e.Busy)} busy");

@@ -42,7 +42,7 @@ public sealed class CrawlCommand : Command<CrawlCommand.Settings>
         };
         var relational = RelationalCrawler.Handles(settings.Path);
         var result = relational ? new RelationalCrawler(store, options).Crawl(settings.Path) : new FolderCrawler(store, options).Crawl(settings.Path);
-        var what = relational ? Metastores.Redact(settings.Path) : Glint.Storage.ObjectStores.S3Uri.IsS3(settings.Path) ? settings.Path : Path.GetFullPath(settings.Path);
+        var what = relational ? Metastores.Redact(settings.Path) : Common.S3Uri.IsS3(settings.Path) ? settings.Path : Path.GetFullPath(settings.Path);
         AnsiConsole.MarkupLineInterpolated($"Crawled {what} into database [bold]{settings.Database}[/] ({store.Description})");
         AnsiConsole.MarkupLineInterpolated($"  tables: {result.TablesCreated.Count} created, {result.TablesUpdated.Count} updated, {result.TablesUnchanged.Count} unchanged");
         AnsiConsole.MarkupLineInterpolated($"  partitions: {result.PartitionsAdded} added, {result.PartitionsUpdated} updated, {result.PartitionsUnchanged} unchanged, {result.PartitionsDeprecated} deprecated, {result.PartitionsRemoved} removed");

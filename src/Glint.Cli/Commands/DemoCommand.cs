@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using Glint.Api;
 using Glint.Cli.Terminal;
+using Glint.Execution;
 using Glint.Jobs;
 using Glint.Samples;
 using Spectre.Console;

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Jobs;
-using Glint.Plan;
 using Spectre.Console.Cli;
 
 namespace Glint.Cli.Commands;

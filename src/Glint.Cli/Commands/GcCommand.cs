@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Glint.Api;
+using Glint.Execution;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,7 +22,7 @@ public sealed class GcCommand : Command<GcCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var age = Plan.Durations.Parse("--older-than", settings.OlderThan);
+        var age = Common.Durations.Parse("--older-than", settings.OlderThan);
         using var store = settings.Open();
         var report = GarbageCollector.Collect(SessionOptions.DefaultHome(), store, age, settings.Folders.Select(Path.GetFullPath));
         foreach (var run in report.Recovered) AnsiConsole.WriteLine(run.ToString());

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.ComponentModel;
-using System.Globalization;
-using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -16,7 +15,7 @@ public class JobStoreSettings : CatalogSettings
     public IJobStore Jobs(out IMetastore store)
     {
         store = Open();
-        return store as IJobStore ?? throw new ConfigException("metastore", $"{store.Description} does not keep jobs");
+        return SqlJobStore.Of(store);
     }
 
     internal static ImmutableDictionary<string, string> Pairs(IEnumerable<string> pairs, string option) =>

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using System.ComponentModel;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Jobs;
-using Glint.Plan;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

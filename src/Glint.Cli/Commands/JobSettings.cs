@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
 using Glint.Jobs;
 using Spectre.Console.Cli;
 
@@ -68,7 +69,7 @@ public class PoolSettings : CommandSettings, IClusterDriverSettings
             options.Checked();
             if (options.ExceedsMachineMemory)
                 Terminal.Diagnostics.Warning($"{options.NumberOfWorkers} × {options.WorkerType} asks for more memory than this machine has " +
-                    $"({Plan.Bytes.Format((long)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}); its slots share what there is and spill to disk sooner than Glue's workers would");
+                    $"({Common.Bytes.Format((long)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}); its slots share what there is and spill to disk sooner than Glue's workers would");
             return options;
         }
         var cluster = ((IClusterDriverSettings)this).ClusterOptions()!;

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Glint.Errors;
 using Glint.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,7 +25,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         {
             var run = jobs.RequireRun(settings.RunId);
             // Not into whatever folder the user happens to be in: under the Glint home, where the runs it reports on live.
-            var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Api.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
+            var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Execution.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, RunReport.Render(run, jobs.TaskAttempts(run.RunId)));
             AnsiConsole.MarkupLineInterpolated($"wrote the report of run {run.RunId} to {path}");

@@ -1,5 +1,4 @@
 using Glint.Cli.Terminal;
-using Glint.Jobs;
 using Spectre.Console.Cli;
 
 namespace Glint.Cli.Commands;

@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
 using System.ComponentModel;
 using System.Globalization;
-using Glint.Api;
-using Glint.Catalog;
-using Glint.Errors;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -69,7 +65,7 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
             foreach (var a in attempts)
                 table.AddRow(a.AttemptId, Markup.Escape(a.Slot), a.Started.ToString("HH:mm:ss.fff"), (a.Ended - a.Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
                     a.Succeeded ? "yes" : "no", a.RowsIn?.ToString("N0", CultureInfo.InvariantCulture) ?? "", a.RowsOut?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
-                    a.BytesOut is { } b ? Glint.Plan.Bytes.Format(b) : "", Markup.Escape(a.Error ?? ""));
+                    a.BytesOut is { } b ? Common.Bytes.Format(b) : "", Markup.Escape(a.Error ?? ""));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"{attempts.Count} task attempt(s)");
             return 0;

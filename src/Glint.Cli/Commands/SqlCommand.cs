@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Glint.Api;
 using Glint.Cli.Terminal;
 using Spectre.Console;
@@ -47,7 +46,7 @@ public sealed class SqlCommand : Command<SqlCommand.Settings>
             JobConsole.Print(summary);
             return 0;
         }
-        if (settings.MaxRows < 1) throw new Glint.Errors.ConfigException("--max-rows", "--max-rows must be at least 1");
+        if (settings.MaxRows < 1) throw new Glint.Common.ConfigException("--max-rows", "--max-rows must be at least 1");
         if (settings.MaxRows > RowStream.TableRows)
         {
             var (printed, more) = RowStream.Print(frame, settings.MaxRows, Console.Out, cancellation);

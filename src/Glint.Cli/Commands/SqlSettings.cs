@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
 using Spectre.Console.Cli;
 
 namespace Glint.Cli.Commands;

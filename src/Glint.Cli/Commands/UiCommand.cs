@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Net;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Web;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console.Cli;
@@ -26,11 +26,11 @@ public sealed class UiCommand : Command<UiCommand.Settings>
         if (!IPAddress.TryParse(settings.Bind, out var bind)) throw new ConfigException("--bind", $"--bind takes an IP address, not '{settings.Bind}'");
         if (settings.Port is < 1 or > 65535) throw new ConfigException("--port", $"--port must be 1 to 65535, not {settings.Port}");
         // The console shows runs and tables: interrupted commits of dead runs are finished or undone first.
-        using (var store = Catalog.Metastores.Open(settings.Metastore, Glint.Api.SessionOptions.DefaultHome()))
-            Execution.Commit.RunRecovery.Recover(Glint.Api.SessionOptions.DefaultHome(), () => store as Catalog.IRunLedger);
+        using (var store = Catalog.Metastores.Open(settings.Metastore, Glint.Execution.SessionOptions.DefaultHome()))
+            Execution.Commit.RunRecovery.Recover(Glint.Execution.SessionOptions.DefaultHome(), () => store as Catalog.IRunLedger);
         var token = WebConsole.NewToken();
         using (var probe = settings.Open()) { } // a bad metastore fails here, before anything listens
-        var app = WebConsole.Build(new WebConsoleOptions(settings.Metastore, Glint.Api.SessionOptions.DefaultHome(), bind, settings.Port, token));
+        var app = WebConsole.Build(new WebConsoleOptions(settings.Metastore, Glint.Execution.SessionOptions.DefaultHome(), bind, settings.Port, token));
         try
         {
             app.Start();

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Glint.Api;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;
-using Glint.Plan;
 using Spectre.Console;
 
 namespace Glint.Cli.Terminal;
@@ -14,7 +14,7 @@ internal static class JobConsole
     public static RunSummary Run(JobSpec spec, SessionOptions options)
     {
         using var store = Catalog.Metastores.Open(options.Metastore, options.Home);
-        return JobRunner.Record((IJobStore)store, spec, options, (runId, ledger) => RunNow(spec, options with { RunId = runId, Ledger = ledger }));
+        return JobRunner.Record(SqlJobStore.Of(store), spec, options, recorded => RunNow(spec, recorded));
     }
 
     private static RunSummary RunNow(JobSpec spec, SessionOptions options)

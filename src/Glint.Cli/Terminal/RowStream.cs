@@ -1,6 +1,6 @@
 using System.Globalization;
 using Glint.Api;
-using Glint.Plan;
+using Glint.Common;
 
 namespace Glint.Cli.Terminal;
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Runtime;
 
 namespace Glint.Cluster.Driver;
 

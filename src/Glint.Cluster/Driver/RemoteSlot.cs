@@ -1,4 +1,4 @@
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Execution.Remote;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Execution.Remote;
 

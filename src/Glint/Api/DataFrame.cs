@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
 using Glint.Plan;
 
 namespace Glint.Api;

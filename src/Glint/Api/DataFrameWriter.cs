@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Plan;
 using Glint.Storage;
@@ -38,8 +39,8 @@ public sealed class DataFrameWriter(DataFrame frame)
 
     /// <summary>The action this writer describes, for running together with others.</summary>
     public PlannedAction ToAction(string path) =>
-        modeText is not null && mode is null ? throw new Errors.ConfigException("mode", $"mode '{modeText}' is for database tables; a folder takes error_if_exists, append, overwrite or overwrite_partitions") :
-        new(Written(), new TargetSink(new WriteTarget(Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
+        modeText is not null && mode is null ? throw new Common.ConfigException("mode", $"mode '{modeText}' is for database tables; a folder takes error_if_exists, append, overwrite or overwrite_partitions") :
+        new(Written(), new TargetSink(new WriteTarget(Common.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path), format ?? FileFormat.Parquet, mode ?? WriteMode.ErrorIfExists, partitionBy)));
 
     /// <summary>
     /// The action writing into catalog table <paramref name="table"/> ("db.table"): an existing table's

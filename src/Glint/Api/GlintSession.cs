@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Plan;
 using Glint.SqlFrontend;
@@ -23,7 +23,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     /// partitions in the metastore, so only the kept partitions' folders are listed.
     /// </summary>
     public DataFrame Table(string name, string? pushDownPredicate = null) =>
-        new(this, CatalogSource.Node(Catalog, name, pushDownPredicate, Options.Settings.S3));
+        new(this, CatalogTables.Node(Catalog, name, pushDownPredicate, Options.Settings.S3));
 
     /// <summary>Starts reading a file source.</summary>
     public DataFrameReader Read => new(this);
@@ -42,7 +42,7 @@ public sealed class GlintSession(SessionOptions? options = null)
     /// <remarks>Qualified names (db.table) read catalog tables.</remarks>
     public DataFrame Sql(string query, IReadOnlyDictionary<string, DataFrame> inputs) =>
         new(this, SqlPlanner.Plan(query, inputs.ToDictionary(kv => kv.Key, kv => kv.Value.Plan, StringComparer.OrdinalIgnoreCase),
-            (database, name) => CatalogSource.Node(Catalog, CatalogSource.Find(Catalog, $"{database}.{name}"), null, listFiles: false, Options.Settings.S3)));
+            (database, name) => CatalogTables.Node(Catalog, CatalogSource.Find(Catalog, $"{database}.{name}"), null, listFiles: false, Options.Settings.S3)));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
     public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)

@@ -1,20 +1,12 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Glint.Errors;
-using Glint.Plan;
+using Glint.Common;
+using Glint.Engine;
 using Glint.Storage;
 using Glint.Storage.Databases;
 using Glint.Storage.ObjectStores;
 
 namespace Glint.Catalog;
-
-/// <summary>How a scan came from the catalog: which table, the pushed-down predicate, and partitions kept of the total.</summary>
-/// <param name="Unlisted">the source's files are still one entry per partition folder (bytes from the catalog), listed only when the physical plan is made</param>
-public sealed record CatalogScan(string Table, string? Predicate, int PartitionsKept, int PartitionsTotal, bool Unlisted = false)
-{
-    public override string ToString() =>
-        $"table {Table}: {PartitionsKept} of {PartitionsTotal} partitions" + (Predicate is null ? "" : $" kept by {Predicate}");
-}
 
 /// <summary>
 /// Reads a catalog table: its partitions are pruned in the metastore by a predicate on partition
@@ -25,24 +17,6 @@ public static class CatalogSource
     /// <param name="listFiles">false leaves one entry per kept partition folder, so that later pruning (a SQL WHERE) happens before any listing; <see cref="Listed"/> lists them</param>
     public static FileSource Resolve(IMetastore store, string qualifiedName, string? predicate, bool listFiles = true, S3Options? s3 = null) =>
         Resolve(store, Find(store, qualifiedName), predicate, listFiles, s3);
-
-    /// <summary>A catalog table as the leaf of a plan: a file table is scanned, a database table read through its connection.</summary>
-    public static LogicalNode Node(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true, S3Options? s3 = null)
-    {
-        if (table.Definition.Format is not ("postgresql" or "sqlite"))
-            return new ScanNode(Resolve(store, table, predicate, listFiles, s3));
-        if (predicate is not null)
-            throw new CatalogException(table.QualifiedName, $"push_down_predicate prunes partitions of file tables; '{table.QualifiedName}' is a {table.Definition.Format} table (filter it in a transform)");
-        var location = table.Definition.Location;
-        var connection = DatabaseConnection.Parse(table.Definition.Format == "sqlite" ? "sqlite:" + location : location);
-        var options = new Dictionary<string, string> { ["dbtable"] = table.Definition.FormatOptions.GetValueOrDefault("table") ?? table.Name };
-        var source = DatabaseSourceResolver.Resolve(connection, DatabaseReadOptions.From(options));
-        return new DatabaseScanNode(source with { Catalog = new CatalogScan(table.QualifiedName, null, 1, 1, Unlisted: false) });
-    }
-
-    /// <summary>The node of a table named database.table (see the other overload).</summary>
-    public static LogicalNode Node(IMetastore store, string qualifiedName, string? predicate, S3Options? s3 = null) =>
-        Node(store, Find(store, qualifiedName), predicate, s3: s3);
 
     /// <summary>The catalog table a qualified name names; a name that is not there is refused with the database's tables and the closest.</summary>
     public static CatalogTable Find(IMetastore store, string qualifiedName)
@@ -86,7 +60,7 @@ public static class CatalogSource
             try { indices = PartitionFilter.Keep(partitions.Select(p => p.Values).ToList(), keys, predicate); }
             catch (DuckDB.NET.Data.DuckDBException e)
             {
-                throw new CatalogException(predicate, $"push_down_predicate '{predicate}' of table '{qualifiedName}': {Binder.Explain(e)}", e);
+                throw new CatalogException(predicate, $"push_down_predicate '{predicate}' of table '{qualifiedName}': {DuckDbErrors.Explain(e)}", e);
             }
             kept = [.. partitions.Where((_, i) => indices.Contains(i))];
         }

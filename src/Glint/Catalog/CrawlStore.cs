@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
-using Glint.Errors;
-using Glint.Storage;
+using Glint.Common;
 using Glint.Storage.ObjectStores;
 
 namespace Glint.Catalog;

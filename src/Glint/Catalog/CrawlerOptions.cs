@@ -20,7 +20,7 @@ public sealed record CrawlerOptions(string Database)
     {
         "LOG" => SchemaChangePolicy.Log,
         "UPDATE_IN_DATABASE" => SchemaChangePolicy.UpdateInDatabase,
-        _ => throw new Errors.ConfigException("schema-policy", $"unknown schema change policy '{text}'; expected LOG or UPDATE_IN_DATABASE"),
+        _ => throw new Common.ConfigException("schema-policy", $"unknown schema change policy '{text}'; expected LOG or UPDATE_IN_DATABASE"),
     };
 
     public static DeletePolicy ParseDeletePolicy(string text) => text.Trim().ToUpperInvariant() switch
@@ -28,7 +28,7 @@ public sealed record CrawlerOptions(string Database)
         "LOG" => DeletePolicy.Log,
         "DELETE_FROM_DATABASE" => DeletePolicy.DeleteFromDatabase,
         "DEPRECATE_IN_DATABASE" => DeletePolicy.DeprecateInDatabase,
-        _ => throw new Errors.ConfigException("delete-policy", $"unknown delete policy '{text}'; expected LOG, DELETE_FROM_DATABASE or DEPRECATE_IN_DATABASE"),
+        _ => throw new Common.ConfigException("delete-policy", $"unknown delete policy '{text}'; expected LOG, DELETE_FROM_DATABASE or DEPRECATE_IN_DATABASE"),
     };
 }
 

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using DuckDB.NET.Data;
-using Glint.Errors;
-using Glint.Execution;
-using Glint.Plan;
+using Glint.Common;
+using Glint.Engine;
 using Glint.Storage;
 
 namespace Glint.Catalog;
@@ -13,18 +12,18 @@ namespace Glint.Catalog;
 /// with DuckDB (Parquet footers; sampling for CSV and JSON), and brings the catalog up to date —
 /// only partitions whose files changed are read again, so a second crawl of the same folders changes nothing.
 /// </summary>
-public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options, Storage.ObjectStores.S3Options? s3 = null)
+public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options, Common.S3Options? s3 = null)
 {
     private CrawlStore store = null!;
 
     /// <summary>Crawls a local folder or an s3://bucket/prefix.</summary>
     public CrawlResult Crawl(string path)
     {
-        using var opened = CrawlStore.Open(path, s3 ?? Storage.ObjectStores.S3Options.FromEnvironment());
+        using var opened = CrawlStore.Open(path, s3 ?? Common.S3Options.FromEnvironment());
         store = opened;
         var root = store.Root(path);
         if (!store.IsFolder(root))
-            throw new SourceException(root, Storage.ObjectStores.S3Uri.IsS3(root) ? $"crawl path '{root}' holds no objects" : $"crawl path '{root}' is not a folder");
+            throw new SourceException(root, Common.S3Uri.IsS3(root) ? $"crawl path '{root}' holds no objects" : $"crawl path '{root}' is not a folder");
         var result = new CrawlResult();
         metastore.EnsureDatabase(options.Database);
         var layout = new FolderLayout(store, options, (format, file) => Describe(format, [file], result.Warnings), result.Warnings);
@@ -194,7 +193,7 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options, 
         }
         catch (DuckDBException e)
         {
-            warnings.Add($"{(files.Count == 1 ? files[0] : Path.GetDirectoryName(files[0]))}: cannot read as {format.ToString().ToLowerInvariant()} ({Binder.Explain(e)}); skipped");
+            warnings.Add($"{(files.Count == 1 ? files[0] : Path.GetDirectoryName(files[0]))}: cannot read as {format.ToString().ToLowerInvariant()} ({DuckDbErrors.Explain(e)}); skipped");
             return null;
         }
     }

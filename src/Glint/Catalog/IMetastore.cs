@@ -23,7 +23,7 @@ public interface IMetastore : IDisposable
     IReadOnlyList<CatalogTable> Tables(string database);
     /// <summary>Creates a table at version 1 (its first table version).</summary>
     CatalogTable CreateTable(string database, string name, TableDefinition definition);
-    /// <summary>Replaces the definition of the table read as <paramref name="current"/>; a new table version. Throws <see cref="Errors.ConcurrentUpdateException"/> if it changed since.</summary>
+    /// <summary>Replaces the definition of the table read as <paramref name="current"/>; a new table version. Throws <see cref="Common.ConcurrentUpdateException"/> if it changed since.</summary>
     CatalogTable UpdateTable(CatalogTable current, TableDefinition definition);
     void DropTable(string database, string name);
     IReadOnlyList<TableVersion> Versions(string database, string name);

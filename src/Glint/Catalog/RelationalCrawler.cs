@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Data.Common;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Storage.Databases;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -89,7 +89,7 @@ public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions optio
         var objects = Rows(c, "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
             r => (Name: r.GetString(0), Kind: r.GetString(1)));
         return objects.Select(o => new Found("main", o.Name, o.Kind,
-            Rows(c, $"SELECT name, type FROM pragma_table_info({Plan.Sql.Literal(o.Name)}) ORDER BY cid",
+            Rows(c, $"SELECT name, type FROM pragma_table_info({Common.Sql.Literal(o.Name)}) ORDER BY cid",
                 r => new CatalogColumn(r.GetString(0), DatabaseTypes.Sqlite(r.IsDBNull(1) ? "" : r.GetString(1)))))).ToList();
     }
 

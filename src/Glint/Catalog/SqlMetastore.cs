@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using System.Text.Json;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Catalog;
 
 /// <summary>The metastore over ADO.NET: one implementation for SQLite and PostgreSQL, differing only in <see cref="MetastoreDialect"/>.</summary>
-public sealed partial class SqlMetastore : IMetastore, Jobs.IJobStore
+public sealed partial class SqlMetastore : IMetastore
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly MetastoreDialect dialect;
@@ -174,15 +174,15 @@ public sealed partial class SqlMetastore : IMetastore, Jobs.IJobStore
 
     // ---- plumbing ----
 
-    private sealed record Unit(DbConnection Connection, DbTransaction Transaction);
+    internal sealed record Unit(DbConnection Connection, DbTransaction Transaction);
 
-    private T Read<T>(Func<DbConnection, T> work)
+    internal T Read<T>(Func<DbConnection, T> work)
     {
         using var c = dialect.Open();
         return work(c);
     }
 
-    private T Write<T>(Func<Unit, T> work)
+    internal T Write<T>(Func<Unit, T> work)
     {
         using var c = dialect.Open();
         using var tx = dialect.BeginWrite(c);
@@ -197,7 +197,7 @@ public sealed partial class SqlMetastore : IMetastore, Jobs.IJobStore
             throw new CatalogException(name, $"database '{name}' does not exist");
     }
 
-    private static void CheckName(string name, string what)
+    internal static void CheckName(string name, string what)
     {
         if (string.IsNullOrWhiteSpace(name) || !name.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '-'))
             throw new CatalogException(name, $"{what} name '{name}' may hold only letters, digits, '_' and '-'");
@@ -209,16 +209,16 @@ public sealed partial class SqlMetastore : IMetastore, Jobs.IJobStore
         JsonSerializer.Deserialize<TableDefinition>(r.GetString(2), Json)!, Convert.ToInt64(r.GetValue(3)),
         FromMs(Convert.ToInt64(r.GetValue(4))), FromMs(Convert.ToInt64(r.GetValue(5))));
 
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    internal static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    internal static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static int Exec(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    internal static int Exec(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(c, tx, sql, parameters);
         return command.ExecuteNonQuery();
     }
 
-    private static List<T> Query<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
+    internal static List<T> Query<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(c, tx, sql, parameters);
         using var reader = command.ExecuteReader();

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Errors;
-using Glint.Plan;
+using Glint.Common;
 using Glint.Storage;
 
 namespace Glint.Catalog;
@@ -23,14 +22,14 @@ public static class TableWrites
         var table = store.FindTable(database, name);
         if (table is null)
         {
-            var location = path is not null && Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path ?? Path.Combine(home, "warehouse", database, name));
+            var location = path is not null && Common.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path ?? Path.Combine(home, "warehouse", database, name));
             foreach (var key in partitionBy) schema.Require(key, $"table {qualifiedName} partition_by");
             return new WriteTarget(location, format ?? FileFormat.Parquet, mode ?? WriteMode.Append, partitionBy) { Table = new CatalogTarget(database, name) };
         }
         var definition = table.Definition;
         if (definition.Format is not ("parquet" or "csv" or "json"))
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table; Glint writes file tables only");
-        var given = path is null ? null : Storage.ObjectStores.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path);
+        var given = path is null ? null : Common.S3Uri.IsS3(path) ? path.TrimEnd('/') : Path.GetFullPath(path);
         if (given is not null && given != definition.Location)
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' lives at '{definition.Location}', not '{given}'; drop the path or the table");
         var tableFormat = FileFormats.Parse(definition.Format);
@@ -58,7 +57,7 @@ public static class TableWrites
     }
 
     /// <summary>After the run committed: creates or evolves the table and registers the partitions its folder now holds.</summary>
-    public static void Register(IMetastore store, WriteTarget target, Schema schema, Storage.ObjectStores.S3Options? s3 = null)
+    public static void Register(IMetastore store, WriteTarget target, Schema schema, Common.S3Options? s3 = null)
     {
         var (database, name) = (target.Table!.Database, target.Table.Name);
         var keys = target.PartitionBy;
@@ -80,7 +79,7 @@ public static class TableWrites
             catch (ConcurrentUpdateException) when (attempt < 20) { }
             catch (CatalogException) when (table is null && attempt < 20) { } // created by another writer meanwhile
         }
-        s3 ??= Storage.ObjectStores.S3Options.FromEnvironment();
+        s3 ??= Common.S3Options.FromEnvironment();
         var manifest = Manifest.TryRead(target.Path, s3);
         var rows = manifest?.Files.GroupBy(f => Path.GetDirectoryName(f.Path) ?? "").ToDictionary(g => g.Key, g => g.Sum(f => f.Rows ?? 0));
         // The same walk for a folder and an s3:// prefix (listed once).

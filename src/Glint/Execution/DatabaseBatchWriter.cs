@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
-using Glint.Plan;
+using Glint.Common;
+using Glint.Storage;
 using Glint.Storage.Databases;
 using Npgsql;
 

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using System.Globalization;
-using DuckDB.NET.Data;
-using Glint.Errors;
-using Glint.Plan;
+using Glint.Common;
 using Glint.Storage.Databases;
 
 namespace Glint.Execution;

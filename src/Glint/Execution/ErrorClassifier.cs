@@ -1,5 +1,5 @@
 using DuckDB.NET.Data;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Execution;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Glint.Api;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Execution;
 

@@ -1,3 +1,4 @@
+using Glint.Common;
 namespace Glint.Execution;
 
 /// <summary>Runs one attempt of a task on a slot. The scheduler calls it and knows nothing of what the work is.</summary>

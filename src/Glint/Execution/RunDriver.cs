@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution.Commit;
 using Glint.Plan;
 using Glint.Storage;
@@ -35,22 +34,10 @@ internal sealed class RunDriver(SessionOptions options)
         }
     }
 
-    /// <summary>Runs the plan; a failed run's exception carries every task attempt made (for the run's record).</summary>
+    /// <summary>Runs the plan; the listener hears of every task attempt, so a caller recording a failed run has them too.</summary>
     /// <param name="tables">catalog tables the plan writes: registered as part of the commit</param>
-    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null)
-    {
-        try
-        {
-            return Run(plan, cancellation, tables ?? []);
-        }
-        catch (GlintException e)
-        {
-            e.RunAttempts = attempts;
-            throw;
-        }
-    }
-
-    private IReadOnlyList<TaskAttemptRecord> attempts = [];
+    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null) =>
+        Run(plan, cancellation, tables ?? []);
 
     private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration> tables)
     {
@@ -164,7 +151,6 @@ internal sealed class RunDriver(SessionOptions options)
             Telemetry.Runs.Add(1, outcome);
             Telemetry.RunDuration.Record(clock.Elapsed.TotalSeconds, outcome);
             if (!succeeded) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
-            attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)];
             if (!succeeded) commit.Abort();
             foreach (var slot in slots.OfType<Slot>()) slot.Dispose();
             catalog?.Dispose();
@@ -210,7 +196,7 @@ internal sealed class RunDriver(SessionOptions options)
         try
         {
             var store = new Storage.ObjectStores.ObjectStore(run.Settings.S3);
-            var prefix = Storage.ObjectStores.S3Uri.Parse(run.ExchangeRoot);
+            var prefix = Common.S3Uri.Parse(run.ExchangeRoot);
             store.Delete([.. store.List(prefix with { Key = prefix.Prefix }).Select(o => o.Uri)]);
         }
         catch (GlintException) { } // leftovers under the run's own prefix; they never mix with another run's

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using DuckDB.NET.Data;
-using Glint.Plan;
+using Glint.Common;
 using Glint.Storage;
 
 namespace Glint.Execution;
@@ -28,7 +28,7 @@ public sealed class SqlTaskRunner : ITaskRunner
         foreach (var download in task.Work.Downloads)
         {
             cancellation.ThrowIfCancellationRequested();
-            new Storage.ObjectStores.ObjectStore(download.S3).Download(Storage.ObjectStores.S3Uri.Parse(download.Uri), download.LocalPath, download.Size);
+            new Storage.ObjectStores.ObjectStore(download.S3).Download(Common.S3Uri.Parse(download.Uri), download.LocalPath, download.Size);
         }
         long? databaseRows = null;
         if (task.Work.Database is { } database)
@@ -115,7 +115,7 @@ public sealed class SqlTaskRunner : ITaskRunner
             return row;
         });
         if (rows.Count > maxRows)
-            throw new Errors.PlanException($"result has more than {maxRows} rows; Collect is for small results, use Write or Limit");
+            throw new Common.PlanException($"result has more than {maxRows} rows; Collect is for small results, use Write or Limit");
         return new TaskResult(null, rows.Count, [], rows);
     }
 
@@ -132,7 +132,7 @@ public sealed class SqlTaskRunner : ITaskRunner
                 var store = new Storage.ObjectStores.ObjectStore(s3);
                 var uploaded = written.Files.Select(f =>
                 {
-                    store.Upload(f.FullPath, Storage.ObjectStores.S3Uri.Parse($"{prefix}/{f.RelativePath}"));
+                    store.Upload(f.FullPath, Common.S3Uri.Parse($"{prefix}/{f.RelativePath}"));
                     return f with { AttemptFolder = prefix };
                 }).ToImmutableArray();
                 return written with { Files = uploaded };

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Glint.Common;
 using Glint.Plan;
 using Glint.Storage;
 using Glint.Storage.Databases;
@@ -44,7 +45,7 @@ internal static class StageTasks
         Dictionary<string, WrittenFile>? exchangeFiles = null;
         (string, ImmutableArray<ObjectDownload>) LocalizeExchanges(string sql, ImmutableArray<ObjectDownload> downloads, string folder)
         {
-            exchangeFiles ??= upstream.Values.SelectMany(f => f).Where(f => Storage.ObjectStores.S3Uri.IsS3(f.AttemptFolder))
+            exchangeFiles ??= upstream.Values.SelectMany(f => f).Where(f => Common.S3Uri.IsS3(f.AttemptFolder))
                 .ToDictionary(f => Sql.Literal(f.FullPath), f => f);
             var added = (downloads.IsDefault ? [] : downloads).ToBuilder();
             var localized = System.Text.RegularExpressions.Regex.Replace(sql, "'s3://(?:[^']|'')*'", m =>
@@ -177,7 +178,7 @@ internal static class StageTasks
     }
 
     /// <summary>The split's objects mapped to local files under <paramref name="folder"/>, and the downloads that put them there.</summary>
-    private static (FileSource, InputSplit, ImmutableArray<ObjectDownload>) Localized(FileSource source, InputSplit split, Storage.ObjectStores.S3Options s3, string folder)
+    private static (FileSource, InputSplit, ImmutableArray<ObjectDownload>) Localized(FileSource source, InputSplit split, Common.S3Options s3, string folder)
     {
         string Local(string uri) => Path.Combine(folder, uri["s3://".Length..]);
         var files = split.Slices.Select(s => s.File).DistinctBy(f => f.Path).ToList();

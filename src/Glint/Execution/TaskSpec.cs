@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Common;
 using Glint.Storage;
 
 namespace Glint.Execution;
@@ -27,7 +28,7 @@ public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows?
 }
 
 /// <summary>An s3:// object a task reads, and the local file it is downloaded to.</summary>
-public sealed record ObjectDownload(Storage.ObjectStores.S3Options S3, string Uri, long Size, string LocalPath);
+public sealed record ObjectDownload(Common.S3Options S3, string Uri, long Size, string LocalPath);
 
 /// <summary>A database split a task reads: the statement sent to the database and the columns it returns.</summary>
 public sealed record DatabaseRead(Storage.Databases.DatabaseConnection Connection, string Select, ImmutableArray<Storage.Databases.DatabaseColumn> Columns);
@@ -54,7 +55,7 @@ public sealed record WriteFilesOutput(
     string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput
 {
     /// <summary>Set when <see cref="StagingFolder"/> is an s3:// prefix (exchanges on S3): the task writes locally, then uploads.</summary>
-    public Storage.ObjectStores.S3Options? Upload { get; init; }
+    public Common.S3Options? Upload { get; init; }
 }
 
 /// <summary>COPY the rows into a database target's staging table (the job commit moves them into the table).</summary>
@@ -65,12 +66,6 @@ public sealed record CollectOutput(long MaxRows) : TaskOutput;
 
 /// <summary>Return only the number of rows.</summary>
 public sealed record CountOutput : TaskOutput;
-
-/// <summary>A file a task attempt wrote; the path is relative to the attempt's folder.</summary>
-public sealed record WrittenFile(string AttemptFolder, string RelativePath, long? Rows, long Bytes)
-{
-    public string FullPath => Path.Combine(AttemptFolder, RelativePath);
-}
 
 /// <summary>What a successful attempt produced.</summary>
 public sealed record TaskResult(long? RowsIn, long RowsOut, ImmutableArray<WrittenFile> Files, IReadOnlyList<object?[]>? Rows)

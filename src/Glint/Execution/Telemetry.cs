@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Glint.Common;
 
 namespace Glint.Execution;
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
-using Glint.Execution.Replay;
+using Glint.Jobs.Replay;
+using Glint.Catalog;
 
 namespace Glint.Jobs;
 

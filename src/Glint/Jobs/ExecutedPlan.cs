@@ -8,7 +8,7 @@ public static class ExecutedPlan
 {
     public static string Render(JobRun run)
     {
-        var stages = run.Record?.Stages ?? throw new Errors.SpecException(
+        var stages = run.Record?.Stages ?? throw new Common.SpecException(
             $"run {run.RunId} has no executed plan on record (state {run.State.ToString().ToUpperInvariant()}; runs recorded before Glint kept stages have none)");
         var sb = new StringBuilder();
         var decisions = stages.Sum(s => s.Decisions.Count);
@@ -21,7 +21,7 @@ public static class ExecutedPlan
             var planned = s.PlannedTasks == s.Tasks ? "" : $" (planned {s.PlannedTasks})";
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"Stage s{s.Id}: {s.Tasks} task{(s.Tasks == 1 ? "" : "s")}{planned}{after} → {s.Name}; {s.WallSeconds:0.000} s, {s.RowsOut:N0} rows out, ") +
-                Plan.Bytes.Format(s.BytesOut) + (s.Attempts > s.Tasks ? $", {s.Attempts} attempts" : ""));
+                Common.Bytes.Format(s.BytesOut) + (s.Attempts > s.Tasks ? $", {s.Attempts} attempts" : ""));
             foreach (var d in s.Decisions) sb.AppendLine("  adaptive: " + d);
         }
         return sb.ToString();

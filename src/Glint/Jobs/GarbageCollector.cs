@@ -1,6 +1,6 @@
 using Glint.Catalog;
-using Glint.Execution;
 using Glint.Execution.Commit;
+using Glint.Storage;
 
 namespace Glint.Jobs;
 
@@ -26,7 +26,7 @@ public static class GarbageCollector
                 RemoveIfDead(home, run, Path.GetFileName(run), cutoff, removed);
         // Staging inside the given folders and every local catalog table's location.
         var targets = folders.Concat(metastore.Databases().SelectMany(d => metastore.Tables(d.Name)).Select(t => t.Definition.Location))
-            .Where(f => !Storage.ObjectStores.S3Uri.IsS3(f) && Directory.Exists(f)).Distinct();
+            .Where(f => !Common.S3Uri.IsS3(f) && Directory.Exists(f)).Distinct();
         foreach (var target in targets)
         {
             var staging = Path.Combine(target, RunContext.StagingFolderName);
@@ -35,7 +35,7 @@ public static class GarbageCollector
             if (!Directory.EnumerateFileSystemEntries(staging).Any()) Directory.Delete(staging);
         }
         var failed = new List<string>();
-        if (metastore is IJobStore jobs && ledger is not null)
+        if (metastore is SqlMetastore sql && ledger is not null && new SqlJobStore(sql) is var jobs)
             foreach (var run in jobs.Runs().Where(r => r.State is RunState.Running or RunState.Starting && r.Heartbeat.UtcDateTime < cutoff))
                 if (!RunJournal.IsAlive(home, run.RunId))
                 {

@@ -1,17 +1,21 @@
 using System.Collections.Immutable;
+using Glint.Catalog;
 
 namespace Glint.Jobs;
 
 /// <summary>Jobs, their runs and bookmarks, kept in the metastore (the same SQLite file or PostgreSQL database as the catalog).</summary>
 public interface IJobStore
 {
+    /// <summary>Where committed runs are recorded (the commit writes a run's success and bookmarks there); null if nowhere.</summary>
+    Catalog.IRunLedger? Ledger => null;
+
     void CreateJob(JobDefinition job);
     void UpdateJob(JobDefinition job);
     JobDefinition? FindJob(string name);
 
-    /// <summary>The job of that name; one that is not stored is a <see cref="Errors.NotFoundException"/> saying where to look.</summary>
+    /// <summary>The job of that name; one that is not stored is a <see cref="Common.NotFoundException"/> saying where to look.</summary>
     JobDefinition RequireJob(string name, string hint = "glint job list shows the jobs") =>
-        FindJob(name) ?? throw new Errors.NotFoundException("job", name, hint);
+        FindJob(name) ?? throw new Common.NotFoundException("job", name, hint);
     IReadOnlyList<JobDefinition> Jobs();
     void DeleteJob(string name);
 
@@ -32,8 +36,8 @@ public interface IJobStore
     IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId);
     JobRun? FindRun(string runId);
 
-    /// <summary>The run of that id; one not on record is a <see cref="Errors.NotFoundException"/>.</summary>
-    JobRun RequireRun(string runId) => FindRun(runId) ?? throw new Errors.NotFoundException("run", runId, "glint runs lists the runs on record");
+    /// <summary>The run of that id; one not on record is a <see cref="Common.NotFoundException"/>.</summary>
+    JobRun RequireRun(string runId) => FindRun(runId) ?? throw new Common.NotFoundException("run", runId, "glint runs lists the runs on record");
     IReadOnlyList<JobRun> Runs(string? job = null);
 
     IReadOnlyList<SourceBookmark> Bookmarks(string job);

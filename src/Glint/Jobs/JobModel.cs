@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Execution;
+using Glint.Catalog;
 
 namespace Glint.Jobs;
 
@@ -24,7 +26,7 @@ public sealed record JobDefinition(
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ConfigException("name", "a job needs a name");
         if (WorkerType is not null) Execution.WorkerType.Parse(WorkerType);
-        if (Workers is { } workers) Api.SessionOptions.CheckWorkers(workers);
+        if (Workers is { } workers) Execution.SessionOptions.CheckWorkers(workers);
         if (MaxRetries < 0) throw new ConfigException("max_retries", $"max retries must be 0 or more, not {MaxRetries}");
         if (!(TimeoutMinutes > 0) || double.IsInfinity(TimeoutMinutes))
             throw new ConfigException("timeout", $"timeout must be longer than 0 (every run would end as TIMEOUT), not {TimeoutMinutes} min");
@@ -111,15 +113,13 @@ public sealed record KeyBookmark(ImmutableArray<string> Columns, bool Descending
 /// <summary>A job's bookmark for one source, as last committed, and the run that committed it.</summary>
 public sealed record SourceBookmark(string Job, string Source, Bookmark State, string RunId, DateTimeOffset Updated);
 
-/// <summary>One task attempt of a recorded run: where and when it ran, how it ended, what it moved.</summary>
-public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int Attempt, string Slot, DateTimeOffset Started, DateTimeOffset Ended,
-    bool Succeeded, long? RowsIn, long? RowsOut, long? BytesOut, string? Error, long? InputBytes = null, string? Description = null)
+/// <summary>Task attempts as a run's record keeps them.</summary>
+public static class AttemptRows
 {
-    public static TaskAttemptRow From(Execution.TaskAttemptRecord a) => new(a.Id.ToString(), a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Id.Attempt, a.Slot,
+    /// <summary>The metastore's row of one attempt.</summary>
+    public static TaskAttemptRow Of(TaskAttemptRecord a) => new(a.Id.ToString(), a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Id.Attempt, a.Slot,
         new DateTimeOffset(a.StartedUtc, TimeSpan.Zero), new DateTimeOffset(a.EndedUtc, TimeSpan.Zero), a.Succeeded, a.Result?.RowsIn, a.Result?.RowsOut,
         a.Result?.BytesOut, a.Error, a.InputBytes, a.Description);
-
-    public TimeSpan Duration => Ended - Started;
 }
 
 /// <summary>

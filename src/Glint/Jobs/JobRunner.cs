@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using Glint.Api;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Execution.Commit;
 using Glint.Storage;
@@ -34,46 +33,45 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
     /// <summary>Records an ad-hoc run of a spec (<c>glint run</c>) under the job name "adhoc-&lt;spec name&gt;", around <paramref name="run"/>.</summary>
     /// <remarks><paramref name="run"/> gets the run's id and its ledger binding: the run's success is recorded by its commit.</remarks>
     /// <param name="options">the run's pool and prices, which bill a failed run too</param>
-    public static RunSummary Record(IJobStore store, JobSpec spec, SessionOptions options, Func<RunId, RunLedgerBinding?, RunSummary> run)
+    public static RunSummary Record(IJobStore store, JobSpec spec, SessionOptions options, Func<SessionOptions, RunSummary> run)
     {
         var recorded = store.StartRun($"adhoc-{spec.Name ?? "job"}", 1, null, ImmutableDictionary<string, string>.Empty, int.MaxValue, TimeSpan.FromDays(365));
+        var log = new AttemptLog(options.Listener);
         try
         {
             var binding = Binding(store, _ => null);
-            var s = run(new RunId(recorded.RunId), binding);
-            if (binding is null) store.FinishRun(recorded.RunId, RunState.Succeeded, null, RecordOf(s), attempts: [.. s.Attempts.Select(TaskAttemptRow.From)]);
+            var s = run(options with { RunId = new RunId(recorded.RunId), Ledger = binding, Listener = log });
+            if (binding is null) store.FinishRun(recorded.RunId, RunState.Succeeded, null, RecordOf(s), attempts: [.. s.Attempts.Select(AttemptRows.Of)]);
             return s;
         }
         catch (RunCancelledException e)
         {
-            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, Billed(recorded, options, e), attempts: Rows(e));
+            store.FinishRun(recorded.RunId, RunState.Stopped, e.Message, Billed(recorded, options, log), attempts: log.Rows());
             throw;
         }
         catch (GlintException e)
         {
-            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, Billed(recorded, options, e), attempts: Rows(e));
+            store.FinishRun(recorded.RunId, RunState.Failed, e.Message, Billed(recorded, options, log), attempts: log.Rows());
             throw;
         }
     }
 
     /// <summary>The run's ledger entry, written by its commit: the record and, for a bookmarked job, the bookmarks it advances.</summary>
     private static RunLedgerBinding? Binding(IJobStore store, Func<RunSummary, IReadOnlyDictionary<string, Bookmark>?> bookmarks) =>
-        store is IRunLedger ledger
-            ? new RunLedgerBinding(ledger, s => new RunCompletion(RecordOf(s), bookmarks(s), [.. s.Attempts.Select(TaskAttemptRow.From)]).ToJson())
+        store.Ledger is { } ledger
+            ? new RunLedgerBinding(ledger, s => new RunCompletion(RecordOf(s), bookmarks(s), [.. s.Attempts.Select(AttemptRows.Of)]).ToJson())
             : null;
-
-    private static List<TaskAttemptRow> Rows(GlintException e) => [.. e.RunAttempts.Select(TaskAttemptRow.From)];
 
     /// <summary>
     /// What a run that did not succeed (failed, stopped, timed out, cost-capped) is billed, as Glue bills it: its pool for its
     /// wall time from start to end, at least a minute. It wrote nothing, so rows and files are zero.
     /// </summary>
-    internal static RunRecord Billed(JobRun run, SessionOptions options, GlintException? e)
+    internal static RunRecord Billed(JobRun run, SessionOptions options, AttemptLog? log)
     {
         var (type, workers) = options.Pool?.Size ?? (options.WorkerType, options.NumberOfWorkers);
         var wall = DateTimeOffset.UtcNow - run.Started;
         var dpuSeconds = Meter.DpuSeconds(type, workers, wall);
-        var attempts = e?.RunAttempts ?? [];
+        IReadOnlyList<TaskAttemptRecord> attempts = log?.All ?? [];
         return new RunRecord(null, 0, 0, 0, attempts.Select(a => a.Id.Task).Distinct().Count(), attempts.Count, wall.TotalSeconds, dpuSeconds,
             dpuSeconds / 3600 * options.Settings.DollarsPerDpuHour, WorkerType: type.Name, Workers: workers, Slots: type.VCpus * workers);
     }
@@ -93,7 +91,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         var spec = JobSpecLoader.Parse(Substitute(job.Spec, args, job.Name), job.BaseFolder ?? Directory.GetCurrentDirectory(), $"job '{job.Name}'");
         // A pool no run could have is refused before a run is recorded (and billed).
         JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers).Checked();
-        RunRecovery.Recover(defaults.Home, () => store as IRunLedger, defaults.Settings.S3);
+        RunRecovery.Recover(defaults.Home, () => store.Ledger, defaults.Settings.S3);
         JobRun? previous = null;
         for (var attempt = 1; attempt <= job.MaxRetries + 1; attempt++)
         {
@@ -111,7 +109,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         cancel.CancelAfter(TimeSpan.FromMinutes(job.TimeoutMinutes));
         var stopRequested = false;
         // Finished attempts reach the metastore with each heartbeat, so a console shows the run as it goes.
-        var progress = new ProgressRecorder(defaults.Listener);
+        var progress = new AttemptLog(defaults.Listener);
         using var heartbeat = new Timer(_ =>
         {
             try
@@ -161,19 +159,19 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
             // The commit recorded the success and the bookmarks in the ledger (exactly once, even across a crash).
             return binding is not null
                 ? store.FindRun(run.RunId)!
-                : store.FinishRun(run.RunId, RunState.Succeeded, null, RecordOf(s), Advanced(job, bookmarks, read, keysRead), [.. s.Attempts.Select(TaskAttemptRow.From)]);
+                : store.FinishRun(run.RunId, RunState.Succeeded, null, RecordOf(s), Advanced(job, bookmarks, read, keysRead), [.. s.Attempts.Select(AttemptRows.Of)]);
         }
-        catch (RunCancelledException e) when (stopRequested)
+        catch (RunCancelledException) when (stopRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", Billed(run, options, e), attempts: Rows(e));
+            return store.FinishRun(run.RunId, RunState.Stopped, "stopped on request", Billed(run, options, progress), attempts: progress.Rows());
         }
-        catch (RunCancelledException e) when (!cancellation.IsCancellationRequested)
+        catch (RunCancelledException) when (!cancellation.IsCancellationRequested)
         {
-            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutText}", Billed(run, options, e), attempts: Rows(e));
+            return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutText}", Billed(run, options, progress), attempts: progress.Rows());
         }
         catch (GlintException e)
         {
-            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, Billed(run, options, e), attempts: Rows(e));
+            return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, Billed(run, options, progress), attempts: progress.Rows());
         }
     }
 
@@ -192,25 +190,4 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
     }
 
     /// <summary>Collects finished attempts for the heartbeat to record, and passes every event on.</summary>
-    private sealed class ProgressRecorder(IRunListener? inner) : IRunListener
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<TaskAttemptRow> finished = new();
-
-        public List<TaskAttemptRow> Take()
-        {
-            var rows = new List<TaskAttemptRow>();
-            while (finished.TryDequeue(out var row)) rows.Add(row);
-            return rows;
-        }
-
-        public void RunStarted(RunId run) => inner?.RunStarted(run);
-        public void StageStarted(StageId stage, string name, int tasks) => inner?.StageStarted(stage, name, tasks);
-        public void StageFinished(StageId stage) => inner?.StageFinished(stage);
-
-        public void TaskAttemptFinished(TaskAttemptRecord attempt)
-        {
-            if (attempt.Error != "cancelled") finished.Enqueue(TaskAttemptRow.From(attempt));
-            inner?.TaskAttemptFinished(attempt);
-        }
-    }
 }

@@ -1,4 +1,4 @@
-using Glint.Errors;
+using Glint.Common;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -46,7 +46,7 @@ public static class JobSpecLoader
     }
 
     private static string Resolve(string baseFolder, string path) =>
-        Path.IsPathRooted(path) || Storage.ObjectStores.S3Uri.IsS3(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
+        Path.IsPathRooted(path) || Common.S3Uri.IsS3(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
 
     private static string Clean(string message) =>
         message.Replace("Property '", "unknown key '").Replace("' not found on type 'Glint.Jobs.", "' in ").TrimEnd('.') ;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Glint.Errors;
+using Glint.Common;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 

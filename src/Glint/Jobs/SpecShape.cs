@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Reflection;
-using Glint.Errors;
+using Glint.Common;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization.NamingConventions;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
+using Glint.Engine;
 
 namespace Glint.Plan;
 

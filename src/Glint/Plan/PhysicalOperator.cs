@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Execution;
+using Glint.Common;
 
 namespace Glint.Plan;
 

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Api;
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
 using Glint.Storage;
 
 namespace Glint.Plan;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Glint.Api;
-using Glint.Execution;
+using Glint.Common;
+using Glint.Engine;
 using Glint.Storage;
 
 namespace Glint.Plan;

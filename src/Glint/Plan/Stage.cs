@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Execution;
+using Glint.Common;
 using Glint.Storage;
 
 namespace Glint.Plan;

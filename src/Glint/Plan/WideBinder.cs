@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Glint.Errors;
+using Glint.Common;
+using Glint.Engine;
 
 namespace Glint.Plan;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Common;
 
 namespace Glint.Plan;
 
@@ -98,7 +99,7 @@ public static class JoinTypes
         "full" => JoinType.Full,
         "semi" or "leftsemi" => JoinType.Semi,
         "anti" or "leftanti" => JoinType.Anti,
-        _ => throw new Errors.ConfigException("how", $"unknown join type '{how}'; expected inner, left, right, full, semi or anti"),
+        _ => throw new Common.ConfigException("how", $"unknown join type '{how}'; expected inner, left, right, full, semi or anti"),
     };
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Glint.Jobs;
+using Glint.Catalog;
 
 namespace Glint.Reports;
 
@@ -45,7 +46,7 @@ public static class RunReport
         if (r is not null)
         {
             rows.Add(("rows in / out", $"{(r.RowsIn is { } i ? i.ToString("N0", Inv) : "n/a")} / {r.RowsOut.ToString("N0", Inv)}"));
-            rows.Add(("files written", $"{r.FilesWritten.ToString("N0", Inv)} ({Plan.Bytes.Format(r.BytesWritten)})"));
+            rows.Add(("files written", $"{r.FilesWritten.ToString("N0", Inv)} ({Common.Bytes.Format(r.BytesWritten)})"));
             if (r.WorkerType is not null) rows.Add(("workers", $"{r.Workers} × {r.WorkerType} ({r.Slots} slots)"));
             rows.Add(("DPU-seconds", r.DpuSeconds.ToString("0.0", Inv)));
             rows.Add(("cost", $"${r.Cost.ToString("0.0000", Inv)}"));
@@ -98,14 +99,14 @@ public static class RunReport
             html.Append($"<g class=\"stage\" data-stage=\"s{s.Id}\"><rect x=\"{x}\" y=\"{y}\" width=\"{boxW}\" height=\"{boxH}\" rx=\"6\" fill=\"{(adaptive ? "#eef6ff" : "#f6f6f6")}\" stroke=\"#888\"/>")
                 .Append($"<text x=\"{x + 8}\" y=\"{y + 18}\" class=\"b\">s{s.Id} · {E(Short(s.Name, 26))}</text>")
                 .Append($"<text x=\"{x + 8}\" y=\"{y + 36}\">{s.Tasks} task{(s.Tasks == 1 ? "" : "s")}{(s.PlannedTasks != s.Tasks ? $" (planned {s.PlannedTasks})" : "")} · {s.WallSeconds.ToString("0.00", Inv)} s</text>")
-                .Append($"<text x=\"{x + 8}\" y=\"{y + 54}\">{s.RowsOut.ToString("N0", Inv)} rows · {E(Plan.Bytes.Format(s.BytesOut))}</text>")
+                .Append($"<text x=\"{x + 8}\" y=\"{y + 54}\">{s.RowsOut.ToString("N0", Inv)} rows · {E(Common.Bytes.Format(s.BytesOut))}</text>")
                 .Append(adaptive ? $"<text x=\"{x + 8}\" y=\"{y + 69}\" class=\"a\">{s.Decisions.Count} adaptive decision{(s.Decisions.Count == 1 ? "" : "s")}</text>" : "")
                 .Append("<title>").Append(E(string.Join("\n", s.Decisions.Prepend(s.Name)))).Append("</title></g>");
         }
         html.Append("</svg></div><table class=\"grid\"><tr><th>stage</th><th>what</th><th>after</th><th>tasks</th><th>rows out</th><th>bytes out</th><th title=\"from the stage's first task start to its last task end\">wall (s)</th><th>adaptive decisions</th></tr>");
         foreach (var s in stages)
             html.Append($"<tr><td>s{s.Id}</td><td>{E(s.Name)}</td><td>{E(string.Join(", ", s.DependsOn.Select(d => $"s{d}")))}</td>")
-                .Append($"<td>{s.Tasks}{(s.PlannedTasks != s.Tasks ? $" (planned {s.PlannedTasks})" : "")}</td><td>{s.RowsOut.ToString("N0", Inv)}</td><td>{E(Plan.Bytes.Format(s.BytesOut))}</td>")
+                .Append($"<td>{s.Tasks}{(s.PlannedTasks != s.Tasks ? $" (planned {s.PlannedTasks})" : "")}</td><td>{s.RowsOut.ToString("N0", Inv)}</td><td>{E(Common.Bytes.Format(s.BytesOut))}</td>")
                 .Append($"<td>{s.WallSeconds.ToString("0.000", Inv)}</td><td>{string.Join("<br>", s.Decisions.Select(E))}</td></tr>");
         html.Append("</table></section>\n");
     }

@@ -1,3 +1,4 @@
+using Glint.Common;
 using Glint.Plan;
 
 namespace Glint.SqlFrontend;
@@ -145,7 +146,7 @@ internal static class ColumnPruning
     private static System.Text.Json.Nodes.JsonObject? Parsed(string sql)
     {
         try { return SqlTree.ParseQuery(sql); }
-        catch (Errors.PlanException) { return null; }
+        catch (Common.PlanException) { return null; }
     }
 
     private static HashSet<string>? References(System.Text.Json.Nodes.JsonNode expression)

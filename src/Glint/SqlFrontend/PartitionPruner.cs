@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Common;
 using Glint.Plan;
 using Glint.Storage;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Plan;
 
 namespace Glint.SqlFrontend;

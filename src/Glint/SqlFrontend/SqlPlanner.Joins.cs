@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Plan;
 
 namespace Glint.SqlFrontend;

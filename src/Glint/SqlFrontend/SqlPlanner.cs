@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Plan;
+using Glint.Engine;
 
 namespace Glint.SqlFrontend;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Plan;
 
 namespace Glint.SqlFrontend;

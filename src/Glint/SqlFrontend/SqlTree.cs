@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
+using Glint.Engine;
 using Glint.Plan;
 
 namespace Glint.SqlFrontend;

@@ -9,9 +9,9 @@ public static class CanonicalPath
 {
     public static string Of(string path)
     {
-        if (ObjectStores.S3Uri.IsS3(path))
+        if (Common.S3Uri.IsS3(path))
         {
-            var uri = ObjectStores.S3Uri.Parse(path);
+            var uri = Common.S3Uri.Parse(path);
             return $"s3://{uri.Bucket}/{string.Join('/', uri.Key.Split('/', StringSplitOptions.RemoveEmptyEntries))}".TrimEnd('/');
         }
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Storage;
 
@@ -13,12 +13,12 @@ public static class FileListing
     public static bool IsGlob(string path) => path.IndexOfAny(['*', '?', '[']) >= 0;
 
     /// <summary>Lists the data files under <paramref name="path"/> (a local path, or s3:// with <paramref name="s3"/>), sorted by path.</summary>
-    public static (string Root, ImmutableArray<SourceFile> Files) List(string path, ObjectStores.S3Options? s3 = null)
+    public static (string Root, ImmutableArray<SourceFile> Files) List(string path, Common.S3Options? s3 = null)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new SourceException(path, "source path is empty");
-        if (ObjectStores.S3Uri.IsS3(path))
-            return ListObjects(path, new ObjectStores.ObjectStore(s3 ?? ObjectStores.S3Options.FromEnvironment()));
+        if (Common.S3Uri.IsS3(path))
+            return ListObjects(path, new ObjectStores.ObjectStore(s3 ?? Common.S3Options.FromEnvironment()));
         var full = Path.GetFullPath(path);
         if (IsGlob(full))
             return ListGlob(full);
@@ -58,7 +58,7 @@ public static class FileListing
         var parts = path["s3://".Length..].Split('/');
         var fixedCount = parts.TakeWhile(p => !IsGlob(p)).Count();
         var glob = fixedCount < parts.Length ? GlobToRegex(string.Join('/', parts.Skip(fixedCount))) : null;
-        var root = ObjectStores.S3Uri.Parse("s3://" + string.Join('/', parts.Take(fixedCount)).TrimEnd('/'));
+        var root = Common.S3Uri.Parse("s3://" + string.Join('/', parts.Take(fixedCount)).TrimEnd('/'));
         // One listing of the key as a prefix answers both: is it one object, or a "folder" of them?
         var listed = root.Key.Length > 0 ? store.List(root) : store.List(root with { Key = root.Prefix });
         if (glob is null && listed.FirstOrDefault(o => o.Uri.Key == root.Key) is { } only)
@@ -86,7 +86,7 @@ public static class FileListing
     /// are in place but not yet committed (or the old files a committed overwrite has yet to delete) are not data.
     /// A folder without a Glint manifest is read as it is.
     /// </summary>
-    public static List<T> Committed<T>(string root, List<T> listed, Func<T, string> relative, ObjectStores.S3Options? s3 = null)
+    public static List<T> Committed<T>(string root, List<T> listed, Func<T, string> relative, Common.S3Options? s3 = null)
     {
         var manifest = Manifest.TryRead(root, s3);
         if (manifest is null) return listed;

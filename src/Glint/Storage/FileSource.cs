@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Plan;
+using Glint.Common;
 
 namespace Glint.Storage;
 
@@ -22,10 +22,10 @@ public sealed record FileSource(
     public bool PartitionsFromFolders { get; init; }
 
     /// <summary>Set when the files are s3:// objects: how tasks reach them to download their split.</summary>
-    public ObjectStores.S3Options? S3 { get; init; }
+    public Common.S3Options? S3 { get; init; }
 
     /// <summary>Set when the source is a catalog table read by name.</summary>
-    public Catalog.CatalogScan? Catalog { get; init; }
+    public Storage.CatalogScan? Catalog { get; init; }
 
     public override string ToString() => $"{Format.ToString().ToLowerInvariant()} {Path}" + (Catalog is null ? "" : $" ({Catalog})");
 }

@@ -30,7 +30,7 @@ public sealed record FolderIntent(string Path, string Staging, bool Existed, Imm
 
     public override CommittedTarget Outcome => Committed(Path, Placed, Replaced.Length);
 
-    public override void Publish(ObjectStores.S3Options s3, CommitTrace trace)
+    public override void Publish(Common.S3Options s3, CommitTrace trace)
     {
         Manifest!.Write(Path, Staging);
         trace.Step($"manifest {Path}");
@@ -44,7 +44,7 @@ public sealed record FolderIntent(string Path, string Staging, bool Existed, Imm
         RemoveStaging();
     }
 
-    public override void RollBack(ObjectStores.S3Options s3)
+    public override void RollBack(Common.S3Options s3)
     {
         foreach (var file in Placed) File.Delete(System.IO.Path.Combine(Path, file.Path));
         RemoveEmptyFolders(Placed.Select(p => p.Path));
@@ -70,7 +70,7 @@ public sealed record FolderIntent(string Path, string Staging, bool Existed, Imm
     {
         if (Directory.Exists(Staging)) Directory.Delete(Staging, recursive: true);
         var root = System.IO.Path.GetDirectoryName(Staging)!;
-        if (Directory.Exists(root) && System.IO.Path.GetFileName(root) == Execution.RunContext.StagingFolderName
+        if (Directory.Exists(root) && System.IO.Path.GetFileName(root) == RunContext.StagingFolderName
             && !Directory.EnumerateFileSystemEntries(root).Any())
             Directory.Delete(root);
     }

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Errors;
-using Glint.Execution;
-using Glint.Plan;
+using Glint.Common;
 
 namespace Glint.Storage;
 

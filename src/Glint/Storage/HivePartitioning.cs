@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Glint.Errors;
-using Glint.Plan;
+using Glint.Common;
 
 namespace Glint.Storage;
 
@@ -14,7 +13,7 @@ public static class HivePartitioning
     public static ImmutableArray<KeyValuePair<string, string?>> Parse(string root, string file)
     {
         var folder = file[..Math.Max(0, file.LastIndexOf('/'))];
-        var relative = ObjectStores.S3Uri.IsS3(root)
+        var relative = Common.S3Uri.IsS3(root)
             ? (folder.Length <= root.TrimEnd('/').Length ? "." : folder[(root.TrimEnd('/').Length + 1)..])
             : Path.GetRelativePath(root, Path.GetDirectoryName(file)!);
         if (relative == ".") return [];

@@ -1,6 +1,3 @@
-using Glint.Execution;
-using Glint.Plan;
-
 namespace Glint.Storage;
 
 /// <summary>What a run committed to one target: a folder or prefix (<see cref="Folder"/>), or a database table.</summary>
@@ -37,5 +34,5 @@ internal interface ITargetCommitter
 
     /// <summary>The committer for a target: a local folder, or an s3:// prefix.</summary>
     static ITargetCommitter For(WriteTarget target, RunContext run) =>
-        ObjectStores.S3Uri.IsS3(target.Path) ? new ObjectStores.S3TargetCommitter(target, run) : new FolderTargetCommitter(target, run);
+        Common.S3Uri.IsS3(target.Path) ? new ObjectStores.S3TargetCommitter(target, run) : new FolderTargetCommitter(target, run);
 }

@@ -29,11 +29,11 @@ public sealed record Manifest(
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     /// <summary>The manifest of a local folder or, with <paramref name="s3"/>, of an s3:// prefix; null when there is none (or it is not Glint's).</summary>
-    public static Manifest? TryRead(string target, ObjectStores.S3Options? s3)
+    public static Manifest? TryRead(string target, Common.S3Options? s3)
     {
-        if (!ObjectStores.S3Uri.IsS3(target)) return TryRead(target);
-        var store = new ObjectStores.ObjectStore(s3 ?? ObjectStores.S3Options.FromEnvironment());
-        var uri = ObjectStores.S3Uri.Parse(target).Child(FileName);
+        if (!Common.S3Uri.IsS3(target)) return TryRead(target);
+        var store = new ObjectStores.ObjectStore(s3 ?? Common.S3Options.FromEnvironment());
+        var uri = Common.S3Uri.Parse(target).Child(FileName);
         if (store.Size(uri) is null) return null;
         try { return Glints(JsonSerializer.Deserialize<Manifest>(store.ReadText(uri), Options)); }
         catch (JsonException) { return null; }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Storage;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Glint.Execution;
-using Glint.Plan;
+using Glint.Common;
+using Glint.Engine;
 
 namespace Glint.Storage;
 

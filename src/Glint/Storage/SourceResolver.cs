@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using DuckDB.NET.Data;
-using Glint.Errors;
-using Glint.Execution;
-using Glint.Plan;
+using Glint.Common;
+using Glint.Engine;
 
 namespace Glint.Storage;
 
@@ -10,12 +9,12 @@ namespace Glint.Storage;
 public static class SourceResolver
 {
     /// <param name="s3">how to reach s3:// paths (default: the AWS environment variables)</param>
-    public static FileSource Resolve(string path, FileFormat format, ReadOptions options, ObjectStores.S3Options? s3 = null)
+    public static FileSource Resolve(string path, FileFormat format, ReadOptions options, Common.S3Options? s3 = null)
     {
         if (options.RecordErrors && format == FileFormat.Parquet)
             throw new ConfigException("on_error", $"on_error: record is for CSV and JSON sources; '{path}' is parquet (its rows are typed already)");
-        var remote = ObjectStores.S3Uri.IsS3(path);
-        s3 ??= ObjectStores.S3Options.FromEnvironment();
+        var remote = Common.S3Uri.IsS3(path);
+        s3 ??= Common.S3Options.FromEnvironment();
         var (root, files) = FileListing.List(path, s3);
         var partitions = HivePartitioning.InferColumns(files);
         var fileColumns = options.ParseSchema() ?? Infer(format, options, files, remote ? s3 : null);
@@ -25,7 +24,7 @@ public static class SourceResolver
         return new FileSource(remote ? path : Path.GetFullPath(path), root, format, options, files, fileColumns, partitions) { S3 = remote ? s3 : null };
     }
 
-    private static ImmutableArray<Column> Infer(FileFormat format, ReadOptions options, ImmutableArray<SourceFile> files, ObjectStores.S3Options? s3)
+    private static ImmutableArray<Column> Infer(FileFormat format, ReadOptions options, ImmutableArray<SourceFile> files, Common.S3Options? s3)
     {
         // Spark reads one footer unless asked to merge; CSV and JSON are sniffed from the first non-empty file.
         var sampleFiles = format == FileFormat.Parquet && options.MergeSchema
@@ -40,7 +39,7 @@ public static class SourceResolver
             var local = sampleFiles.Select((f, i) =>
             {
                 var path = Path.Combine(cache, $"{i}{Path.GetExtension(f.Path)}");
-                store.Download(ObjectStores.S3Uri.Parse(f.Path), path, f.Length);
+                store.Download(Common.S3Uri.Parse(f.Path), path, f.Length);
                 return path;
             }).ToList();
             return Describe(format, options, files, local, sampleFiles[0].Path);
@@ -60,7 +59,7 @@ public static class SourceResolver
         catch (DuckDBException e)
         {
             throw new SourceException(shownAs ?? sample[0],
-                $"cannot read '{shownAs ?? (sample.Count == 1 ? sample[0] : files[0].Path)}' as {format.ToString().ToLowerInvariant()}: {Binder.Explain(e)}", e);
+                $"cannot read '{shownAs ?? (sample.Count == 1 ? sample[0] : files[0].Path)}' as {format.ToString().ToLowerInvariant()}: {DuckDbErrors.Explain(e)}", e);
         }
     }
 }

@@ -25,10 +25,10 @@ public abstract record TargetIntent
     public abstract CommittedTarget Outcome { get; }
 
     /// <summary>After the commit point: makes the new version the visible one and removes what it replaced.</summary>
-    public abstract void Publish(ObjectStores.S3Options s3, CommitTrace trace);
+    public abstract void Publish(Common.S3Options s3, CommitTrace trace);
 
     /// <summary>Before the commit point: removes everything the run placed or staged; the target is as it was.</summary>
-    public abstract void RollBack(ObjectStores.S3Options s3);
+    public abstract void RollBack(Common.S3Options s3);
 
     /// <summary>How many files this commit places, replaces, and its rows and bytes.</summary>
     protected static CommittedTarget Committed(string location, ImmutableArray<PlacedFile> placed, int replaced) =>

@@ -1,4 +1,4 @@
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Storage;
 

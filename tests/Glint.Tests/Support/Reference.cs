@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using DuckDB.NET.Data;
-using Glint.Execution;
+using Glint.Engine;
 
 namespace Glint.Tests.Support;
 

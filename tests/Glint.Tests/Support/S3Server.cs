@@ -1,4 +1,4 @@
-using Glint.Api;
+using Glint.Common;
 using Glint.Storage.ObjectStores;
 
 namespace Glint.Tests.Support;

@@ -1,4 +1,4 @@
-using Glint.Api;
+using Glint.Common;
 using Glint.Plan;
 
 namespace Glint.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
-using Glint.Api;
+using Glint.Common;
 using Glint.Plan;
+using Glint.Storage;
 
 namespace Glint.Execution.Adaptive;
 
@@ -44,7 +45,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         var target = Target(total);
         var groups = Coalesce(buckets.Select(b => (b.Bucket, Bytes(b.Files))).ToList(), target);
         if (groups.Count == buckets.Count) return one;
-        decisions.Add($"coalesced {buckets.Count} non-empty buckets of {shuffle.Upstream} ({Plan.Bytes.Format(total)}) into {groups.Count} task{(groups.Count == 1 ? "" : "s")} of at most {Plan.Bytes.Format(target)}");
+        decisions.Add($"coalesced {buckets.Count} non-empty buckets of {shuffle.Upstream} ({Common.Bytes.Format(total)}) into {groups.Count} task{(groups.Count == 1 ? "" : "s")} of at most {Common.Bytes.Format(target)}");
         var files = buckets.ToDictionary(b => b.Bucket, b => b.Files);
         return groups.Select(g => new ReducerRead(Range(g, shuffle.Upstream), [.. g.SelectMany(b => files[b])])).ToList();
     }
@@ -103,13 +104,13 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
             var leftSlices = leftSkewed.Contains(b) ? Slices(left[b], sliceTarget) : [left[b]];
             var rightSlices = rightSkewed.Contains(b) ? Slices(right[b], sliceTarget) : [right[b]];
             var sides = new List<string>();
-            if (leftSkewed.Contains(b)) sides.Add($"left {Plan.Bytes.Format(leftSizes[b])} > {leftLimit}");
-            if (rightSkewed.Contains(b)) sides.Add($"right {Plan.Bytes.Format(rightSizes[b])} > {rightLimit}");
+            if (leftSkewed.Contains(b)) sides.Add($"left {Common.Bytes.Format(leftSizes[b])} > {leftLimit}");
+            if (rightSkewed.Contains(b)) sides.Add($"right {Common.Bytes.Format(rightSizes[b])} > {rightLimit}");
             var count = leftSlices.Count * rightSlices.Count;
             var files = (leftSkewed.Contains(b) ? left[b].Count : 0) + (rightSkewed.Contains(b) ? right[b].Count : 0);
-            var why = count > 1 ? $" of about {Plan.Bytes.Format(sliceTarget)}"
+            var why = count > 1 ? $" of about {Common.Bytes.Format(sliceTarget)}"
                 : files <= 1 ? " (its skewed side is one map output file, which cannot be cut)"
-                : $" (its {files} map output files together are within the slice size of {Plan.Bytes.Format(sliceTarget)}, the average ordinary task)";
+                : $" (its {files} map output files together are within the slice size of {Common.Bytes.Format(sliceTarget)}, the average ordinary task)";
             decisions.Add($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream} is skewed ({string.Join("; ", sides)}): split into {count} task{(count == 1 ? "" : "s")}{why}");
             for (var i = 0; i < leftSlices.Count; i++)
                 for (var j = 0; j < rightSlices.Count; j++)
@@ -118,7 +119,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         }
         Flush();
         if (coalesced < coalescedFrom)
-            decisions.Add($"coalesced {coalescedFrom} non-empty buckets of {join.Left.Upstream} ⋈ {join.Right.Upstream} ({Plan.Bytes.Format(total)}) into {coalesced} task{(coalesced == 1 ? "" : "s")} of at most {Plan.Bytes.Format(target)}");
+            decisions.Add($"coalesced {coalescedFrom} non-empty buckets of {join.Left.Upstream} ⋈ {join.Right.Upstream} ({Common.Bytes.Format(total)}) into {coalesced} task{(coalesced == 1 ? "" : "s")} of at most {Common.Bytes.Format(target)}");
         return tasks;
     }
 
@@ -142,7 +143,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         var target = Target(probe.Sum(f => f.Bytes));
         var parts = Slices(probe.GroupBy(f => f.AttemptFolder).SelectMany(g => g).ToList(), target, byMapTask: true);
         decisions.Add($"switched the shuffle join of {join.Left.Upstream} ⋈ {join.Right.Upstream} to a broadcast join: the {(buildLeft ? "left" : "right")} side " +
-                      $"({(buildLeft ? join.Left.Upstream : join.Right.Upstream)}) wrote {Plan.Bytes.Format(buildLeft ? leftBytes : rightBytes)} ≤ broadcast threshold {Plan.Bytes.Format(settings.BroadcastThreshold)}; " +
+                      $"({(buildLeft ? join.Left.Upstream : join.Right.Upstream)}) wrote {Common.Bytes.Format(buildLeft ? leftBytes : rightBytes)} ≤ broadcast threshold {Common.Bytes.Format(settings.BroadcastThreshold)}; " +
                       $"{parts.Count} task{(parts.Count == 1 ? "" : "s")} read the map outputs of {probeStage}");
         if (probe.Count == 0) return [];
         return parts.Select((p, i) => new JoinRead($"part {i + 1} of {parts.Count} of {probeStage} ⋈ broadcast of {(buildLeft ? join.Left.Upstream : join.Right.Upstream)}",
@@ -156,7 +157,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         var sorted = sizes.Order().ToList();
         var median = sorted[sorted.Count / 2];
         var limit = Math.Max((long)(settings.SkewFactor * median), settings.SkewThreshold);
-        var text = $"{settings.SkewFactor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} × median {Plan.Bytes.Format(median)} and > skew_threshold {Plan.Bytes.Format(settings.SkewThreshold)}";
+        var text = $"{settings.SkewFactor.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} × median {Common.Bytes.Format(median)} and > skew_threshold {Common.Bytes.Format(settings.SkewThreshold)}";
         return (sizes.Select((s, b) => (s, b)).Where(x => x.s > limit && x.s > 0).Select(x => x.b).ToHashSet(), text);
     }
 

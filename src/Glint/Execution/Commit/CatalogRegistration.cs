@@ -1,4 +1,5 @@
-using Glint.Plan;
+using Glint.Common;
+using Glint.Storage;
 
 namespace Glint.Execution.Commit;
 

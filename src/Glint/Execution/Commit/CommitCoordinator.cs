@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Glint.Catalog;
-using Glint.Errors;
+using Glint.Common;
 using Glint.Storage;
 
 namespace Glint.Execution.Commit;
@@ -26,14 +26,14 @@ internal sealed class CommitCoordinator : IDisposable
     private readonly RunLedgerBinding? ledger;
     private readonly bool keepScratch;
     private readonly Func<IMetastore>? catalog;
-    private readonly Storage.ObjectStores.S3Options s3;
+    private readonly Common.S3Options s3;
     private readonly CommitTrace trace = CommitTrace.FromEnvironment();
     private RunJournal journal;
     private ImmutableArray<TargetIntent> intents;
     private bool finished;
 
     private CommitCoordinator(string home, FileLock runLock, List<FileLock> targetLocks, RunJournal journal,
-        IReadOnlyList<(StageId, ITargetCommitter)> committers, RunLedgerBinding? ledger, bool keepScratch, Func<IMetastore>? catalog, Storage.ObjectStores.S3Options s3)
+        IReadOnlyList<(StageId, ITargetCommitter)> committers, RunLedgerBinding? ledger, bool keepScratch, Func<IMetastore>? catalog, Common.S3Options s3)
     {
         this.catalog = catalog;
         this.s3 = s3;
@@ -50,7 +50,7 @@ internal sealed class CommitCoordinator : IDisposable
     /// <summary>Takes the run's and its targets' locks and journals the staging to remove if the run dies; fails before any task if a target is busy.</summary>
     /// <param name="tables">catalog tables the run writes, registered after publishing through <paramref name="catalog"/></param>
     public static CommitCoordinator Begin(string home, RunId run, string scratch, IReadOnlyList<(StageId, ITargetCommitter, string Identity)> committers,
-        RunLedgerBinding? ledger, bool keepScratch, IReadOnlyList<CatalogRegistration> tables, Func<IMetastore> catalog, Storage.ObjectStores.S3Options s3)
+        RunLedgerBinding? ledger, bool keepScratch, IReadOnlyList<CatalogRegistration> tables, Func<IMetastore> catalog, Common.S3Options s3)
     {
         var runLock = FileLock.TryAcquire(RunJournal.LockOf(home, run.Value))
             ?? throw new TargetException(run.Value, $"run {run} is already running in another process");
@@ -119,7 +119,7 @@ internal sealed class CommitCoordinator : IDisposable
     }
 
     /// <summary>Catalog tables learn of their new files and partitions once the files are published (again, idempotently, in recovery).</summary>
-    internal static void Register(RunJournal journal, IMetastore metastore, Storage.ObjectStores.S3Options s3)
+    internal static void Register(RunJournal journal, IMetastore metastore, Common.S3Options s3)
     {
         foreach (var table in journal.Tables ?? []) TableWrites.Register(metastore, table.Target, table.Schema, s3);
     }

@@ -1,6 +1,6 @@
 using Glint.Catalog;
+using Glint.Common;
 using Glint.Storage;
-using Glint.Storage.ObjectStores;
 
 namespace Glint.Execution.Commit;
 

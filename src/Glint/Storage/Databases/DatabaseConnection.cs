@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Glint.Errors;
+using Glint.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

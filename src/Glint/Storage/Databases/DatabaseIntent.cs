@@ -39,7 +39,7 @@ public sealed record DatabaseIntent(DatabaseKind Kind, string Connection, string
     }
 
     /// <summary>Recovery past the commit point: the transaction again, unless its marker is there; then the staging table goes.</summary>
-    public override void Publish(ObjectStores.S3Options s3, CommitTrace trace)
+    public override void Publish(Common.S3Options s3, CommitTrace trace)
     {
         using var connection = DatabaseConnection.Parse(Connection).Open(write: true);
         if (!Committed(connection))
@@ -52,7 +52,7 @@ public sealed record DatabaseIntent(DatabaseKind Kind, string Connection, string
     }
 
     /// <summary>Recovery before the commit point: the dead writer's transaction died with it; its staging table goes.</summary>
-    public override void RollBack(ObjectStores.S3Options s3)
+    public override void RollBack(Common.S3Options s3)
     {
         using var connection = DatabaseConnection.Parse(Connection).Open(write: true);
         Run(connection, null, $"DROP TABLE IF EXISTS {StagingTable}");

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Storage.Databases;
 

@@ -1,6 +1,4 @@
-using System.Data;
 using System.Data.Common;
-using Glint.Errors;
 using Npgsql;
 
 namespace Glint.Storage.Databases;

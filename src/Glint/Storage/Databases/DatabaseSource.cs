@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Plan;
+using Glint.Common;
 
 namespace Glint.Storage.Databases;
 
@@ -20,7 +20,7 @@ public sealed record DatabaseSource(
     public KeyWindow? Window { get; init; }
 
     /// <summary>Set when the source is a catalog table read by name.</summary>
-    public Catalog.CatalogScan? Catalog { get; init; }
+    public Storage.CatalogScan? Catalog { get; init; }
 
     public override string ToString() =>
         $"{Connection.Kind.ToString().ToLowerInvariant()} {Name} at {Connection.Redacted}" + (Catalog is null ? "" : $" ({Catalog})");

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Data;
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using Glint.Errors;
+using Glint.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Npgsql.Schema;

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using Glint.Errors;
-using Glint.Plan;
+using Glint.Common;
 using Npgsql;
 
 namespace Glint.Storage.Databases;

@@ -1,6 +1,5 @@
 using System.Data.Common;
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
 
 namespace Glint.Storage.Databases;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Glint.Errors;
+using Glint.Common;
 
 namespace Glint.Storage.ObjectStores;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Common;
 
 namespace Glint.Storage.ObjectStores;
 

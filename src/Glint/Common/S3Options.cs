@@ -2,9 +2,8 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
-using Glint.Errors;
 
-namespace Glint.Storage.ObjectStores;
+namespace Glint.Common;
 
 /// <summary>
 /// How Glint reaches S3-compatible stores: endpoint, region, path-style addressing and a credentials profile, from

@@ -1,6 +1,4 @@
-using Glint.Errors;
-
-namespace Glint.Storage.ObjectStores;
+namespace Glint.Common;
 
 /// <summary>An object or prefix in an S3-compatible store: <c>s3://bucket/key</c>.</summary>
 public sealed record S3Uri(string Bucket, string Key)

@@ -1,4 +1,5 @@
-namespace Glint.Execution.Replay;
+using Glint.Execution;
+namespace Glint.Jobs.Replay;
 
 /// <summary>One task to replay: how long it ran and how many bytes it read (the scheduler queues larger tasks first).</summary>
 public sealed record ReplayTask(int Stage, int Task, double Seconds, long InputBytes);

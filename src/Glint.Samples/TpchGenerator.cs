@@ -1,6 +1,6 @@
 using System.Globalization;
-using Glint.Execution;
-using Glint.Plan;
+using Glint.Common;
+using Glint.Engine;
 
 namespace Glint.Samples;
 

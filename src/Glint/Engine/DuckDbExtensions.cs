@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
 
-namespace Glint.Execution;
+namespace Glint.Engine;
 
 internal static class DuckDbExtensions
 {

@@ -1,26 +1,32 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using System.Text.Json;
-using Glint.Errors;
-using Glint.Jobs;
+using Glint.Catalog;
+using Glint.Common;
+using static Glint.Catalog.SqlMetastore;
 
-namespace Glint.Catalog;
+namespace Glint.Jobs;
 
-/// <summary>Jobs, runs and bookmarks in the metastore's own tables (migration 2).</summary>
-public sealed partial class SqlMetastore : IRunLedger
+/// <summary>Jobs, runs and bookmarks with their types, kept in the metastore's tables beside the catalog (one SQLite file or PostgreSQL database).</summary>
+public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
 {
-    public string Identity => dialect.Name;
+    /// <summary>Opens the metastore (a path, a PostgreSQL connection string or URL; null for the home's SQLite file) as a job store.</summary>
+    public static SqlJobStore Open(string? metastore, string home) => new((SqlMetastore)Metastores.Open(metastore, home));
 
-    public void Complete(string runId, string completion)
-    {
-        if (FindRun(runId) is not { } run || run.State == RunState.Succeeded) return;
-        var c = RunCompletion.FromJson(completion);
-        FinishRun(runId, RunState.Succeeded, null, c.Record, c.Bookmarks, c.Attempts);
-    }
+    /// <summary>The metastore the jobs are kept in (its catalog is there too).</summary>
+    public SqlMetastore Metastore => metastore;
 
-    public void Abandon(string runId, string reason) => Write(c =>
-        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET state = 'Failed', ended_ms = @t, error = @e WHERE run_id = @r AND state = 'Running'",
-            ("t", Now()), ("e", reason), ("r", runId)));
+    public void Dispose() => metastore.Dispose();
+
+    /// <summary>The job store of a metastore; one that keeps no jobs is refused by name.</summary>
+    public static IJobStore Of(IMetastore store) => store is SqlMetastore sql
+        ? new SqlJobStore(sql)
+        : throw new ConfigException("metastore", $"{store.Description} does not keep jobs");
+
+    public IRunLedger Ledger => metastore;
+
+    private T Read<T>(Func<DbConnection, T> work) => metastore.Read(work);
+    private T Write<T>(Func<Unit, T> work) => metastore.Write(work);
 
     private static readonly JsonSerializerOptions JobJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
@@ -75,7 +81,7 @@ public sealed partial class SqlMetastore : IRunLedger
             r => r.GetString(0), ("j", job));
         if (live.Count >= maxConcurrent)
             throw new SpecException($"job '{job}' already has {live.Count} run(s) in progress ({string.Join(", ", live)}); its max_concurrent_runs is {maxConcurrent}");
-        var runId = Execution.RunId.New().ToString();
+        var runId = Common.RunId.New().ToString();
         Exec(c.Connection, c.Transaction, """
             INSERT INTO glint_runs (run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, heartbeat_ms, stop_requested)
             VALUES (@r, @j, @a, @p, 'Running', @args, @t, @t, 0)
@@ -97,53 +103,17 @@ public sealed partial class SqlMetastore : IRunLedger
         return 0;
     });
 
-    public void RecordAttempts(string runId, IReadOnlyList<TaskAttemptRow> attempts) => Write(c =>
+    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
+        IReadOnlyList<TaskAttemptRow>? attempts = null)
     {
-        InsertAttempts(c.Connection, c.Transaction, runId, attempts);
-        return 0;
-    });
-
-    private static void InsertAttempts(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string runId, IReadOnlyList<TaskAttemptRow> attempts)
-    {
-        foreach (var a in attempts)
-            Exec(connection, transaction, """
-                INSERT INTO glint_task_attempts (run_id, attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description)
-                VALUES (@r, @id, @s, @t, @a, @slot, @start, @end, @ok, @in, @out, @bytes, @e, @ib, @d)
-                ON CONFLICT (run_id, attempt_id) DO NOTHING
-                """, ("r", runId), ("id", a.AttemptId), ("s", a.Stage), ("t", a.Task), ("a", a.Attempt), ("slot", a.Slot),
-                ("start", a.Started.ToUnixTimeMilliseconds()), ("end", a.Ended.ToUnixTimeMilliseconds()), ("ok", a.Succeeded ? 1 : 0),
-                ("in", a.RowsIn), ("out", a.RowsOut), ("bytes", a.BytesOut), ("e", a.Error), ("ib", a.InputBytes), ("d", a.Description));
+        metastore.FinishRun(runId, state.ToString(), error, record is null ? null : JsonSerializer.Serialize(record, JobJson),
+            bookmarks?.ToDictionary(b => b.Key, b => JsonSerializer.Serialize(b.Value, JobJson)), attempts ?? []);
+        return FindRun(runId)!;
     }
 
-    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
-        IReadOnlyList<TaskAttemptRow>? attempts = null) => Write(c =>
-    {
-        InsertAttempts(c.Connection, c.Transaction, runId, attempts ?? []);
-        var now = Now();
-        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET state = @s, ended_ms = @t, error = @e, record = @rec WHERE run_id = @r",
-            ("s", state.ToString()), ("t", now), ("e", error), ("rec", record is null ? null : JsonSerializer.Serialize(record, JobJson)), ("r", runId));
-        var run = Query(c.Connection, c.Transaction, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId)).Single();
-        if (bookmarks is not null)
-            foreach (var (source, bookmark) in bookmarks)
-                Exec(c.Connection, c.Transaction, """
-                    INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, @r, @t)
-                    ON CONFLICT (job_name, source_name) DO UPDATE SET state = excluded.state, run_id = excluded.run_id, updated_ms = excluded.updated_ms
-                    """, ("j", run.Job), ("s", source), ("b", JsonSerializer.Serialize(bookmark, JobJson)), ("r", runId), ("t", now));
-        if (bookmarks is not null)
-            foreach (var (source, bookmark) in bookmarks)
-                Exec(c.Connection, c.Transaction, "INSERT INTO glint_bookmark_history (job_name, source_name, run_id, state, created_ms) VALUES (@j, @s, @r, @b, @t)",
-                    ("j", run.Job), ("s", source), ("r", runId), ("b", JsonSerializer.Serialize(bookmark, JobJson)), ("t", now));
-        return run;
-    });
+    public void RecordAttempts(string runId, IReadOnlyList<TaskAttemptRow> attempts) => metastore.RecordAttempts(runId, attempts);
 
-    public IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId) => Read(c => Query(c, null, """
-        SELECT attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description
-        FROM glint_task_attempts WHERE run_id = @r ORDER BY started_ms, attempt_id
-        """, r => new TaskAttemptRow(r.GetString(0), Convert.ToInt32(r.GetValue(1)), Convert.ToInt32(r.GetValue(2)), Convert.ToInt32(r.GetValue(3)), r.GetString(4),
-            FromMs(Convert.ToInt64(r.GetValue(5))), FromMs(Convert.ToInt64(r.GetValue(6))), Convert.ToInt32(r.GetValue(7)) == 1,
-            r.IsDBNull(8) ? null : Convert.ToInt64(r.GetValue(8)), r.IsDBNull(9) ? null : Convert.ToInt64(r.GetValue(9)),
-            r.IsDBNull(10) ? null : Convert.ToInt64(r.GetValue(10)), r.IsDBNull(11) ? null : r.GetString(11),
-            r.IsDBNull(12) ? null : Convert.ToInt64(r.GetValue(12)), r.IsDBNull(13) ? null : r.GetString(13)), ("r", runId)));
+    public IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId) => metastore.TaskAttempts(runId);
 
     public JobRun? FindRun(string runId) => Read(c => Query(c, null, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId)).SingleOrDefault());
 

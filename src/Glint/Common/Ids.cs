@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Glint.Execution;
+namespace Glint.Common;
 
 /// <summary>Identifies one run of a job; its text form is used in folder and file names.</summary>
 public readonly record struct RunId(string Value)

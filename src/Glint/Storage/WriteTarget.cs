@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using Glint.Storage;
 
-namespace Glint.Plan;
+namespace Glint.Storage;
 
 /// <summary>A catalog table a write registers into once the run commits.</summary>
 public sealed record CatalogTarget(string Database, string Name)

@@ -1,8 +1,9 @@
 using System.Text;
-using Glint.Api;
-using Glint.Execution;
+using Glint.Common;
+using Glint.Plan;
+using Glint.Storage;
 
-namespace Glint.Plan;
+namespace Glint.Execution;
 
 /// <summary>Renders a plan for people: the logical tree, then each stage with its tasks, splits and the SQL a task runs.</summary>
 internal static class Explainer

@@ -1,6 +1,6 @@
-using Glint.Api;
+using Glint.Common;
 
-namespace Glint.Execution;
+namespace Glint.Storage;
 
 /// <summary>Where one run keeps its things: scratch for exchanges and slots, staging under each target.</summary>
 public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings Settings)
@@ -12,7 +12,7 @@ public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings
     public const string StagingFolderName = "_glint_temporary";
 
     /// <summary>Where attempts stage a target's files: inside a local target; for an s3:// target, in the run's local scratch (the commit uploads them).</summary>
-    public string StagingFolder(string target) => Storage.ObjectStores.S3Uri.IsS3(target)
+    public string StagingFolder(string target) => Common.S3Uri.IsS3(target)
         ? Path.Combine(ScratchFolder, "targets", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target)))[..16])
         : Path.Combine(target, StagingFolderName, RunId.Value);
 

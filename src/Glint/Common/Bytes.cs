@@ -1,7 +1,6 @@
 using System.Globalization;
-using Glint.Errors;
 
-namespace Glint.Plan;
+namespace Glint.Common;
 
 /// <summary>Byte sizes as people write them: "128MB", "4 MiB", "1g", "1048576".</summary>
 public static class Bytes

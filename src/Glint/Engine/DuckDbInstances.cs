@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using DuckDB.NET.Data;
 
-namespace Glint.Execution;
+namespace Glint.Engine;
 
 /// <summary>
 /// Process-wide DuckDB instances. Opening or closing an instance slows every other open one

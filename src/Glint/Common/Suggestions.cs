@@ -1,4 +1,4 @@
-namespace Glint.Errors;
+namespace Glint.Common;
 
 /// <summary>"Did you mean …": the names closest to one a user mistyped, by edit distance, ignoring case.</summary>
 public static class Suggestions

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Glint.Errors;
 
-namespace Glint.Plan;
+namespace Glint.Common;
 
 /// <summary>Durations as users write them: a number with a unit, <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c> (<c>90s</c>, <c>30m</c>, <c>7d</c>).</summary>
 public static class Durations

@@ -1,8 +1,7 @@
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
 using Glint.Execution.Commit;
 
-namespace Glint.Api;
+namespace Glint.Execution;
 
 /// <summary>How a session runs: the worker pool, settings and the Glint home folder.</summary>
 public sealed record SessionOptions

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using Glint.Errors;
 
-namespace Glint.Plan;
+namespace Glint.Common;
 
 /// <summary>One column of a relation: its name and DuckDB type.</summary>
 public sealed record Column(string Name, string Type)

@@ -1,4 +1,4 @@
-namespace Glint.Errors;
+namespace Glint.Common;
 
 /// <summary>Base of every error Glint reports to users; the message is one clear line naming the offending thing.</summary>
 public abstract class GlintException : Exception
@@ -10,9 +10,6 @@ public abstract class GlintException : Exception
 
     /// <summary>Whether retrying the same work could succeed (see <see cref="Execution.ErrorClassifier"/>).</summary>
     public virtual bool IsRetryable => false;
-
-    /// <summary>The task attempts of the run this error ended (empty when it came before any task ran).</summary>
-    public IReadOnlyList<Execution.TaskAttemptRecord> RunAttempts { get; internal set; } = [];
 }
 
 /// <summary>The plan cannot be built: unknown column, an expression that does not type-check, an unsupported operation.</summary>

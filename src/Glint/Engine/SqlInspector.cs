@@ -1,9 +1,9 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Glint.Errors;
-using Glint.Execution;
+using Glint.Common;
+using Glint.Engine;
 
-namespace Glint.Plan;
+namespace Glint.Engine;
 
 /// <summary>
 /// Reads SQL with DuckDB's own parser (json_serialize_sql) and refuses what a single partition

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Glint.Errors;
-using Glint.Plan;
 
-namespace Glint.Api;
+namespace Glint.Common;
 
 /// <summary>Engine settings; names and defaults follow Spark and Glue where one exists (docs/settings.md).</summary>
 public sealed record GlintSettings
@@ -43,7 +41,10 @@ public sealed record GlintSettings
     /// <summary>Keep the run's scratch folder even when the run succeeds.</summary>
     public bool KeepScratch { get; init; }
     /// <summary>Price of one DPU-hour in dollars, for the cost the meter reports (Glue's 0.44).</summary>
-    public double DollarsPerDpuHour { get; init; } = Execution.Meter.DollarsPerDpuHour;
+    public double DollarsPerDpuHour { get; init; } = DefaultDollarsPerDpuHour;
+
+    /// <summary>Glue's price of one DPU-hour, the default of dpu_hour_price.</summary>
+    public const double DefaultDollarsPerDpuHour = 0.44;
     /// <summary>A run is stopped (targets untouched) once its DPU-seconds would pass this; 0 means no cap.</summary>
     public double MaxDpuSeconds { get; init; }
     /// <summary>A run is stopped once its cost in dollars would pass this; 0 means no cap.</summary>
@@ -55,7 +56,7 @@ public sealed record GlintSettings
     /// <summary>Folder the run's error records are written to (JSON lines); default $GLINT_HOME/errors.</summary>
     public string? ErrorPath { get; init; }
     /// <summary>Where s3:// paths go: endpoint, region, path-style addressing and credentials profile (defaults from the AWS environment variables).</summary>
-    public Storage.ObjectStores.S3Options S3 { get; init; } = Storage.ObjectStores.S3Options.FromEnvironment();
+    public Common.S3Options S3 { get; init; } = Common.S3Options.FromEnvironment();
     /// <summary>Where exchange (shuffle, broadcast, gather) files go: null for the run's local scratch folder, or an s3:// prefix (as Glue's S3 shuffle plugin).</summary>
     public string? Scratch { get; init; }
 
@@ -106,7 +107,7 @@ public sealed record GlintSettings
         "scratch" => this with
         {
             Scratch = value.Trim() is var v && (v.Length == 0 || v == "local") ? null
-                : Storage.ObjectStores.S3Uri.IsS3(v) ? Storage.ObjectStores.S3Uri.Parse(v).ToString().TrimEnd('/')
+                : Common.S3Uri.IsS3(v) ? Common.S3Uri.Parse(v).ToString().TrimEnd('/')
                 : throw new ConfigException(key, $"setting 'scratch' is local (the run's scratch folder) or an s3://bucket/prefix, not '{value}'"),
         },
         _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),

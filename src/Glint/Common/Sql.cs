@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Glint.Plan;
+namespace Glint.Common;
 
 /// <summary>Quoting for identifiers and literals that come from users or data; nothing is pasted into SQL unquoted.</summary>
 public static class Sql

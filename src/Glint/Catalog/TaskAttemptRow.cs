@@ -1,0 +1,8 @@
+namespace Glint.Catalog;
+
+/// <summary>One task attempt of a recorded run: where and when it ran, how it ended, what it moved.</summary>
+public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int Attempt, string Slot, DateTimeOffset Started, DateTimeOffset Ended,
+    bool Succeeded, long? RowsIn, long? RowsOut, long? BytesOut, string? Error, long? InputBytes = null, string? Description = null)
+{
+    public TimeSpan Duration => Ended - Started;
+}
