@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Glint.Api;
-using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Glint.Api;
-using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Glint.Catalog;
 using Glint.Jobs;
 using Glint.Tests.Support;
 

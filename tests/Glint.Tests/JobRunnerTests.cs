@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Glint.Catalog;
 using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
-using Glint.Catalog;
+using Glint.Jobs;
 using Glint.Tests.Support;
 using Microsoft.Playwright;
-using Glint.Jobs;
 
 namespace Glint.Tests;
 

@@ -34,7 +34,7 @@ public sealed class DataFrame
         ? new(Session, new LimitNode(Plan, count))
         : throw new PlanException($"limit must not be negative ({count})");
 
-    /// <summary>Groups by key columns; finish with <see cref="GroupedData.Agg"/>.</summary>
+    /// <summary>Groups by key columns; finish with <c>GroupedData.Agg</c>.</summary>
     public GroupedData GroupBy(params string[] keys) => new(this, [.. keys]);
 
     /// <summary>One row per group of all rows (an aggregate without keys).</summary>

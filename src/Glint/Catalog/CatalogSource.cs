@@ -3,7 +3,6 @@ using System.Text.Json;
 using Glint.Common;
 using Glint.Engine;
 using Glint.Storage;
-using Glint.Storage.Databases;
 using Glint.Storage.ObjectStores;
 
 namespace Glint.Catalog;

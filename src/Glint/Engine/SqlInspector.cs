@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Glint.Common;
-using Glint.Engine;
 
 namespace Glint.Engine;
 

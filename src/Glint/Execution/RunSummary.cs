@@ -28,7 +28,7 @@ public sealed record RunSummary(
     int Workers,
     DateTime StartedUtc,
     TimeSpan Wall,
-    /// <summary>Rows read from the sources; null when a source is CSV or JSON (not counted).</summary>
+    // RowsIn: rows read from the sources; null when a source is CSV or JSON (not counted).
     long? RowsIn,
     long RowsOut,
     ImmutableArray<CommittedTarget> Targets,

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs.Replay;
-using Glint.Catalog;
 
 namespace Glint.Jobs;
 

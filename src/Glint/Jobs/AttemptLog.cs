@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
-using Glint.Catalog;
 
 namespace Glint.Jobs;
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Glint.Api;
-using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Execution.Commit;
@@ -189,5 +188,4 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         return advanced;
     }
 
-    /// <summary>Collects finished attempts for the heartbeat to record, and passes every event on.</summary>
 }

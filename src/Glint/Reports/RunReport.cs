@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Glint.Jobs;
 using Glint.Catalog;
+using Glint.Jobs;
 
 namespace Glint.Reports;
 

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Glint.Common;
-using Glint.Plan;
 using Glint.Engine;
+using Glint.Plan;
 
 namespace Glint.SqlFrontend;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Glint.Common;
 using Glint.Engine;
-using Glint.Plan;
 
 namespace Glint.SqlFrontend;
 
