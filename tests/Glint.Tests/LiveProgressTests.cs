@@ -25,9 +25,18 @@ public sealed class LiveProgressTests
             targets:
               - { from: h, path: out, mode: overwrite }
             """, ImmutableDictionary<string, string>.Empty, BaseFolder: dir.Path));
-        var runner = new JobRunner(store, new SessionOptions { Home = dir["home"], Metastore = dir["metastore.db"] }) { Lease = TimeSpan.FromSeconds(1) };
-
         string? runId = null;
+        // The first attempt goes at once; every later one waits (up to a minute) until an attempt is on record, so the
+        // live view is seen while tasks remain however loaded the machine is (the heartbeat's timer can be late).
+        var reported = 0;
+        void WaitForTheFirst(Common.TaskAttemptId attempt, Execution.TaskResult result)
+        {
+            if (Interlocked.Increment(ref reported) == 1) return;
+            SpinWait.SpinUntil(() => runId is not null && store.TaskAttempts(runId).Count > 0, TimeSpan.FromMinutes(1));
+        }
+        var runner = new JobRunner(store, new SessionOptions { Home = dir["home"], Metastore = dir["metastore.db"], FaultInjector = WaitForTheFirst })
+            { Lease = TimeSpan.FromSeconds(1) };
+
         var run = Task.Run(() => runner.Start("digest", new Dictionary<string, string>(), started: r => runId = r.RunId));
         var seenWhileRunning = 0;
         while (!run.IsCompleted)
