@@ -37,13 +37,13 @@ internal static class JobConsole
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                     .Start(ctx =>
                     {
-                        var session = new GlintSession(options with { Listener = new ProgressListener(ctx) });
+                        var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new ProgressListener(ctx)) });
                         outcome = session.Run(JobPlanner.Actions(spec, session), cancel.Token);
                     });
             }
             else
             {
-                var session = new GlintSession(options with { Listener = new LineListener() });
+                var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new LineListener()) });
                 outcome = session.Run(JobPlanner.Actions(spec, session), cancel.Token);
             }
             Print(outcome!.Summary);
