@@ -80,6 +80,8 @@ app.Configure(config =>
         cluster.AddCommand<ClusterSecretCommand>("secret").WithDescription("Create a cluster secret: with it, members and drivers talk TLS and accept only each other.")
             .WithExample("cluster", "secret", "--cluster", "etl", "--out", "etl.secret");
     });
+    config.AddCommand<SettingsCommand>("settings").WithDescription("List the settings --set and a spec's settings: accept, with their defaults and meanings.")
+        .WithExample("settings", "shuffle_partitions");
     config.AddCommand<GcCommand>("gc").WithDescription("Remove what dead runs left behind (staging, scratch), finish or undo their commits, and record their runs as FAILED.")
         .WithExample("gc", "--older-than", "7d");
     config.AddCommand<DemoCommand>("demo").WithDescription("Generate a sample dataset and run the sample job end to end.")

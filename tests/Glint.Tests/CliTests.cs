@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Glint.Common;
 using Glint.Samples;
 using Glint.Tests.Support;
 
@@ -81,6 +82,21 @@ public sealed class CliTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("unknown setting 'max_partition_byte'", result.All);
         Assert.False(Directory.Exists(dir["output"]));
+    }
+
+    [Fact]
+    public void Settings_lists_every_declared_setting_and_refuses_an_unknown_one_with_the_closest()
+    {
+        var all = GlintCli.Run(Path.GetTempPath(), "settings");
+        Assert.Equal(0, all.ExitCode);
+        foreach (var option in GlintSettings.Declared.Options) Assert.Contains(option.Name, all.Output);
+        var one = GlintCli.Run(Path.GetTempPath(), "settings", "group_size");
+        Assert.Equal(0, one.ExitCode);
+        Assert.Contains("max_partition_bytes", one.Output);
+        Assert.DoesNotContain("shuffle_partitions", one.Output);
+        var unknown = GlintCli.Run(Path.GetTempPath(), "settings", "shuffle_partition");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown setting 'shuffle_partition'; did you mean \"shuffle_partitions\"?", unknown.Error);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class PoolSettings : CommandSettings, IClusterDriverSettings
     public string? WorkerType { get; init; }
 
     [CommandOption("--set <KEY=VALUE>")]
-    [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat.")]
+    [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat. glint settings lists them.")]
     public string[] Set { get; init; } = [];
 
     [CommandOption("--cluster <NAME>")]

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Globalization;
+using Glint.Common.Options;
 
 namespace Glint.Common;
 
@@ -56,66 +56,115 @@ public sealed record GlintSettings
     /// <summary>Folder the run's error records are written to (JSON lines); default $GLINT_HOME/errors.</summary>
     public string? ErrorPath { get; init; }
     /// <summary>Where s3:// paths go: endpoint, region, path-style addressing and credentials profile (defaults from the AWS environment variables).</summary>
-    public Common.S3Options S3 { get; init; } = Common.S3Options.FromEnvironment();
+    public S3Options S3 { get; init; } = S3Options.FromEnvironment();
     /// <summary>Where exchange (shuffle, broadcast, gather) files go: null for the run's local scratch folder, or an s3:// prefix (as Glue's S3 shuffle plugin).</summary>
     public string? Scratch { get; init; }
 
-    public static readonly ImmutableArray<string> Keys =
+    /// <summary>Every setting, declared once: the key list, the parser, <c>glint settings</c> and the table in docs/settings.md come from here.</summary>
+    public static readonly OptionSet<GlintSettings> Declared = new("setting", "setting",
     [
-        "max_partition_bytes", "group_size", "open_cost_in_bytes", "min_partitions", "group_files", "split_large_files",
-        "task_max_attempts", "target_file_size", "collect_max_rows", "shuffle_partitions", "broadcast_threshold", "keep_scratch",
-        "dpu_hour_price", "max_dpu_seconds", "max_cost", "error_threshold", "stage_error_threshold", "error_path",
-        "s3_endpoint", "s3_region", "s3_path_style", "s3_profile", "scratch",
-        "adaptive_enabled", "advisory_partition_size", "skew_factor", "skew_threshold", "node_hour_price", "enable_auto_scaling",
-    ];
+        new("max_partition_bytes", "`128MB`",
+            "target bytes of one input split (Spark's `spark.sql.files.maxPartitionBytes`, Glue's `groupSize`)",
+            (s, v) => s with { MaxPartitionBytes = v.Bytes(positive: true) }) { Aliases = ["group_size"] },
+        new("open_cost_in_bytes", "`256KB`",
+            "what a file costs when packing files into splits, so many tiny files make fewer, larger tasks",
+            (s, v) => s with { OpenCostInBytes = v.Bytes() }),
+        new("min_partitions", "`0` (= 2 × slots)",
+            "splits to aim for at least: the split size shrinks to total bytes / this, so every slot gets work",
+            (s, v) => s with { MinPartitions = (int)v.Whole(0, int.MaxValue) }),
+        new("group_files", "`inPartition`",
+            "`inPartition` packs small files into shared splits; `none` gives every file its own task",
+            (s, v) => s with { GroupFiles = v.Choice(("inPartition|true", true), ("none|false", false)) }),
+        new("split_large_files", "`true`",
+            "split a Parquet file larger than a split into row-group ranges, only when the slots would otherwise idle",
+            (s, v) => s with { SplitLargeFiles = v.Bool() }),
+        new("task_max_attempts", "`4`",
+            "attempts per task before the run fails (Spark's `spark.task.maxFailures`); after a transient failure (a dropped database connection, a throttled or unreachable object store) the next attempt waits 0.2 s, 0.4 s, 0.8 s … (at most 5 s) without holding a slot",
+            (s, v) => s with { TaskMaxAttempts = (int)v.Whole(1, int.MaxValue) }),
+        new("target_file_size", "`128MB`",
+            "largest output file of an unpartitioned write before a task starts another",
+            (s, v) => s with { TargetFileSize = v.Bytes(positive: true) }),
+        new("collect_max_rows", "`1000000`",
+            "most rows `Collect` returns before refusing",
+            (s, v) => s with { CollectMaxRows = v.Whole(1) }),
+        new("shuffle_partitions", "`auto`",
+            "buckets of every shuffle (Spark's `spark.sql.shuffle.partitions`); `auto` gives one bucket per 16 MB of estimated input, between 4 per slot and 200. Adaptive execution then coalesces them, so this bounds how finely data can be cut, not the number of tasks. A global aggregate uses one",
+            (s, v) => s with { ShufflePartitions = v.Trimmed.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : (int)v.Whole(1, int.MaxValue) }),
+        new("adaptive_enabled", "`true`",
+            "re-plan each reducer stage from the real sizes of the shuffle it reads (Spark's `spark.sql.adaptive.enabled`): coalesce small buckets, split skewed join buckets, switch a shuffle join to a broadcast join ([adaptive.md](adaptive.md))",
+            (s, v) => s with { AdaptiveEnabled = v.Bool() }),
+        new("advisory_partition_size", "`64MB`",
+            "target bytes of one reducer when coalescing buckets (`spark.sql.adaptive.advisoryPartitionSizeInBytes`); lowered for small data so every slot still gets a task (never below 1 MB)",
+            (s, v) => s with { AdvisoryPartitionSize = v.Bytes(positive: true) }),
+        new("skew_factor", "`5`",
+            "a join bucket is skewed when it is over this many times the median bucket of its side … (`skewJoin.skewedPartitionFactor`)",
+            (s, v) => s with { SkewFactor = v.Number() }),
+        new("skew_threshold", "`256MB`",
+            "… and over this many bytes (`skewJoin.skewedPartitionThresholdInBytes`)",
+            (s, v) => s with { SkewThreshold = v.Bytes() }),
+        new("enable_auto_scaling", "`false`",
+            "with `--cluster`: the driver starts executor processes while tasks wait and stops idle ones; `number_of_workers` is the most, `worker_type` their size; billed from each executor's active time ([cluster.md](cluster.md#auto-scaling))",
+            (s, v) => s with { EnableAutoScaling = v.Bool() }),
+        new("node_hour_price", "`0.24`",
+            "dollars per node-hour of an always-on 4 vCPU / 16 GB cluster node (EC2 plus EMR), for `glint advise`'s comparison",
+            (s, v) => s with { DollarsPerNodeHour = v.Number() }),
+        new("broadcast_threshold", "`10MB`",
+            "a join side whose source files total at most this is broadcast instead of shuffled; with adaptive execution, also a shuffled side whose map outputs turned out at most this; `-1` never broadcasts",
+            (s, v) => s with { BroadcastThreshold = v.Trimmed == "-1" ? -1 : v.Bytes() }),
+        new("keep_scratch", "`false`",
+            "keep the run's scratch folder (`$GLINT_HOME/scratch/<run-id>`) after the run; without it the scratch goes whether the run succeeds or fails",
+            (s, v) => s with { KeepScratch = v.Bool() }),
+        new("dpu_hour_price", "`0.44`",
+            "dollars per DPU-hour, for the cost the run summary and `glint runs` report",
+            (s, v) => s with { DollarsPerDpuHour = v.Number() }),
+        new("max_dpu_seconds", "`0` (no cap)",
+            "stop a run once workers × DPUs × seconds pass this; it fails with a `cost cap` error and changes no target. A cap below the pool's 60 s billing minimum is refused before any task (it could not lower the bill)",
+            (s, v) => s with { MaxDpuSeconds = v.Number() }),
+        new("max_cost", "`0` (no cap)",
+            "the same cap in dollars at `dpu_hour_price`, e.g. `max_cost: 0.50`",
+            (s, v) => s with { MaxCost = v.Number() }),
+        new("error_threshold", "(none)",
+            "most error records a run may have: a count (`100`) or, below 1, a fraction of the rows read (`0.01`); over it the run fails before its commit",
+            (s, v) => s with { ErrorThreshold = v.Number() }),
+        new("stage_error_threshold", "(none)",
+            "the same per stage",
+            (s, v) => s with { StageErrorThreshold = v.Number() }),
+        new("error_path", "`$GLINT_HOME/errors`",
+            "folder of the runs' error-record files (`errors-<run-id>.json`, JSON lines)",
+            (s, v) => s with { ErrorPath = v.NonBlank("a folder") }),
+        new("s3_endpoint", "`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, else AWS",
+            "an S3-compatible server, e.g. `http://127.0.0.1:9000`; setting it turns on path-style addressing ([object-stores.md](object-stores.md))",
+            (s, v) => s with { S3 = s.S3 with { Endpoint = HttpUrl(v), PathStyle = true } }),
+        new("s3_region", "`AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-east-1`",
+            "the region requests are signed for",
+            (s, v) => s with { S3 = s.S3 with { Region = v.Trimmed } }),
+        new("s3_path_style", "`true` with an endpoint, else `false`",
+            "`bucket` in the path (`http://host/bucket/key`) instead of the host name",
+            (s, v) => s with { S3 = s.S3 with { PathStyle = v.Bool() } }),
+        new("scratch", "`local`",
+            "where exchange files (shuffle buckets, broadcast sides, gathers) go: the run's local scratch folder, or an `s3://bucket/prefix` — map tasks upload their outputs under `<prefix>/<run id>/exchange/`, reducers download what they read; removed after the run unless `keep_scratch` ([object-stores.md](object-stores.md#scratch-on-s3))",
+            (s, v) => s with { Scratch = ScratchPrefix(v) }),
+        new("s3_profile", "`AWS_PROFILE`, else the default chain",
+            "a profile of `~/.aws/credentials` / `~/.aws/config`; keys themselves are never settings",
+            (s, v) => s with { S3 = s.S3 with { Profile = v.Trimmed } }),
+    ]);
+
+    /// <summary>Every accepted setting key, names and aliases.</summary>
+    public static ImmutableArray<string> Keys => Declared.Keys;
 
     /// <summary>Applies one key=value as given on the command line or in a job spec.</summary>
-    public GlintSettings With(string key, string value) => key.Trim().ToLowerInvariant() switch
-    {
-        "max_partition_bytes" or "group_size" => this with { MaxPartitionBytes = Positive(key, Bytes.Parse(key, value)) },
-        "open_cost_in_bytes" => this with { OpenCostInBytes = Bytes.Parse(key, value) },
-        "min_partitions" => this with { MinPartitions = (int)Int(key, value, 0) },
-        "group_files" => this with { GroupFiles = value.Trim().ToLowerInvariant() switch
-            {
-                "inpartition" or "true" => true,
-                "none" or "false" => false,
-                _ => throw new ConfigException(key, $"setting 'group_files' must be inPartition or none, not '{value}'"),
-            } },
-        "split_large_files" => this with { SplitLargeFiles = Bool(key, value) },
-        "task_max_attempts" => this with { TaskMaxAttempts = (int)Int(key, value, 1) },
-        "target_file_size" => this with { TargetFileSize = Positive(key, Bytes.Parse(key, value)) },
-        "collect_max_rows" => this with { CollectMaxRows = Int(key, value, 1) },
-        "shuffle_partitions" => this with { ShufflePartitions = value.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : (int)Int(key, value, 1) },
-        "adaptive_enabled" => this with { AdaptiveEnabled = Bool(key, value) },
-        "enable_auto_scaling" => this with { EnableAutoScaling = Bool(key, value) },
-        "advisory_partition_size" => this with { AdvisoryPartitionSize = Positive(key, Bytes.Parse(key, value)) },
-        "skew_factor" => this with { SkewFactor = Number(key, value) },
-        "skew_threshold" => this with { SkewThreshold = Bytes.Parse(key, value) },
-        "node_hour_price" => this with { DollarsPerNodeHour = Number(key, value.TrimStart('$')) },
-        "broadcast_threshold" => this with { BroadcastThreshold = value.Trim() == "-1" ? -1 : Bytes.Parse(key, value) },
-        "keep_scratch" => this with { KeepScratch = Bool(key, value) },
-        "dpu_hour_price" => this with { DollarsPerDpuHour = Number(key, value) },
-        "max_dpu_seconds" => this with { MaxDpuSeconds = Number(key, value) },
-        "max_cost" => this with { MaxCost = Number(key, value.TrimStart('$')) },
-        "error_threshold" => this with { ErrorThreshold = Number(key, value) },
-        "stage_error_threshold" => this with { StageErrorThreshold = Number(key, value) },
-        "error_path" => this with { ErrorPath = value.Trim().Length > 0 ? value.Trim() : throw new ConfigException(key, "setting 'error_path' needs a folder") },
-        "s3_endpoint" => this with { S3 = S3 with { Endpoint = Uri.TryCreate(value.Trim(), UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? value.Trim() : throw new ConfigException(key, $"setting 's3_endpoint' must be an http(s) URL, not '{value}'"), PathStyle = true } },
-        "s3_region" => this with { S3 = S3 with { Region = value.Trim() } },
-        "s3_path_style" => this with { S3 = S3 with { PathStyle = Bool(key, value) } },
-        "s3_profile" => this with { S3 = S3 with { Profile = value.Trim() } },
-        "scratch" => this with
-        {
-            Scratch = value.Trim() is var v && (v.Length == 0 || v == "local") ? null
-                : Common.S3Uri.IsS3(v) ? Common.S3Uri.Parse(v).ToString().TrimEnd('/')
-                : throw new ConfigException(key, $"setting 'scratch' is local (the run's scratch folder) or an s3://bucket/prefix, not '{value}'"),
-        },
-        _ => throw new ConfigException(key, $"unknown setting '{key}'; known settings: {string.Join(", ", Keys)}"),
-    };
+    public GlintSettings With(string key, string value) => Declared.Apply(this, key, value);
 
-    private static double Number(string key, string value) =>
-        double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0
-            ? n : throw new ConfigException(key, $"setting '{key}' must be a number of at least 0, not '{value}'");
+    /// <summary>Applies key=value pairs in order.</summary>
+    public GlintSettings With(IEnumerable<KeyValuePair<string, string>> values) => Declared.Apply(this, values);
+
+    private static string HttpUrl(OptionValue v) =>
+        Uri.TryCreate(v.Trimmed, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? v.Trimmed : throw v.Invalid("an http(s) URL");
+
+    private static string? ScratchPrefix(OptionValue v) =>
+        v.Trimmed is "" or "local" ? null
+            : S3Uri.IsS3(v.Trimmed) ? S3Uri.Parse(v.Trimmed).ToString().TrimEnd('/')
+            : throw v.Invalid("local (the run's scratch folder) or an s3://bucket/prefix");
 
     /// <summary>The DPU-seconds a run may use before it is stopped: the smaller of max_dpu_seconds and max_cost; null when neither is set.</summary>
     public double? DpuSecondsCap()
@@ -125,21 +174,4 @@ public sealed record GlintSettings
         if (MaxCost > 0 && DollarsPerDpuHour > 0) caps.Add(MaxCost / DollarsPerDpuHour * 3600);
         return caps.Count == 0 ? null : caps.Min();
     }
-
-    public GlintSettings With(IEnumerable<KeyValuePair<string, string>> values) =>
-        values.Aggregate(this, (s, kv) => s.With(kv.Key, kv.Value));
-
-    private static long Positive(string key, long value) =>
-        value > 0 ? value : throw new ConfigException(key, $"setting '{key}' must be greater than zero");
-
-    private static long Int(string key, string value, long min) =>
-        long.TryParse(value.Trim().Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
-            ? n : throw new ConfigException(key, $"setting '{key}' must be a whole number of at least {min}, not '{value}'");
-
-    private static bool Bool(string key, string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "true" or "yes" or "1" => true,
-        "false" or "no" or "0" => false,
-        _ => throw new ConfigException(key, $"setting '{key}' must be true or false, not '{value}'"),
-    };
 }

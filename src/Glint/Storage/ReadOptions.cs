@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Glint.Common;
+using Glint.Common.Options;
 
 namespace Glint.Storage;
 
@@ -18,37 +19,30 @@ public sealed record ReadOptions
     /// <summary>Malformed CSV rows (wrong column count, a value that does not fit its column's type) become error records instead of failing the run.</summary>
     public bool RecordErrors { get; init; }
 
-    public static readonly ImmutableArray<string> Keys = ["header", "delimiter", "sep", "quote", "escape", "null_value", "schema", "merge_schema", "on_error"];
+    /// <summary>Every read option, declared once: the key list, the parser and the table in docs/job-spec.md come from here.</summary>
+    public static readonly OptionSet<ReadOptions> Declared = new("option", "read option",
+    [
+        new("header", "`true`", "first line holds column names", (o, v) => o with { Header = v.Bool() }) { AppliesTo = "csv" },
+        new("delimiter", "`,`", "one character; `\\t` for tab", (o, v) => o with { Delimiter = v.OneChar() }) { AppliesTo = "csv", Aliases = ["sep"] },
+        new("quote", "`\"`", "one character", (o, v) => o with { Quote = v.OneChar() }) { AppliesTo = "csv" },
+        new("escape", "(quote)", "one character", (o, v) => o with { Escape = v.OneChar() }) { AppliesTo = "csv" },
+        new("null_value", "(empty)", "text that means NULL", (o, v) => o with { NullValue = v.Text }) { AppliesTo = "csv" },
+        new("schema", "inferred", "`\"id BIGINT, name VARCHAR, price DECIMAL(10,2)\"` — the file columns and their types",
+            (o, v) => o with { Schema = v.Text }) { AppliesTo = "all" },
+        new("on_error", "`fail`",
+            "`record`: a malformed row (CSV: wrong number of columns; JSON: not a JSON object) or a value that does not fit its column's type "
+            + "becomes an *error record* (file, line, reason, raw text) instead of failing the run; see [jobs.md](jobs.md#error-records)",
+            (o, v) => o with { RecordErrors = v.Choice(("fail", false), ("record", true)) }) { AppliesTo = "csv, json" },
+        new("merge_schema", "`false`",
+            "build the schema from every file's footer instead of the first file's; files lacking a column read it as NULL",
+            (o, v) => o with { MergeSchema = v.Bool() }) { AppliesTo = "parquet" },
+    ]) { AppliesToHeader = "formats" };
+
+    /// <summary>Every accepted read option key, names and aliases.</summary>
+    public static ImmutableArray<string> Keys => Declared.Keys;
 
     /// <summary>Builds options from string key/values as the API and job specs give them; unknown keys are errors.</summary>
-    public static ReadOptions From(IReadOnlyDictionary<string, string> options)
-    {
-        var o = new ReadOptions();
-        foreach (var (key, value) in options)
-        {
-            o = key.ToLowerInvariant() switch
-            {
-                "header" => o with { Header = ParseBool(key, value) },
-                "delimiter" or "sep" => o with { Delimiter = OneChar(key, value) },
-                "quote" => o with { Quote = OneChar(key, value) },
-                "escape" => o with { Escape = OneChar(key, value) },
-                "null_value" => o with { NullValue = value },
-                "schema" => o with { Schema = value },
-                "merge_schema" => o with { MergeSchema = ParseBool(key, value) },
-                "on_error" => o with
-                {
-                    RecordErrors = value.Trim().ToLowerInvariant() switch
-                    {
-                        "fail" => false,
-                        "record" => true,
-                        _ => throw new ConfigException(key, $"option 'on_error' must be fail or record, not '{value}'"),
-                    },
-                },
-                _ => throw new ConfigException(key, $"unknown read option '{key}'; known options: {string.Join(", ", Keys)}"),
-            };
-        }
-        return o;
-    }
+    public static ReadOptions From(IReadOnlyDictionary<string, string> options) => Declared.Apply(new ReadOptions(), options);
 
     /// <summary>Parses "a BIGINT, b VARCHAR" into columns (types may hold parentheses, e.g. DECIMAL(10,2)).</summary>
     public ImmutableArray<Column>? ParseSchema()
@@ -77,15 +71,4 @@ public sealed record ReadOptions
         }
         yield return s[start..];
     }
-
-    private static bool ParseBool(string key, string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "true" or "yes" or "1" => true,
-        "false" or "no" or "0" => false,
-        _ => throw new ConfigException(key, $"option '{key}' must be true or false, not '{value}'"),
-    };
-
-    private static string OneChar(string key, string value) =>
-        value.Length == 1 || value == "\\t" ? (value == "\\t" ? "\t" : value)
-            : throw new ConfigException(key, $"option '{key}' must be one character, not '{value}'");
 }

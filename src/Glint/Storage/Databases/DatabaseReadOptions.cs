@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Glint.Common;
+using Glint.Common.Options;
 
 namespace Glint.Storage.Databases;
 
@@ -24,41 +24,41 @@ public sealed record DatabaseReadOptions
     public ImmutableArray<string> BookmarkKeys { get; init; } = [];
     public bool BookmarkDescending { get; init; }
 
-    public static readonly ImmutableArray<string> Keys =
+    /// <summary>Every database read option, declared once: the key list, the parser and the table in docs/databases.md come from here.</summary>
+    public static readonly OptionSet<DatabaseReadOptions> Declared = new("option", "database read option",
     [
-        "dbtable", "query", "hashfield", "hashexpression", "hashpartitions", "partition_column", "lower_bound", "upper_bound",
-        "num_partitions", "bookmark_keys", "bookmark_keys_sort_order",
-    ];
+        new("dbtable", "—", "a table or view: `orders`, `sales.orders`, or already quoted `\"Sales\".\"Orders\"`",
+            (o, v) => o with { Table = v.Trimmed }) { Aliases = ["table"] },
+        new("query", "—",
+            "instead of `dbtable`: one `SELECT` (or `WITH … SELECT`); anything else is refused, and PostgreSQL runs it in a read-only "
+            + "transaction, so a data-modifying CTE fails before any task runs",
+            (o, v) => o with { Query = v.Trimmed }),
+        new("hashfield", "—", "split by hashing this column (any type; NULLs go to split 0) into `hashpartitions` splits",
+            (o, v) => o with { HashField = v.Trimmed }),
+        new("hashexpression", "—",
+            "split by an integer SQL expression in the database's dialect (e.g. `id`, `extract(day from placed)::int`): split *i* holds "
+            + "rows where `expression mod hashpartitions = i`",
+            (o, v) => o with { HashExpression = v.Trimmed }),
+        new("hashpartitions", "`7`", "the number of splits for `hashfield` / `hashexpression` (1–10000)",
+            (o, v) => o with { HashPartitions = (int)v.Whole(1, 10_000) }),
+        new("partition_column", "—", "split by ranges of a numeric, date or timestamp column …",
+            (o, v) => o with { PartitionColumn = v.Trimmed }),
+        new("lower_bound", "—", "… cut evenly from this value …", (o, v) => o with { LowerBound = v.Trimmed }),
+        new("upper_bound", "—", "… to this one …", (o, v) => o with { UpperBound = v.Trimmed }),
+        new("num_partitions", "`hashpartitions`", "… into this many ranges (1–10000)", (o, v) => o with { NumPartitions = (int)v.Whole(1, 10_000) }),
+        new("bookmark_keys", "the primary key", "with job bookmarks: columns whose values only grow, comma-separated",
+            (o, v) => o with { BookmarkKeys = [.. v.List()] }),
+        new("bookmark_keys_sort_order", "`asc`", "`desc` for keys that only shrink",
+            (o, v) => o with { BookmarkDescending = v.Choice(("asc", false), ("desc", true)) }),
+    ]);
 
+    /// <summary>Every accepted database read option key, names and aliases.</summary>
+    public static ImmutableArray<string> Keys => Declared.Keys;
+
+    /// <summary>Builds and checks options from string key/values; unknown keys and contradicting options are errors.</summary>
     public static DatabaseReadOptions From(IReadOnlyDictionary<string, string> options)
     {
-        var o = new DatabaseReadOptions();
-        foreach (var (key, value) in options)
-        {
-            o = key.ToLowerInvariant() switch
-            {
-                "dbtable" or "table" => o with { Table = value.Trim() },
-                "query" => o with { Query = value.Trim() },
-                "hashfield" => o with { HashField = value.Trim() },
-                "hashexpression" => o with { HashExpression = value.Trim() },
-                "hashpartitions" => o with { HashPartitions = Count(key, value) },
-                "partition_column" => o with { PartitionColumn = value.Trim() },
-                "lower_bound" => o with { LowerBound = value.Trim() },
-                "upper_bound" => o with { UpperBound = value.Trim() },
-                "num_partitions" => o with { NumPartitions = Count(key, value) },
-                "bookmark_keys" => o with { BookmarkKeys = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
-                "bookmark_keys_sort_order" => o with
-                {
-                    BookmarkDescending = value.Trim().ToLowerInvariant() switch
-                    {
-                        "asc" => false,
-                        "desc" => true,
-                        _ => throw new ConfigException(key, $"option 'bookmark_keys_sort_order' must be asc or desc, not '{value}'"),
-                    },
-                },
-                _ => throw new ConfigException(key, $"unknown database read option '{key}'; known options: {string.Join(", ", Keys)}"),
-            };
-        }
+        var o = Declared.Apply(new DatabaseReadOptions(), options);
         o.Check();
         return o;
     }
@@ -75,9 +75,4 @@ public sealed record DatabaseReadOptions
         if (PartitionColumn is null && (LowerBound is not null || UpperBound is not null))
             throw new ConfigException("partition_column", "lower_bound and upper_bound need partition_column");
     }
-
-    private static int Count(string key, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 10_000
-            ? n
-            : throw new ConfigException(key, $"option '{key}' must be a whole number from 1 to 10000, not '{value}'");
 }
