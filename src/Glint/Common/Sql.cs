@@ -14,6 +14,14 @@ public static class Sql
 
     public static string List(IEnumerable<string> literals) => "[" + string.Join(", ", literals.Select(Literal)) + "]";
 
+    /// <summary>A list naming at most <paramref name="shown"/> of the values, then "… N more" (for people, as explain shows a task): never run.</summary>
+    public static string List(IEnumerable<string> literals, int shown)
+    {
+        var all = literals as IReadOnlyList<string> ?? [.. literals];
+        return all.Count <= shown || all.Count < 3 ? List(all)
+            : "[" + string.Join(", ", all.Take(shown).Select(Literal)) + $", … {all.Count - shown} more]";
+    }
+
     /// <summary>A DuckDB struct literal mapping column names to types, as read_csv's <c>columns</c> takes.</summary>
     public static string TypeStruct(IEnumerable<Column> columns)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Glint.Catalog;
 using Glint.Common;
@@ -39,105 +38,40 @@ internal sealed class RunDriver(SessionOptions options)
     public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null) =>
         Run(plan, cancellation, tables ?? []);
 
+    /// <summary>The run as a sequence of named steps; every step that can fail before the commit point leaves targets untouched.</summary>
     private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration> tables)
     {
-        var listener = options.Listener ?? new NoListener();
         var runId = options.RunId ?? RunId.New();
-        var scratch = Path.Combine(options.Home, "scratch", runId.Value);
-        var run = new RunContext(runId, scratch, options.Settings) { Slots = options.Slots };
+        var run = new RunContext(runId, Path.Combine(options.Home, "scratch", runId.Value), options.Settings) { Slots = options.Slots };
         // Runs whose process died are finished or undone before this one looks at any target.
         RunRecovery.Recover(options.Home, () => options.Ledger?.Ledger ?? OpenLedger(), options.Settings.S3);
         using var commit = BeginCommit(plan, run, tables);
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        listener.RunStarted(runId);
+        (options.Listener ?? new NoListener()).RunStarted(runId);
         using var span = Telemetry.Source.StartActivity("glint.run");
         span?.SetTag("glint.run_id", runId.Value);
-        var spanContext = span?.Context ?? default;
-        var observed = new TelemetryListener(listener, runId, spanContext);
-        listener = observed;
+        var listener = new TelemetryListener(options.Listener ?? new NoListener(), runId, span?.Context ?? default);
         // In-process slots, or the slots of a cluster's executors (which may join and leave while the run goes).
-        var slots = options.Pool is null ? CreateSlots(scratch) : [];
+        var slots = options.Pool is null ? CreateSlots(run.ScratchFolder) : [];
         var (workerType, workers) = options.Pool?.Size ?? (options.WorkerType, options.NumberOfWorkers);
-        // A cost cap is a deadline: DPU-seconds grow with wall time at workers × DPUs per worker.
-        using var capped = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var cap = options.Settings.DpuSecondsCap();
-        var dpus = workers * workerType.Dpus;
-        if (cap is { } c && dpus > 0) Meter.CheckCap(c, workerType, workers, options.Settings.DollarsPerDpuHour);
-        using var deadline = cap is { } d && dpus > 0
-            ? options.Time.CreateTimer(_ => capped.Cancel(), null, TimeSpan.FromSeconds(d / dpus), Timeout.InfiniteTimeSpan)
-            : null;
-        var capClock = options.Time.GetTimestamp();
-        var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, capped.Token);
+        using var cap = CostCap.Start(options.Settings, workerType, workers, options.Time, cancellation);
+        var scheduler = new SlotScheduler(slots, options.Pool?.Runner ?? new SqlTaskRunner(), options.Settings.TaskMaxAttempts, listener, options.FaultInjector, cap.Token);
         var attached = options.Pool?.Attach(scheduler);
-        var results = new Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>>();
-        var written = new Dictionary<StageId, IReadOnlyList<WrittenFile>>();
-        var stageSummaries = new List<StageSummary>();
         var succeeded = false;
         try
         {
-            // Each stage is submitted the moment every stage it reads has committed; the slots are shared.
-            var pending = plan.Stages.ToList();
-            var running = new Dictionary<Task<IReadOnlyDictionary<TaskId, TaskResult>>, (Stage Stage, Stopwatch Clock)>();
-            var decided = new Dictionary<StageId, ImmutableArray<string>>();
-            while (pending.Count > 0 || running.Count > 0)
-            {
-                foreach (var stage in pending.Where(s => s.DependsOn.All(results.ContainsKey)).ToList())
-                {
-                    var tasks = StageTasks.Tasks(stage, run, written, out var decisions);
-                    decided[stage.Id] = decisions;
-                    listener.StageStarted(stage.Id, Name(stage), tasks.Length);
-                    running[scheduler.Submit(tasks)] = (stage, Stopwatch.StartNew());
-                    pending.Remove(stage);
-                }
-                if (running.Count == 0)
-                    throw new InvalidOperationException("stages wait on each other: " + string.Join(", ", pending.Select(p => p.Id)));
-                var finished = running.Keys.ToArray()[Task.WaitAny(running.Keys.ToArray())];
-                var (done, stageClock) = running[finished];
-                running.Remove(finished);
-                var mine = finished.GetAwaiter().GetResult(); // throws the run's failure or cancellation
-                results[done.Id] = mine;
-                written[done.Id] = Files(mine);
-                stageSummaries.Add(new StageSummary(done.Id, Name(done), mine.Count,
-                    scheduler.Attempts.Count(a => a.Id.Task.Stage == done.Id),
-                    SumOrNull(mine.Values.Select(r => r.RowsIn)), mine.Values.Sum(r => r.RowsOut), mine.Values.Sum(r => r.BytesOut), stageClock.Elapsed,
-                    done.Sink is ShuffleSink ? BucketsOf(written[done.Id]) : [])
-                {
-                    DependsOn = done.DependsOn,
-                    PlannedTasks = done.TaskCount,
-                    Decisions = decided[done.Id],
-                });
-                listener.StageFinished(done.Id);
-            }
+            var stages = new StageLoop(plan, run, scheduler, listener).Run();
             cancellation.ThrowIfCancellationRequested();
-            // The timer may fire after the last task finished but before commit: the meter, not the timer, decides.
-            if (cap is { } limit && dpus > 0 && Meter.DpuSeconds(workerType, workers, options.Time.GetElapsedTime(capClock)) > limit) capped.Cancel();
-            capped.Token.ThrowIfCancellationRequested();
-            var (errorCount, errorFile) = ErrorRecords.Check(runId, results, options);
-            var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
-            // One commit over every target and the run's ledger entry; before its commit point a failure undoes it all.
-            var summary = commit.Commit(written, committed => new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
-                SumOrNull(stageSummaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
-                plan.Stages.Where(s => s.Sink is TargetSink or DatabaseTargetSink or CollectSink or CountSink).Sum(s => stageSummaries.First(x => x.Id == s.Id).RowsOut),
-                committed, [.. stageSummaries.OrderBy(s => s.Id.Value)], [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)])
-            {
-                MeteredDpuSeconds = attached?.MeteredDpuSeconds,
-                DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
-                ErrorRecords = errorCount,
-                ErrorFile = errorFile,
-            });
+            cap.ThrowIfReached();
+            var summary = CommitRun(plan, commit, stages, scheduler, clock, new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
+                null, 0, [], [], []) { MeteredDpuSeconds = attached?.MeteredDpuSeconds });
             succeeded = true;
-            Telemetry.DpuSeconds.Add(summary.DpuSeconds, new System.Diagnostics.TagList { { "glint.run_id", runId.Value } });
-            return new RunOutcome(summary,
-                plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
-                    s => (IReadOnlyList<object?[]>)results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList()),
-                plan.Stages.Where(s => s.Sink is CountSink).ToDictionary(s => s.Id, s => results[s.Id].Values.Sum(r => r.RowsOut)));
+            return Outcome(plan, summary, stages);
         }
-        catch (Exception e) when (e is OperationCanceledException or RunCancelledException && capped.IsCancellationRequested &&
-                                  !cancellation.IsCancellationRequested && cap is not null)
+        catch (Exception e) when (cap.Stopped(e, cancellation))
         {
-            throw new CostCapException(
-                $"run {runId} stopped at its cost cap of {cap:0.#} DPU-seconds (${cap / 3600 * options.Settings.DollarsPerDpuHour:0.0000}; {workers} × {workerType} for {options.Time.GetElapsedTime(capClock).TotalSeconds:0.0} s); no target was changed");
+            throw cap.Error(runId);
         }
         catch (OperationCanceledException)
         {
@@ -147,19 +81,54 @@ internal sealed class RunDriver(SessionOptions options)
         {
             attached?.Dispose();
             scheduler.Dispose(); // joins the workers: no task still runs on a slot or writes under a target
-            var outcome = new System.Diagnostics.TagList { { "glint.run_id", runId.Value }, { "glint.succeeded", succeeded } };
-            Telemetry.Runs.Add(1, outcome);
-            Telemetry.RunDuration.Record(clock.Elapsed.TotalSeconds, outcome);
-            if (!succeeded) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
-            if (!succeeded) commit.Abort();
-            foreach (var slot in slots.OfType<Slot>()) slot.Dispose();
-            catalog?.Dispose();
-            // Scratch goes with the run, failed or not, unless asked to keep it (keep_scratch) for looking into.
-            if (!options.Settings.KeepScratch && Directory.Exists(scratch))
-                Directory.Delete(scratch, recursive: true);
-            if (!options.Settings.KeepScratch && run.ExchangesOnS3)
-                DeleteRemoteScratch(run);
+            Finish(run, commit, slots, succeeded, clock.Elapsed, span);
         }
+    }
+
+    /// <summary>Checks the error records, then one commit over every target and the run's ledger entry, which records the summary.</summary>
+    private RunSummary CommitRun(PhysicalPlan plan, CommitCoordinator commit, StageResults stages, SlotScheduler scheduler, Stopwatch clock, RunSummary head)
+    {
+        var (errorCount, errorFile) = ErrorRecords.Check(head.RunId, stages.Results, options);
+        var firstStages = plan.Stages.Where(s => s.DependsOn.IsEmpty).Select(s => s.Id).ToHashSet();
+        var outputs = plan.Stages.Where(s => s.Sink is TargetSink or DatabaseTargetSink or CollectSink or CountSink).Select(s => s.Id).ToHashSet();
+        // Before the commit point a failure undoes it all.
+        var summary = commit.Commit(stages.Written, committed => head with
+        {
+            Wall = clock.Elapsed,
+            RowsIn = Sums.OrNull(stages.Summaries.Where(s => firstStages.Contains(s.Id)).Select(s => s.RowsIn)),
+            RowsOut = stages.Summaries.Where(s => outputs.Contains(s.Id)).Sum(s => s.RowsOut),
+            Targets = committed,
+            Stages = [.. stages.Summaries],
+            Attempts = [.. scheduler.Attempts.OrderBy(a => a.StartedUtc)],
+            DollarsPerDpuHour = options.Settings.DollarsPerDpuHour,
+            ErrorRecords = errorCount,
+            ErrorFile = errorFile,
+        });
+        Telemetry.DpuSeconds.Add(summary.DpuSeconds, new TagList { { "glint.run_id", summary.RunId.Value } });
+        return summary;
+    }
+
+    /// <summary>The summary with each action's collected rows and counts.</summary>
+    private static RunOutcome Outcome(PhysicalPlan plan, RunSummary summary, StageResults stages) => new(summary,
+        plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
+            s => (IReadOnlyList<object?[]>)stages.Results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList()),
+        plan.Stages.Where(s => s.Sink is CountSink).ToDictionary(s => s.Id, s => stages.Results[s.Id].Values.Sum(r => r.RowsOut)));
+
+    /// <summary>After the run, succeeded or not: telemetry, the undo of a failed commit, the slots, the metastore and the scratch.</summary>
+    private void Finish(RunContext run, CommitCoordinator commit, List<ITaskSlot> slots, bool succeeded, TimeSpan elapsed, Activity? span)
+    {
+        var outcome = new TagList { { "glint.run_id", run.RunId.Value }, { "glint.succeeded", succeeded } };
+        Telemetry.Runs.Add(1, outcome);
+        Telemetry.RunDuration.Record(elapsed.TotalSeconds, outcome);
+        if (!succeeded) span?.SetStatus(ActivityStatusCode.Error);
+        if (!succeeded) commit.Abort();
+        foreach (var slot in slots.OfType<Slot>()) slot.Dispose();
+        catalog?.Dispose();
+        // Scratch goes with the run, failed or not, unless asked to keep it (keep_scratch) for looking into.
+        if (!options.Settings.KeepScratch && Directory.Exists(run.ScratchFolder))
+            Directory.Delete(run.ScratchFolder, recursive: true);
+        if (!options.Settings.KeepScratch && run.ExchangesOnS3)
+            DeleteRemoteScratch(run);
     }
 
     /// <summary>The run's committers, one per target, under the coordinator that locks and journals them before any task.</summary>
@@ -210,36 +179,4 @@ internal sealed class RunDriver(SessionOptions options)
                 slots.Add(new Slot(w, s, options.WorkerType.MemoryPerSlot, Path.Combine(scratch, "slots", $"w{w}-s{s}")));
         return slots;
     }
-
-    /// <summary>Rows and bytes per bucket, from the bucket folder each map output file sits in.</summary>
-    private static ImmutableArray<BucketStats> BucketsOf(IReadOnlyList<WrittenFile> files) =>
-        files.GroupBy(f => ShuffleSink.BucketOf(f.RelativePath))
-            .Select(g => new BucketStats(g.Key, g.Sum(f => f.Rows ?? 0), g.Sum(f => f.Bytes)))
-            .OrderBy(b => b.Bucket)
-            .ToImmutableArray();
-
-    private static long? SumOrNull(IEnumerable<long?> values)
-    {
-        long sum = 0;
-        foreach (var v in values)
-        {
-            if (v is null) return null;
-            sum += v.Value;
-        }
-        return sum;
-    }
-
-    private static List<WrittenFile> Files(IReadOnlyDictionary<TaskId, TaskResult> results) =>
-        results.OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Files).ToList();
-
-    private static string Name(Stage stage) => stage.Sink switch
-    {
-        TargetSink t => $"write {t.Target.Path}",
-        DatabaseTargetSink d => $"write table {d.Target.Table}",
-        ScratchSink => "exchange",
-        ShuffleSink s => $"shuffle map ({s.Buckets} buckets)",
-        CollectSink => "collect",
-        CountSink => "count",
-        _ => stage.Sink.GetType().Name,
-    };
 }

@@ -8,6 +8,9 @@ public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings
     /// <summary>Slots of the run's pool (adaptive execution aims to give each a task).</summary>
     public int Slots { get; init; } = 1;
 
+    /// <summary>How many files a rendered file list names before "… N more": all for tasks that run, a few for explain.</summary>
+    public int ListedFiles { get; init; } = int.MaxValue;
+
     /// <summary>Folder inside a target where attempts stage their files until the job commit.</summary>
     public const string StagingFolderName = "_glint_temporary";
 

@@ -10,13 +10,14 @@ public static class ScanSql
     public const string RejectsTable = "glint_rejects", RejectsScan = "glint_reject_scans";
 
     /// <summary>A relation with exactly the source's columns in order, over the given files (optionally a row range of one Parquet file).</summary>
-    public static string Render(FileSource source, IEnumerable<string> files, RowRange? rows = null)
+    /// <param name="listed">how many files a file list names before "… N more"; a task names all, explain a few</param>
+    public static string Render(FileSource source, IEnumerable<string> files, RowRange? rows = null, int listed = int.MaxValue)
     {
         if (source.PartitionsFromFolders && !source.PartitionColumns.IsEmpty)
-            return ByFolder(source, [.. files], rows);
+            return ByFolder(source, [.. files], rows, listed);
         if (source.Format == FileFormat.Json && source.Options.RecordErrors)
-            return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM ({JsonLines(source, files)}) WHERE glint_reason IS NULL";
-        var list = Sql.List(files);
+            return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM ({JsonLines(source, files, listed)}) WHERE glint_reason IS NULL";
+        var list = Sql.List(files, listed);
         var hive = HiveArgs(source.PartitionColumns);
         var function = source.Format switch
         {
@@ -38,15 +39,15 @@ public static class ScanSql
     }
 
     /// <summary>The rows a JSON scan with on_error: record rejects: file, line, kind, reason and raw text.</summary>
-    public static string JsonRejects(FileSource source, IEnumerable<string> files) =>
-        $"SELECT glint_file, glint_line, glint_kind, glint_reason, glint_raw FROM ({JsonLines(source, files)}) WHERE glint_reason IS NOT NULL ORDER BY glint_file, glint_line";
+    public static string JsonRejects(FileSource source, IEnumerable<string> files, int listed = int.MaxValue) =>
+        $"SELECT glint_file, glint_line, glint_kind, glint_reason, glint_raw FROM ({JsonLines(source, files, listed)}) WHERE glint_reason IS NOT NULL ORDER BY glint_file, glint_line";
 
     /// <summary>
     /// JSON lines read as text, one row per non-blank line with its file and line number, each column extracted and
     /// cast with TRY_CAST: a line that is not a JSON object, or whose value does not fit its column's type, gets a reason
     /// (and becomes an error record) instead of failing the scan.
     /// </summary>
-    private static string JsonLines(FileSource source, IEnumerable<string> files)
+    private static string JsonLines(FileSource source, IEnumerable<string> files, int listed)
     {
         static string Path(string column) => Sql.Literal("$." + "\"" + column.Replace("\"", "\\\"") + "\"");
         string Value(Column c) => c.Type.EndsWith(']') || c.Type.StartsWith("STRUCT", StringComparison.Ordinal) || c.Type.StartsWith("MAP", StringComparison.Ordinal)
@@ -60,7 +61,7 @@ public static class ScanSql
                 $"TRY_CAST(nullif(regexp_extract(glint_file, {Sql.Literal("/" + System.Text.RegularExpressions.Regex.Escape(c.Name) + "=([^/]*)/")}, 1), '{HivePartitioning.NullValue}') AS {c.Type}) AS {Sql.Ident(c.Name)}"));
         var lines = $"""
             SELECT filename AS glint_file, unnest(range(1, len(glint_lines) + 1)) AS glint_line, rtrim(unnest(glint_lines), chr(13)) AS glint_raw
-            FROM (SELECT filename, string_split(content, chr(10)) AS glint_lines FROM read_text({Sql.List(files)}))
+            FROM (SELECT filename, string_split(content, chr(10)) AS glint_lines FROM read_text({Sql.List(files, listed)}))
             """;
         return $"""
             SELECT glint_file, glint_line, glint_raw, CASE WHEN json_valid(glint_raw) AND json_type(glint_raw) = 'OBJECT' THEN 'CAST' ELSE 'JSON' END AS glint_kind,
@@ -73,7 +74,7 @@ public static class ScanSql
     /// Partition values that no folder name spells out: the files are read in groups of equal values,
     /// each group adding its values as constants, and the groups unioned.
     /// </summary>
-    private static string ByFolder(FileSource source, IReadOnlyList<string> files, RowRange? rows)
+    private static string ByFolder(FileSource source, IReadOnlyList<string> files, RowRange? rows, int listed)
     {
         var plain = source with { PartitionColumns = [], PartitionsFromFolders = false };
         var byPath = source.Files.ToDictionary(f => f.Path, f => f.PartitionValues);
@@ -85,7 +86,7 @@ public static class ScanSql
                 var value = values.First(kv => string.Equals(kv.Key, c.Name, StringComparison.OrdinalIgnoreCase)).Value;
                 return $"{(value is null ? "NULL" : $"CAST({Sql.Literal(value)} AS {c.Type})")} AS {Sql.Ident(c.Name)}";
             });
-            return $"SELECT *, {string.Join(", ", constants)} FROM ({Render(plain, group, rows)})";
+            return $"SELECT *, {string.Join(", ", constants)} FROM ({Render(plain, group, rows, listed)})";
         });
         return $"SELECT {Sql.SelectList(source.Schema.Names)} FROM ({string.Join(" UNION ALL ", parts)})";
     }

@@ -62,18 +62,13 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
 
         if (Broadcast(join, left, right) is { } broadcast) return broadcast;
 
-        var splitLeft = join.Type is JoinType.Inner or JoinType.Left or JoinType.Semi or JoinType.Anti;
-        var splitRight = join.Type is JoinType.Inner or JoinType.Right;
-        var leftSizes = left.Select(Bytes).ToList();
-        var rightSizes = right.Select(Bytes).ToList();
-        var total = leftSizes.Sum() + rightSizes.Sum();
+        var l = JoinSide.Of(this, left, join.Type is JoinType.Inner or JoinType.Left or JoinType.Semi or JoinType.Anti);
+        var r = JoinSide.Of(this, right, join.Type is JoinType.Inner or JoinType.Right);
+        var total = l.Sizes.Sum() + r.Sizes.Sum();
         var target = Target(total);
-        var (leftSkewed, leftLimit) = Skewed(leftSizes, splitLeft);
-        var (rightSkewed, rightLimit) = Skewed(rightSizes, splitRight);
-
         var tasks = new List<JoinRead>();
         var run = new List<(int Bucket, long Bytes)>();
-        var coalesced = 0;
+        var (coalesced, coalescedFrom) = (0, 0);
         void Flush()
         {
             foreach (var g in Coalesce(run, target))
@@ -84,43 +79,59 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
             }
             run.Clear();
         }
-        var coalescedFrom = 0;
         for (var b = 0; b < n; b++)
         {
             if (left[b].Count + right[b].Count == 0) continue;
-            if (!leftSkewed.Contains(b) && !rightSkewed.Contains(b))
+            if (!l.Skewed.Contains(b) && !r.Skewed.Contains(b))
             {
-                run.Add((b, leftSizes[b] + rightSizes[b]));
+                run.Add((b, l.Sizes[b] + r.Sizes[b]));
                 coalescedFrom++;
                 continue;
             }
             Flush();
-            // Slices of a side are groups of whole map output files; the other side's bucket is read whole by each. A skewed
-            // bucket is cut into at least one slice per slot where its files allow (so a small pool needs no lowered
-            // advisory_partition_size), but never into slices smaller than an ordinary task.
-            var skewedBytes = Math.Max(leftSkewed.Contains(b) ? leftSizes[b] : 0, rightSkewed.Contains(b) ? rightSizes[b] : 0);
-            var sliceTarget = Math.Max(NonSkewedAverage(leftSizes, rightSizes, leftSkewed, rightSkewed),
-                Math.Min(target, Math.Max(1, skewedBytes / Math.Max(1, slots))));
-            var leftSlices = leftSkewed.Contains(b) ? Slices(left[b], sliceTarget) : [left[b]];
-            var rightSlices = rightSkewed.Contains(b) ? Slices(right[b], sliceTarget) : [right[b]];
-            var sides = new List<string>();
-            if (leftSkewed.Contains(b)) sides.Add($"left {Common.Bytes.Format(leftSizes[b])} > {leftLimit}");
-            if (rightSkewed.Contains(b)) sides.Add($"right {Common.Bytes.Format(rightSizes[b])} > {rightLimit}");
-            var count = leftSlices.Count * rightSlices.Count;
-            var files = (leftSkewed.Contains(b) ? left[b].Count : 0) + (rightSkewed.Contains(b) ? right[b].Count : 0);
-            var why = count > 1 ? $" of about {Common.Bytes.Format(sliceTarget)}"
-                : files <= 1 ? " (its skewed side is one map output file, which cannot be cut)"
-                : $" (its {files} map output files together are within the slice size of {Common.Bytes.Format(sliceTarget)}, the average ordinary task)";
-            decisions.Add($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream} is skewed ({string.Join("; ", sides)}): split into {count} task{(count == 1 ? "" : "s")}{why}");
-            for (var i = 0; i < leftSlices.Count; i++)
-                for (var j = 0; j < rightSlices.Count; j++)
-                    tasks.Add(new JoinRead($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream}, slice {i * rightSlices.Count + j + 1} of {count}",
-                        leftSlices[i], rightSlices[j]));
+            tasks.AddRange(SplitSkewed(join, b, l, r, target));
         }
         Flush();
         if (coalesced < coalescedFrom)
             decisions.Add($"coalesced {coalescedFrom} non-empty buckets of {join.Left.Upstream} ⋈ {join.Right.Upstream} ({Common.Bytes.Format(total)}) into {coalesced} task{(coalesced == 1 ? "" : "s")} of at most {Common.Bytes.Format(target)}");
         return tasks;
+    }
+
+    /// <summary>One side of a shuffle join: its buckets' files and sizes, and which buckets are skewed (and may be split).</summary>
+    private sealed record JoinSide(List<IReadOnlyList<WrittenFile>> Buckets, List<long> Sizes, HashSet<int> Skewed, string Limit)
+    {
+        public static JoinSide Of(ReducerPlanner planner, List<IReadOnlyList<WrittenFile>> buckets, bool splittable)
+        {
+            var sizes = buckets.Select(Bytes).ToList();
+            var (skewed, limit) = planner.Skewed(sizes, splittable);
+            return new JoinSide(buckets, sizes, skewed, limit);
+        }
+    }
+
+    /// <summary>The tasks of a skewed join bucket: each slice of a skewed side joined with the other side's bucket read whole.</summary>
+    private IEnumerable<JoinRead> SplitSkewed(ShuffleJoinInput join, int b, JoinSide l, JoinSide r, long target)
+    {
+        // Slices of a side are groups of whole map output files. A skewed bucket is cut into at least one slice per slot
+        // where its files allow (so a small pool needs no lowered advisory_partition_size), but never into slices smaller
+        // than an ordinary task.
+        var skewedBytes = Math.Max(l.Skewed.Contains(b) ? l.Sizes[b] : 0, r.Skewed.Contains(b) ? r.Sizes[b] : 0);
+        var sliceTarget = Math.Max(NonSkewedAverage(l.Sizes, r.Sizes, l.Skewed, r.Skewed),
+            Math.Min(target, Math.Max(1, skewedBytes / Math.Max(1, slots))));
+        var leftSlices = l.Skewed.Contains(b) ? Slices(l.Buckets[b], sliceTarget) : [l.Buckets[b]];
+        var rightSlices = r.Skewed.Contains(b) ? Slices(r.Buckets[b], sliceTarget) : [r.Buckets[b]];
+        var sides = new List<string>();
+        if (l.Skewed.Contains(b)) sides.Add($"left {Common.Bytes.Format(l.Sizes[b])} > {l.Limit}");
+        if (r.Skewed.Contains(b)) sides.Add($"right {Common.Bytes.Format(r.Sizes[b])} > {r.Limit}");
+        var count = leftSlices.Count * rightSlices.Count;
+        var files = (l.Skewed.Contains(b) ? l.Buckets[b].Count : 0) + (r.Skewed.Contains(b) ? r.Buckets[b].Count : 0);
+        var why = count > 1 ? $" of about {Common.Bytes.Format(sliceTarget)}"
+            : files <= 1 ? " (its skewed side is one map output file, which cannot be cut)"
+            : $" (its {files} map output files together are within the slice size of {Common.Bytes.Format(sliceTarget)}, the average ordinary task)";
+        decisions.Add($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream} is skewed ({string.Join("; ", sides)}): split into {count} task{(count == 1 ? "" : "s")}{why}");
+        for (var i = 0; i < leftSlices.Count; i++)
+            for (var j = 0; j < rightSlices.Count; j++)
+                yield return new JoinRead($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream}, slice {i * rightSlices.Count + j + 1} of {count}",
+                    leftSlices[i], rightSlices[j]);
     }
 
     /// <summary>A shuffle join as a broadcast join when a side it may build on wrote less than the broadcast threshold.</summary>
