@@ -18,7 +18,7 @@ internal static class JobPages
                 return new[]
                 {
                     $"<a href=\"/jobs/{Url(j.Name)}\">{E(j.Name)}</a>", E(j.WorkerType ?? "spec"), E(j.Workers?.ToString(CultureInfo.InvariantCulture) ?? "spec"),
-                    E(j.Bookmarks.ToString().ToLowerInvariant()), last is null ? "" : $"<a href=\"/runs/{Url(last.RunId)}\">{E(last.RunId)}</a> {State(last.State)}",
+                    E(j.Bookmarks.ToString().ToLowerInvariant()), last is null ? "" : $"<a href=\"/runs/{Url(last.RunId.Value)}\">{E(last.RunId.Value)}</a> {State(last.State)}",
                 };
             }), "jobs"))));
 
@@ -28,7 +28,7 @@ internal static class JobPages
             if (job is null) return Results.NotFound($"job '{name}' does not exist");
             var bookmarks = Table(["source", "bookmark", "committed by", "updated"], jobs.Bookmarks(name).Select(b => new[]
             {
-                E(b.Source), E(b.State.Keys?.ToString() ?? $"{b.State.Files.Length} file(s) seen"), $"<a href=\"/runs/{Url(b.RunId)}\">{E(b.RunId)}</a>", E(b.Updated.ToString("u", CultureInfo.InvariantCulture)),
+                E(b.Source), E(b.State.Keys?.ToString() ?? $"{b.State.Files.Length} file(s) seen"), $"<a href=\"/runs/{Url(b.RunId.Value)}\">{E(b.RunId.Value)}</a>", E(b.Updated.ToString("u", CultureInfo.InvariantCulture)),
             }), "bookmarks");
             var start = $"""
                 <form method="post" action="/jobs/{Url(name)}/start" id="start-form">
@@ -58,7 +58,7 @@ internal static class JobPages
             try
             {
                 var run = await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-                return Results.Redirect($"/runs/{Url(run.RunId)}");
+                return Results.Redirect($"/runs/{Url(run.RunId.Value)}");
             }
             catch (Exception e) when (e is Common.GlintException or TimeoutException)
             {

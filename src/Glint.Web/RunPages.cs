@@ -1,4 +1,5 @@
 using System.Globalization;
+using Glint.Common;
 using Glint.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,31 +24,31 @@ internal static class RunPages
             return web.Page("Runs", filter + RunsTable(runs));
         }));
 
-        app.MapGet("/runs/{id}", (string id) => web.With((_, jobs) => Run(web, jobs, id)));
+        app.MapGet("/runs/{id}", (RunId id) => web.With((_, jobs) => Run(web, jobs, id)));
 
-        app.MapGet("/runs/{id}/report", (string id) => web.With((_, jobs) =>
+        app.MapGet("/runs/{id}/report", (RunId id) => web.With((_, jobs) =>
         {
             var run = jobs.FindRun(id);
             return run is null ? Results.NotFound($"run '{id}' is not on record")
                 : Results.Content(Reports.RunReport.Render(run, jobs.TaskAttempts(id)), "text/html; charset=utf-8");
         }));
 
-        app.MapGet("/api/runs/{id}", (string id) => web.With((_, jobs) =>
+        app.MapGet("/api/runs/{id}", (RunId id) => web.With((_, jobs) =>
         {
             var run = jobs.FindRun(id);
-            return run is null ? Results.NotFound() : Results.Json(new { run.RunId, run.Job, State = run.State.ToString().ToUpperInvariant(), Attempts = jobs.TaskAttempts(id).Count });
+            return run is null ? Results.NotFound() : Results.Json(new { RunId = run.RunId.Value, run.Job, State = run.State.ToString().ToUpperInvariant(), Attempts = jobs.TaskAttempts(id).Count });
         }));
 
-        app.MapPost("/runs/{id}/stop", (string id) =>
+        app.MapPost("/runs/{id}/stop", (RunId id) =>
         {
             try { web.With((_, jobs) => { jobs.RequestStop(id); return 0; }); }
             catch (Common.SpecException e) { return Results.Text(e.Message, statusCode: 400); }
-            return Results.Redirect($"/runs/{Url(id)}");
+            return Results.Redirect($"/runs/{Url(id.Value)}");
         }).AddEndpointFilter(new TokenFilter(web.Options.Token, "stop a run"));
     }
 
     /// <summary>One run: its state and cost, its stages (so far, while it runs) and its task attempts; live runs refresh every second.</summary>
-    private static IResult Run(ConsoleContext web, IJobStore jobs, string id)
+    private static IResult Run(ConsoleContext web, IJobStore jobs, RunId id)
     {
         var run = jobs.FindRun(id);
         if (run is null) return Results.NotFound($"run '{id}' is not on record");
@@ -70,13 +71,13 @@ internal static class RunPages
             a.Succeeded ? "yes" : "no", a.RowsOut?.ToString("N0", CultureInfo.InvariantCulture) ?? "", E(a.Error),
         }), "attempts");
         var stop = live ? $"""
-            <form method="post" action="/runs/{Url(id)}/stop"><input type="password" name="token" placeholder="token" required><button type="submit">Stop</button></form>
+            <form method="post" action="/runs/{Url(id.Value)}/stop"><input type="password" name="token" placeholder="token" required><button type="submit">Stop</button></form>
             """ : "";
         var body = $"<p id=\"run-state\">{State(run.State)} · job <a href=\"/jobs/{Url(run.Job)}\">{E(run.Job)}</a> · started {E(run.Started.ToString("u", CultureInfo.InvariantCulture))}" +
                    (run.Record is { } r ? $" · {r.WallSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s · {r.RowsOut.ToString("N0", CultureInfo.InvariantCulture)} rows out · {r.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} DPU-s · ${r.Cost.ToString("0.0000", CultureInfo.InvariantCulture)}" : "") +
                    (live ? " · <em>live: this page refreshes every second</em>" : "") + "</p>" +
                    (run.Error is { } err ? $"<p class=\"FAILED\">{E(err)}</p>" : "") + stop +
-                   (live ? "" : $"<p><a id=\"report-link\" href=\"/runs/{Url(id)}/report\">Run report</a></p>") +
+                   (live ? "" : $"<p><a id=\"report-link\" href=\"/runs/{Url(id.Value)}/report\">Run report</a></p>") +
                    $"<h2>Stages</h2>{stages}<h2>Task attempts ({attempts.Count})</h2>{tasks}";
         return web.Page($"Run {id}", body, live ? 1 : null);
     }
@@ -84,7 +85,7 @@ internal static class RunPages
     /// <summary>Runs as a table linking each run and its job.</summary>
     public static string RunsTable(IEnumerable<JobRun> runs) => Table(["run", "job", "attempt", "state", "started", "seconds", "rows out", "DPU-s", "cost"], runs.Select(r => new[]
     {
-        $"<a class=\"run-link\" href=\"/runs/{Url(r.RunId)}\">{E(r.RunId)}</a>", $"<a href=\"/jobs/{Url(r.Job)}\">{E(r.Job)}</a>", r.Attempt.ToString(CultureInfo.InvariantCulture), State(r.State),
+        $"<a class=\"run-link\" href=\"/runs/{Url(r.RunId.Value)}\">{E(r.RunId.Value)}</a>", $"<a href=\"/jobs/{Url(r.Job)}\">{E(r.Job)}</a>", r.Attempt.ToString(CultureInfo.InvariantCulture), State(r.State),
         E(r.Started.ToString("u", CultureInfo.InvariantCulture)), r.Record?.WallSeconds.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
         r.Record?.RowsOut.ToString("N0", CultureInfo.InvariantCulture) ?? "", r.Record?.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
         r.Record is { } c ? "$" + c.Cost.ToString("0.0000", CultureInfo.InvariantCulture) : "",

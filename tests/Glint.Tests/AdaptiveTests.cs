@@ -1,6 +1,7 @@
 using Glint.Api;
 using Glint.Common;
 using Glint.Execution;
+using Glint.Execution.Adaptive;
 using Glint.Plan;
 using Glint.Tests.Support;
 
@@ -67,7 +68,7 @@ public sealed class AdaptiveTests
         var adaptive = Write(new GlintSettings(), "out");
         Assert.InRange(adaptive.FilesWritten, 1, 8);
         var reducers = adaptive.Stages.Single(s => s.Decisions.Any());
-        Assert.Contains("coalesced", reducers.Decisions.Single());
+        Assert.IsType<BucketsCoalesced>(reducers.Decisions.Single());
         Assert.True(reducers.PlannedTasks >= 16, $"the plan had {reducers.PlannedTasks} buckets before coalescing");
 
         // The same job with adaptive execution off and Spark's fixed 200 partitions writes one file per non-empty bucket.
@@ -121,14 +122,15 @@ public sealed class AdaptiveTests
         AssertRows.Equal(expected, adaptiveRows);
 
         var join = on.Summary.Stages.Single(s => s.DependsOn.Length == 2);
-        var skew = join.Decisions.SingleOrDefault(d => d.Contains("skewed", StringComparison.Ordinal));
+        var skew = join.Decisions.OfType<SkewedBucketSplit>().SingleOrDefault();
         if (how == "full")
         {
             Assert.Null(skew); // neither side of a full join can be cut: every slice would repeat the other side's unmatched rows
             return;
         }
         Assert.NotNull(skew);
-        Assert.Contains(how == "right" ? "right" : "left", skew);
+        Assert.NotNull(how == "right" ? skew.RightBytes : skew.LeftBytes); // the skewed side is the one that was cut
+        Assert.Contains($"{(how == "right" ? "right" : "left")} ", skew.Text);
         // Key 0's bucket was one task without adaptive execution; now no task reads more than a fraction of it.
         var largest = (TaskAttemptRecord a) => a.Id.Task.Stage == join.Id ? a.InputBytes : 0;
         var hotBucket = off.Summary.Attempts.Max(a => a.Id.Task.Stage == join.Id ? a.InputBytes : 0);
@@ -145,9 +147,9 @@ public sealed class AdaptiveTests
         var joined = session.Read.Parquet(facts).Join(session.Read.Parquet(keys), ["k"]);
         var outcome = session.Run([new PlannedAction(joined.Plan, new CollectSink())]);
         var join = outcome.Summary.Stages.Single(s => s.DependsOn.Length == 2);
-        var skew = Assert.Single(join.Decisions, d => d.Contains("skewed", StringComparison.Ordinal));
-        var tasks = int.Parse(System.Text.RegularExpressions.Regex.Match(skew, @"split into (\d+) tasks of about").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(tasks >= 4, skew);   // at least one slice per slot of 1 × G.1X
+        var skew = Assert.Single(join.Decisions.OfType<SkewedBucketSplit>());
+        var tasks = skew.Reducers;
+        Assert.True(tasks >= 4, skew.Text);   // at least one slice per slot of 1 × G.1X
         Assert.Equal(Reference.Query($"SELECT count(*) FROM read_parquet('{facts}/*.parquet') JOIN read_parquet('{keys}/*.parquet') USING (k)").Single()[0],
             (long)outcome.Rows.Values.Single().Count);
     }
@@ -167,7 +169,7 @@ public sealed class AdaptiveTests
         var outcome = session.Run([new PlannedAction(joined.Plan, new CollectSink())]);
 
         var join = outcome.Summary.Stages.Single(s => s.DependsOn.Length == 2);
-        Assert.Contains(join.Decisions, d => d.StartsWith("switched the shuffle join", StringComparison.Ordinal) && d.Contains("right side"));
+        Assert.Contains(join.Decisions, d => d is SwitchedToBroadcast { BuildLeft: false });
         AssertRows.Equal(
             Rows(Reference.Query($"SELECT * FROM read_parquet('{facts}/*.parquet') LEFT JOIN (SELECT * FROM read_parquet('{keys}/*.parquet') WHERE k < 10) USING (k)")),
             Rows(outcome.Rows.Values.Single()));

@@ -1,4 +1,5 @@
 using Glint.Catalog;
+using Glint.Common;
 using Glint.Jobs;
 using Glint.Tests.Support;
 
@@ -23,7 +24,7 @@ public sealed class GarbageCollectionTests
         Directory.CreateDirectory(Path.Combine(home, "runs"));
         // A live run holds its lock, as a running glint process does.
         using var live = new FileStream(Path.Combine(home, "runs", "run-live.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        string recorded;
+        RunId recorded;
         using (var store = Metastores.Open(null, home))
             recorded = (SqlJobStore.Of(store)).StartRun("adhoc-x", 1, null, [], int.MaxValue, TimeSpan.FromDays(365)).RunId;
 

@@ -68,13 +68,13 @@ public sealed class JobCliTests
         using var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
         var recorded = Assert.Single(store.Runs("adhoc-copy"));
         Assert.Equal((RunState.Succeeded, 10L), (recorded.State, recorded.Record!.RowsOut));
-        Assert.Contains(recorded.RunId, run.Output);
-        Assert.Equal(recorded.RunId, Glint.Storage.Manifest.TryRead(dir["out"])!.RunId);
+        Assert.Contains(recorded.RunId.Value, run.Output);
+        Assert.Equal(recorded.RunId.Value, Glint.Storage.Manifest.TryRead(dir["out"])!.RunId);
         Assert.Contains("adhoc-copy", GlintCli.Run(dir["home"], "runs").Output);
         var attempts = store.TaskAttempts(recorded.RunId);
         Assert.Equal(recorded.Record.Attempts, attempts.Count);
         Assert.Equal(10L, attempts.Where(a => a.Succeeded).Sum(a => a.RowsOut ?? 0));
-        var show = GlintCli.Run(dir["home"], "runs", "show", recorded.RunId);
+        var show = GlintCli.Run(dir["home"], "runs", "show", recorded.RunId.Value);
         Assert.True(show.ExitCode == 0, show.All);
         Assert.Contains(attempts[0].AttemptId, show.Output);
         Assert.Contains($"{attempts.Count} task attempt(s)", show.Output);

@@ -122,7 +122,7 @@ public sealed class JobRunnerTests : IDisposable
         var runner = Runner(faults);
         var last = runner.Start("incremental", new Dictionary<string, string>(), started: run => faults.Armed = run.Attempt == 1);
         Assert.Equal((RunState.Succeeded, 2), (last.State, last.Attempt));
-        var first = store.FindRun(last.PreviousRunId!)!;
+        var first = store.FindRun(last.PreviousRunId!.Value)!;
         Assert.Equal((RunState.Failed, 1), (first.State, first.Attempt));
         Assert.Equal(Input(), Output());
     }
@@ -166,7 +166,7 @@ public sealed class JobRunnerTests : IDisposable
         Runner().Start("incremental", new Dictionary<string, string>());
         store.RewindBookmarks("incremental", first.RunId);
         Assert.Equal((long?)50, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);  // file 2 again
-        Assert.Throws<SpecException>(() => store.RewindBookmarks("incremental", "run-unknown"));
+        Assert.Throws<SpecException>(() => store.RewindBookmarks("incremental", new RunId("run-unknown")));
 
         store.ResetBookmarks("incremental");
         File.SetLastWriteTimeUtc(dir["in/part-001.parquet"], new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));

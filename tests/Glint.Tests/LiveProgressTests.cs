@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;
 using Glint.Tests.Support;
@@ -25,14 +26,14 @@ public sealed class LiveProgressTests
             targets:
               - { from: h, path: out, mode: overwrite }
             """, ImmutableDictionary<string, string>.Empty, BaseFolder: dir.Path));
-        string? runId = null;
+        RunId? runId = null;
         // The first attempt goes at once; every later one waits (up to a minute) until an attempt is on record, so the
         // live view is seen while tasks remain however loaded the machine is (the heartbeat's timer can be late).
         var reported = 0;
         void WaitForTheFirst(Common.TaskAttemptId attempt, Execution.TaskResult result)
         {
             if (Interlocked.Increment(ref reported) == 1) return;
-            SpinWait.SpinUntil(() => runId is not null && store.TaskAttempts(runId).Count > 0, TimeSpan.FromMinutes(1));
+            SpinWait.SpinUntil(() => runId is not null && store.TaskAttempts(runId.Value).Count > 0, TimeSpan.FromMinutes(1));
         }
         var runner = new JobRunner(store, new SessionOptions { Home = dir["home"], Metastore = dir["metastore.db"], FaultInjector = WaitForTheFirst })
             { Lease = TimeSpan.FromSeconds(1) };
@@ -41,8 +42,8 @@ public sealed class LiveProgressTests
         var seenWhileRunning = 0;
         while (!run.IsCompleted)
         {
-            if (runId is not null && store.FindRun(runId)?.State == RunState.Running)
-                seenWhileRunning = Math.Max(seenWhileRunning, store.TaskAttempts(runId).Count);
+            if (runId is not null && store.FindRun(runId.Value)?.State == RunState.Running)
+                seenWhileRunning = Math.Max(seenWhileRunning, store.TaskAttempts(runId.Value).Count);
             await Task.Delay(50);
         }
         var finished = await run;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Glint.Catalog;
+using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;
 using Glint.Jobs.Replay;
@@ -56,7 +57,7 @@ public sealed class ReplayTests
         var span = (at - start.AddSeconds(0.5)).TotalSeconds;
         var record = new RunRecord(null, 10, 1, 100, attempts.Count, attempts.Count, wall > 0 ? wall : span + 1, 60, 0.0073, 0, workerType, workers, 0,
             [.. stages.Select(s => new StageRecord(s.Stage, $"stage {s.Stage}", s.After, s.Seconds.Length, s.Seconds.Length, s.Seconds.Length, null, 0, 0, 0, []))]);
-        var run = new JobRun("run-1", "job", 1, null, RunState.Succeeded, ImmutableDictionary<string, string>.Empty, start, start.AddSeconds(record.WallSeconds),
+        var run = new JobRun(new RunId("run-1"), "job", 1, null, RunState.Succeeded, ImmutableDictionary<string, string>.Empty, start, start.AddSeconds(record.WallSeconds),
             start, null, record);
         return (run, attempts);
     }
@@ -125,7 +126,7 @@ public sealed class ReplayTests
     {
         var (run, attempts) = Recorded("G.1X", 4, 0, (1, [], [10.0]));
         // Eight succeeded runs over two days: four a day.
-        var runs = Enumerable.Range(0, 8).Select(i => run with { RunId = $"run-{i}", Started = run.Started.AddHours(-6 * i) }).ToList();
+        var runs = Enumerable.Range(0, 8).Select(i => run with { RunId = new RunId($"run-{i}"), Started = run.Started.AddHours(-6 * i) }).ToList();
         var advice = Advisor.Advise(run, attempts, runs, null, 0.44, 0.24);
         Assert.Equal(8 / (42 / 24.0), advice.Cluster.RunsPerDay, 6);
         Assert.Equal(4, advice.Cluster.Nodes);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using Glint.Common;
 using Glint.Jobs;
 using Glint.Tests.Support;
 using Microsoft.Playwright;
@@ -111,7 +112,7 @@ public sealed class WebConsoleTests
         var runId = Setup(dir);
         int attempts;
         using (var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path))
-            attempts = store.TaskAttempts(runId).Count;
+            attempts = store.TaskAttempts(new RunId(runId)).Count;
         using var console = new Console(dir["home"]);
         Assert.StartsWith("http://127.0.0.1:", console.Url);
 
@@ -150,7 +151,7 @@ public sealed class WebConsoleTests
         Assert.NotEqual(runId, started);
         await page.WaitForSelectorAsync("#run-state .SUCCEEDED", new() { Timeout = 90_000 }); // the page refreshes while the run goes
         using var check = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
-        Assert.Equal(Jobs.RunState.Succeeded, check.FindRun(started)!.State);
+        Assert.Equal(Jobs.RunState.Succeeded, check.FindRun(new RunId(started))!.State);
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class WebConsoleTests
         await page.GotoAsync(new Uri(dir["report.html"]).AbsoluteUri);
         int attempts;
         using (var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path))
-            attempts = store.TaskAttempts(runId).Count;
+            attempts = store.TaskAttempts(new RunId(runId)).Count;
         Assert.Equal(attempts, await page.Locator("svg.timeline rect.task-bar").CountAsync());
         Assert.True(await page.Locator("svg.timeline").IsVisibleAsync());
         Assert.Contains("SUCCEEDED", await page.InnerTextAsync("#summary"));

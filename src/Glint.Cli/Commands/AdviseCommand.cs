@@ -13,7 +13,8 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
     public sealed class Settings : JobStoreSettings
     {
         [CommandArgument(0, "<run-id>")]
-        public string RunId { get; init; } = "";
+        [TypeConverter(typeof(RunIdConverter))]
+        public RunId RunId { get; init; }
 
         [CommandOption("--deadline <TIME>")]
         [Description("Longest acceptable wall time, e.g. 90s, 10m, 2h; the cheapest configuration within it is marked.")]
@@ -32,14 +33,11 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
     {
         var deadline = settings.Deadline is null ? (TimeSpan?)null : ParseDuration(settings.Deadline);
         var prices = new GlintSettings().With(JobSettings.Overrides(settings.Set));
-        var jobs = settings.Jobs(out var store);
-        using (store)
-        {
-            var run = jobs.RequireRun(settings.RunId);
-            var advice = Advisor.Advise(run, jobs.TaskAttempts(run.RunId), jobs.Runs(run.Job), deadline, prices.DollarsPerDpuHour, prices.DollarsPerNodeHour);
-            Print(advice, settings.All);
-            return 0;
-        }
+        using var jobs = settings.OpenJobs();
+        var run = jobs.RequireRun(settings.RunId);
+        var advice = Advisor.Advise(run, jobs.TaskAttempts(run.RunId), jobs.Runs(run.Job), deadline, prices.DollarsPerDpuHour, prices.DollarsPerNodeHour);
+        Print(advice, settings.All);
+        return 0;
     }
 
     private static void Print(Advice advice, bool all)

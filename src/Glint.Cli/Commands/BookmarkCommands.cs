@@ -17,13 +17,17 @@ public sealed class BookmarkRewindCommand : Command<BookmarkRewindCommand.Settin
 
         [CommandOption("--to-run <RUN-ID>")]
         [Description("A successful run of the job; files that later runs read are read again.")]
-        public string Run { get; init; } = "";
+        [TypeConverter(typeof(RunIdConverter))]
+        public RunId? Run { get; init; }
+
+        public override ValidationResult Validate() =>
+            Run is null ? ValidationResult.Error("glint bookmark rewind needs --to-run <RUN-ID>, a successful run of the job (glint runs --job lists them)") : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store) jobs.RewindBookmarks(settings.Job, settings.Run);
+        using var jobs = settings.OpenJobs();
+        jobs.RewindBookmarks(settings.Job, settings.Run!.Value);
         AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job} rewound to run {settings.Run}");
         return 0;
     }
@@ -53,35 +57,32 @@ public sealed class BookmarkSetCommand : Command<BookmarkSetCommand.Settings>
     {
         if (string.IsNullOrWhiteSpace(settings.Source)) throw new ConfigException("--source", "name the source whose bookmark to set with --source");
         if ((settings.To is null) == (settings.ToKey is null)) throw new ConfigException("--to", "give --to <time> (a file source) or --to-key <values> (a database source)");
-        var jobs = settings.Jobs(out var store);
-        using (store)
+        using var jobs = settings.OpenJobs();
+        var job = jobs.RequireJob(settings.Job);
+        var source = BookmarkSources.Source(job, settings.Source);
+        var current = jobs.Bookmarks(job.Name).FirstOrDefault(b => b.Source == settings.Source)?.State ?? Bookmark.Empty;
+        if (settings.ToKey is not null && source.Connection is null)
+            throw new ConfigException("--to-key", $"source '{settings.Source}' reads files: set its bookmark with --to <time>; --to-key is for database sources (their bookmark_keys)");
+        if (settings.To is not null && source.Connection is not null)
+            throw new ConfigException("--to", $"source '{settings.Source}' reads a database: set its bookmark with --to-key <values> (its bookmark_keys); --to is for file sources");
+        if (settings.ToKey is { } key)
         {
-            var job = jobs.RequireJob(settings.Job);
-            var source = BookmarkSources.Source(job, settings.Source);
-            var current = jobs.Bookmarks(job.Name).FirstOrDefault(b => b.Source == settings.Source)?.State ?? Bookmark.Empty;
-            if (settings.ToKey is not null && source.Connection is null)
-                throw new ConfigException("--to-key", $"source '{settings.Source}' reads files: set its bookmark with --to <time>; --to-key is for database sources (their bookmark_keys)");
-            if (settings.To is not null && source.Connection is not null)
-                throw new ConfigException("--to", $"source '{settings.Source}' reads a database: set its bookmark with --to-key <values> (its bookmark_keys); --to is for file sources");
-            if (settings.ToKey is { } key)
-            {
-                var options = Glint.Storage.Databases.DatabaseReadOptions.From(source.Options);
-                var columns = current.Keys?.Columns ?? (options.BookmarkKeys.IsEmpty
-                    ? throw new SpecException($"source '{settings.Source}' names no bookmark_keys and has no bookmark yet; run the job once or add bookmark_keys")
-                    : options.BookmarkKeys);
-                var values = key.Split(',', StringSplitOptions.TrimEntries);
-                if (values.Length != columns.Length)
-                    throw new ConfigException("--to-key", $"--to-key needs {columns.Length} value(s), one per bookmark key ({string.Join(", ", columns)})");
-                var keys = new KeyBookmark(columns, current.Keys?.Descending ?? options.BookmarkDescending, [.. values]);
-                jobs.SetBookmark(job.Name, settings.Source, Bookmark.Empty with { Keys = keys });
-                AnsiConsole.MarkupLineInterpolated($"bookmark of {settings.Job}/{settings.Source}: the next run reads rows with {keys}");
-                return 0;
-            }
-            if (!DateTime.TryParse(settings.To, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var to))
-                throw new ConfigException("--to", $"--to takes a date or time such as 2024-06-01T12:00:00Z, not '{settings.To}'");
-            jobs.SetBookmark(job.Name, settings.Source, current with { ProcessedBefore = to });
-            AnsiConsole.MarkupLineInterpolated($"bookmark of {settings.Job}/{settings.Source}: files modified before {to:u} count as processed");
+            var options = Glint.Storage.Databases.DatabaseReadOptions.From(source.Options);
+            var columns = current.Keys?.Columns ?? (options.BookmarkKeys.IsEmpty
+                ? throw new SpecException($"source '{settings.Source}' names no bookmark_keys and has no bookmark yet; run the job once or add bookmark_keys")
+                : options.BookmarkKeys);
+            var values = key.Split(',', StringSplitOptions.TrimEntries);
+            if (values.Length != columns.Length)
+                throw new ConfigException("--to-key", $"--to-key needs {columns.Length} value(s), one per bookmark key ({string.Join(", ", columns)})");
+            var keys = new KeyBookmark(columns, current.Keys?.Descending ?? options.BookmarkDescending, [.. values]);
+            jobs.SetBookmark(job.Name, settings.Source, Bookmark.Empty with { Keys = keys });
+            AnsiConsole.MarkupLineInterpolated($"bookmark of {settings.Job}/{settings.Source}: the next run reads rows with {keys}");
+            return 0;
         }
+        if (!DateTime.TryParse(settings.To, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var to))
+            throw new ConfigException("--to", $"--to takes a date or time such as 2024-06-01T12:00:00Z, not '{settings.To}'");
+        jobs.SetBookmark(job.Name, settings.Source, current with { ProcessedBefore = to });
+        AnsiConsole.MarkupLineInterpolated($"bookmark of {settings.Job}/{settings.Source}: files modified before {to:u} count as processed");
         return 0;
     }
 }
@@ -121,21 +122,18 @@ public sealed class BookmarkShowCommand : Command<BookmarkSettings>
 {
     public override int Execute(CommandContext context, BookmarkSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
+        using var jobs = settings.OpenJobs();
+        settings.Find(jobs);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("source", "files seen", "newest file modified", "processed before", "last key", "committed by run", "updated");
+        foreach (var b in jobs.Bookmarks(settings.Job).Where(b => settings.Source is null || b.Source == settings.Source))
         {
-            settings.Find(jobs);
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("source", "files seen", "newest file modified", "processed before", "last key", "committed by run", "updated");
-            foreach (var b in jobs.Bookmarks(settings.Job).Where(b => settings.Source is null || b.Source == settings.Source))
-            {
-                var files = b.State.Keys is null;
-                var newest = files && b.State.Files.Length > 0 ? b.State.HighWaterUtc.ToString("u") : "";
-                table.AddRow(Markup.Escape(b.Source), files ? b.State.Files.Length.ToString() : "", newest,
-                    b.State.ProcessedBefore?.ToString("u") ?? "", Markup.Escape(b.State.Keys?.ToString() ?? ""), Markup.Escape(b.RunId), b.Updated.ToString("u"));
-            }
-            AnsiConsole.Write(table);
-            return 0;
+            var files = b.State.Keys is null;
+            var newest = files && b.State.Files.Length > 0 ? b.State.HighWaterUtc.ToString("u") : "";
+            table.AddRow(Markup.Escape(b.Source), files ? b.State.Files.Length.ToString() : "", newest,
+                b.State.ProcessedBefore?.ToString("u") ?? "", Markup.Escape(b.State.Keys?.ToString() ?? ""), Markup.Escape(b.RunId.Value), b.Updated.ToString("u"));
         }
+        AnsiConsole.Write(table);
+        return 0;
     }
 }
 
@@ -144,13 +142,10 @@ public sealed class BookmarkResetCommand : Command<BookmarkSettings>
 {
     public override int Execute(CommandContext context, BookmarkSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
-        {
-            settings.Find(jobs);
-            jobs.ResetBookmarks(settings.Job, settings.Source);
-            AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job}{(settings.Source is null ? "" : $" for source {settings.Source}")} reset: the next run reads everything");
-            return 0;
-        }
+        using var jobs = settings.OpenJobs();
+        settings.Find(jobs);
+        jobs.ResetBookmarks(settings.Job, settings.Source);
+        AnsiConsole.MarkupLineInterpolated($"bookmarks of {settings.Job}{(settings.Source is null ? "" : $" for source {settings.Source}")} reset: the next run reads everything");
+        return 0;
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.ComponentModel;
-using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;
@@ -12,11 +11,8 @@ namespace Glint.Cli.Commands;
 /// <summary>Settings of commands about jobs: the metastore that keeps them.</summary>
 public class JobStoreSettings : CatalogSettings
 {
-    public IJobStore Jobs(out IMetastore store)
-    {
-        store = Open();
-        return SqlJobStore.Of(store);
-    }
+    /// <summary>The job store over this command's metastore; disposing it closes the metastore.</summary>
+    public SqlJobStore OpenJobs() => SqlJobStore.Open(Metastore, SessionOptions.DefaultHome());
 
     internal static ImmutableDictionary<string, string> Pairs(IEnumerable<string> pairs, string option) =>
         pairs.Select(p => p.IndexOf('=') is var eq and > 0 ? (p[..eq], p[(eq + 1)..]) : throw new ConfigException(option, $"{option} takes key=value, not '{p}'"))
@@ -28,15 +24,12 @@ public sealed class JobCreateCommand : Command<JobDefineSettings>
 {
     public override int Execute(CommandContext context, JobDefineSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
-        {
-            var (spec, folder) = settings.ReadSpec() ?? throw new ConfigException("--spec", "glint job create needs --spec <FILE>, the job's YAML spec");
-            var job = settings.Apply(new JobDefinition(settings.Name, spec, ImmutableDictionary<string, string>.Empty, BaseFolder: folder));
-            jobs.CreateJob(job);
-            AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] created in {store.Description}");
-            return 0;
-        }
+        using var jobs = settings.OpenJobs();
+        var (spec, folder) = settings.ReadSpec() ?? throw new ConfigException("--spec", "glint job create needs --spec <FILE>, the job's YAML spec");
+        var job = settings.Apply(new JobDefinition(settings.Name, spec, ImmutableDictionary<string, string>.Empty, BaseFolder: folder));
+        jobs.CreateJob(job);
+        AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] created in {jobs.Metastore.Description}");
+        return 0;
     }
 }
 
@@ -45,16 +38,13 @@ public sealed class JobUpdateCommand : Command<JobDefineSettings>
 {
     public override int Execute(CommandContext context, JobDefineSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
-        {
-            var job = jobs.RequireJob(settings.Name, "create it with glint job create");
-            if (settings.ReadSpec() is var (spec, folder)) job = job with { Spec = spec, BaseFolder = folder };
-            job = settings.Apply(job);
-            jobs.UpdateJob(job);
-            AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] updated in {store.Description}");
-            return 0;
-        }
+        using var jobs = settings.OpenJobs();
+        var job = jobs.RequireJob(settings.Name, "create it with glint job create");
+        if (settings.ReadSpec() is var (spec, folder)) job = job with { Spec = spec, BaseFolder = folder };
+        job = settings.Apply(job);
+        jobs.UpdateJob(job);
+        AnsiConsole.MarkupLineInterpolated($"job [bold]{job.Name}[/] updated in {jobs.Metastore.Description}");
+        return 0;
     }
 }
 
@@ -63,19 +53,16 @@ public sealed class JobListCommand : Command<JobStoreSettings>
 {
     public override int Execute(CommandContext context, JobStoreSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
+        using var jobs = settings.OpenJobs();
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("job", "bookmarks", "retries", "timeout", "concurrent", "last run", "state");
+        foreach (var job in jobs.Jobs())
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("job", "bookmarks", "retries", "timeout", "concurrent", "last run", "state");
-            foreach (var job in jobs.Jobs())
-            {
-                var last = jobs.Runs(job.Name).FirstOrDefault();
-                table.AddRow(Markup.Escape(job.Name), job.Bookmarks.ToString().ToLowerInvariant(), job.MaxRetries.ToString(), job.TimeoutText,
-                    job.MaxConcurrentRuns.ToString(), last?.RunId ?? "", last?.State.ToString().ToUpperInvariant() ?? "");
-            }
-            AnsiConsole.Write(table);
-            return 0;
+            var last = jobs.Runs(job.Name).FirstOrDefault();
+            table.AddRow(Markup.Escape(job.Name), job.Bookmarks.ToString().ToLowerInvariant(), job.MaxRetries.ToString(), job.TimeoutText,
+                job.MaxConcurrentRuns.ToString(), last?.RunId.Value ?? "", last?.State.ToString().ToUpperInvariant() ?? "");
         }
+        AnsiConsole.Write(table);
+        return 0;
     }
 }
 
@@ -91,17 +78,14 @@ public sealed class JobShowCommand : Command<JobNameSettings>
 {
     public override int Execute(CommandContext context, JobNameSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
-        {
-            var job = jobs.RequireJob(settings.Name);
-            AnsiConsole.MarkupLineInterpolated($"[bold]{job.Name}[/]: bookmarks {job.Bookmarks.ToString().ToLowerInvariant()}, max retries {job.MaxRetries}, timeout {job.TimeoutText}, max concurrent runs {job.MaxConcurrentRuns}");
-            AnsiConsole.MarkupLineInterpolated($"  pool: {Pool(job)}");
-            foreach (var (k, v) in job.DefaultArguments.OrderBy(kv => kv.Key)) AnsiConsole.MarkupLineInterpolated($"  --arg {k}={v}");
-            AnsiConsole.WriteLine(job.Spec);
-            RunsCommand.Print(jobs.Runs(job.Name));
-            return 0;
-        }
+        using var jobs = settings.OpenJobs();
+        var job = jobs.RequireJob(settings.Name);
+        AnsiConsole.MarkupLineInterpolated($"[bold]{job.Name}[/]: bookmarks {job.Bookmarks.ToString().ToLowerInvariant()}, max retries {job.MaxRetries}, timeout {job.TimeoutText}, max concurrent runs {job.MaxConcurrentRuns}");
+        AnsiConsole.MarkupLineInterpolated($"  pool: {Pool(job)}");
+        foreach (var (k, v) in job.DefaultArguments.OrderBy(kv => kv.Key)) AnsiConsole.MarkupLineInterpolated($"  --arg {k}={v}");
+        AnsiConsole.WriteLine(job.Spec);
+        RunsCommand.Print(jobs.Runs(job.Name));
+        return 0;
     }
     /// <summary>The job's own workers and worker type; what it leaves unset comes from its spec (number_of_workers, worker_type) or the defaults.</summary>
     private static string Pool(JobDefinition job) => (job.Workers, job.WorkerType) switch
@@ -118,8 +102,8 @@ public sealed class JobDeleteCommand : Command<JobNameSettings>
 {
     public override int Execute(CommandContext context, JobNameSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store) jobs.DeleteJob(settings.Name);
+        using var jobs = settings.OpenJobs();
+        jobs.DeleteJob(settings.Name);
         AnsiConsole.MarkupLineInterpolated($"job {settings.Name} deleted (its runs stay on record)");
         return 0;
     }
@@ -157,8 +141,7 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var pool = ClusterConnections.Connect(settings);
-        var jobs = settings.Jobs(out var store);
-        using (store)
+        using var jobs = settings.OpenJobs();
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -184,8 +167,8 @@ public sealed class JobStopCommand : Command<JobNameSettings>
 {
     public override int Execute(CommandContext context, JobNameSettings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store) jobs.RequestStop(settings.Name);
+        using var jobs = settings.OpenJobs();
+        jobs.RequestStop(new RunId(settings.Name));
         AnsiConsole.MarkupLineInterpolated($"asked run {settings.Name} to stop; it ends as STOPPED at its next heartbeat");
         return 0;
     }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Glint.Common;
+using Glint.Jobs;
 using Glint.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -11,7 +13,8 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
     public sealed class Settings : JobStoreSettings
     {
         [CommandArgument(0, "<run-id>")]
-        public string RunId { get; init; } = "";
+        [TypeConverter(typeof(RunIdConverter))]
+        public RunId RunId { get; init; }
 
         [CommandOption("-o|--output <FILE>")]
         [Description("Where to write the report (default $GLINT_HOME/reports/report-<run-id>.html).")]
@@ -20,16 +23,13 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
-        {
-            var run = jobs.RequireRun(settings.RunId);
-            // Not into whatever folder the user happens to be in: under the Glint home, where the runs it reports on live.
-            var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Execution.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, RunReport.Render(run, jobs.TaskAttempts(run.RunId)));
-            AnsiConsole.MarkupLineInterpolated($"wrote the report of run {run.RunId} to {path}");
-            return 0;
-        }
+        using var jobs = settings.OpenJobs();
+        var run = jobs.RequireRun(settings.RunId);
+        // Not into whatever folder the user happens to be in: under the Glint home, where the runs it reports on live.
+        var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Execution.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, RunReport.Render(run, jobs.TaskAttempts(run.RunId)));
+        AnsiConsole.MarkupLineInterpolated($"wrote the report of run {run.RunId} to {path}");
+        return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Glint.Common;
 using Glint.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,8 +18,8 @@ public sealed class RunsCommand : Command<RunsCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store) Print(jobs.Runs(settings.Job));
+        using var jobs = settings.OpenJobs();
+        Print(jobs.Runs(settings.Job));
         return 0;
     }
 
@@ -26,7 +27,7 @@ public sealed class RunsCommand : Command<RunsCommand.Settings>
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("run", "job", "attempt", "state", "started", "seconds", "rows in / out", "DPU-s", "cost", "error");
         foreach (var r in runs)
-            table.AddRow(r.RunId, Markup.Escape(r.Job), r.Attempt.ToString(), r.State.ToString().ToUpperInvariant(), r.Started.ToString("u"),
+            table.AddRow(r.RunId.Value, Markup.Escape(r.Job), r.Attempt.ToString(), r.State.ToString().ToUpperInvariant(), r.Started.ToString("u"),
                 r.Record?.WallSeconds.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
                 r.Record is { } rec ? $"{rec.RowsIn?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"} / {rec.RowsOut:N0}" : "",
                 r.Record?.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture) ?? "", r.Record is { } c ? $"${c.Cost.ToString("0.0000", CultureInfo.InvariantCulture)}" : "",
@@ -41,7 +42,8 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
     public sealed class Settings : RunsCommand.Settings
     {
         [CommandArgument(0, "<run-id>")]
-        public string RunId { get; init; } = "";
+        [TypeConverter(typeof(RunIdConverter))]
+        public RunId RunId { get; init; }
 
         [CommandOption("--plan")]
         [Description("Print the plan as executed (stages, tasks planned and run, adaptive decisions) instead of the task attempts.")]
@@ -50,25 +52,22 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var jobs = settings.Jobs(out var store);
-        using (store)
+        using var jobs = settings.OpenJobs();
+        var run = jobs.RequireRun(settings.RunId);
+        RunsCommand.Print([run]);
+        if (settings.Plan)
         {
-            var run = jobs.RequireRun(settings.RunId);
-            RunsCommand.Print([run]);
-            if (settings.Plan)
-            {
-                Console.Out.Write(ExecutedPlan.Render(run));
-                return 0;
-            }
-            var attempts = jobs.TaskAttempts(run.RunId);
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("attempt", "slot", "started", "seconds", "ok", "rows in", "rows out", "bytes out", "error");
-            foreach (var a in attempts)
-                table.AddRow(a.AttemptId, Markup.Escape(a.Slot), a.Started.ToString("HH:mm:ss.fff"), (a.Ended - a.Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
-                    a.Succeeded ? "yes" : "no", a.RowsIn?.ToString("N0", CultureInfo.InvariantCulture) ?? "", a.RowsOut?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
-                    a.BytesOut is { } b ? Common.Bytes.Format(b) : "", Markup.Escape(a.Error ?? ""));
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLineInterpolated($"{attempts.Count} task attempt(s)");
+            Console.Out.Write(ExecutedPlan.Render(run));
             return 0;
         }
+        var attempts = jobs.TaskAttempts(run.RunId);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("attempt", "slot", "started", "seconds", "ok", "rows in", "rows out", "bytes out", "error");
+        foreach (var a in attempts)
+            table.AddRow(a.AttemptId, Markup.Escape(a.Slot), a.Started.ToString("HH:mm:ss.fff"), (a.Ended - a.Started).TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
+                a.Succeeded ? "yes" : "no", a.RowsIn?.ToString("N0", CultureInfo.InvariantCulture) ?? "", a.RowsOut?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                a.BytesOut is { } b ? Common.Bytes.Format(b) : "", Markup.Escape(a.Error ?? ""));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{attempts.Count} task attempt(s)");
+        return 0;
     }
 }

@@ -89,7 +89,7 @@ internal static class JobConsole
         }
         foreach (var stage in s.Stages)
             foreach (var decision in stage.Decisions)
-                Row($"adaptive, stage {stage.Id}", decision);
+                Row($"adaptive, stage {stage.Id}", decision.Text);
         Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         Row("workers", $"{s.Workers} × {s.WorkerType}");
         Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");

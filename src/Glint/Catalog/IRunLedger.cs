@@ -1,3 +1,5 @@
+using Glint.Common;
+
 namespace Glint.Catalog;
 
 /// <summary>
@@ -10,8 +12,8 @@ public interface IRunLedger
     string Identity { get; }
 
     /// <summary>Records a committed run's success and advances its bookmarks; a run already recorded as succeeded is left alone.</summary>
-    void Complete(string runId, string completion);
+    void Complete(RunId runId, string completion);
 
     /// <summary>A run whose process died before its commit: recorded as FAILED when still RUNNING.</summary>
-    void Abandon(string runId, string reason);
+    void Abandon(RunId runId, string reason);
 }

@@ -8,6 +8,13 @@ public readonly record struct RunId(string Value)
     public static RunId New() =>
         new($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
     public override string ToString() => Value;
+
+    /// <summary>A run id as a user or a URL gives it (any non-blank text; the ledger says whether such a run exists).</summary>
+    public static bool TryParse(string? text, out RunId id)
+    {
+        id = string.IsNullOrWhiteSpace(text) ? default : new RunId(text.Trim());
+        return !string.IsNullOrWhiteSpace(text);
+    }
 }
 
 /// <summary>Identifies a stage within a run (1-based, in planning order).</summary>

@@ -16,7 +16,7 @@ public sealed record StageSummary(
     /// <summary>Tasks the plan gave the stage before adaptive execution re-planned it (one per split or bucket).</summary>
     public int PlannedTasks { get; init; }
     /// <summary>What adaptive execution decided for this stage's tasks, with the numbers behind it.</summary>
-    public ImmutableArray<string> Decisions { get; init; } = [];
+    public ImmutableArray<Adaptive.AdaptiveDecision> Decisions { get; init; } = [];
 }
 
 /// <summary>How a run went: rows, files, tasks and attempts, time and what it cost.</summary>

@@ -18,7 +18,7 @@ internal sealed class StageLoop(PhysicalPlan plan, RunContext run, SlotScheduler
     private readonly Dictionary<StageId, IReadOnlyDictionary<TaskId, TaskResult>> results = [];
     private readonly Dictionary<StageId, IReadOnlyList<WrittenFile>> written = [];
     private readonly List<StageSummary> summaries = [];
-    private readonly Dictionary<StageId, ImmutableArray<string>> decided = [];
+    private readonly Dictionary<StageId, ImmutableArray<Adaptive.AdaptiveDecision>> decided = [];
     private readonly Dictionary<Task<IReadOnlyDictionary<TaskId, TaskResult>>, (Stage Stage, Stopwatch Clock)> running = [];
 
     /// <summary>Runs every stage; throws the run's first failure or its cancellation.</summary>

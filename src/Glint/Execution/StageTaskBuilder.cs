@@ -21,7 +21,7 @@ internal sealed class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDic
     private readonly Dictionary<string, ObjectDownload> exchangeDownloads = [];
 
     /// <summary>The adaptive decisions taken while building, from the upstream stages' real sizes.</summary>
-    public ImmutableArray<string> Decisions => adaptive.Decisions;
+    public ImmutableArray<Adaptive.AdaptiveDecision> Decisions => adaptive.Decisions;
 
     /// <summary>Every task of the stage, numbered in order.</summary>
     public ImmutableArray<TaskSpec> Build()
@@ -107,7 +107,7 @@ internal sealed class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDic
     }
 
     private static string JoinSql(ShuffleJoinInput join, string left, string right) =>
-        JoinNode.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema, $"({left})", $"({right})");
+        Plan.JoinSql.Render(join.Type, join.Keys, join.Residual, join.Left.Schema, join.Right.Schema, $"({left})", $"({right})");
 
     /// <summary>Adds the next task: the pipeline's operators (and a shuffle's bucket column) over its input, with what it downloads.</summary>
     private void Add(string description, long bytes, int files, string input, Pipeline pipeline, ParquetInputRows? rows = null,

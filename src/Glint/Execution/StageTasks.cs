@@ -14,7 +14,7 @@ internal static class StageTasks
 
     /// <summary>The stage's tasks, with the adaptive decisions taken from its upstream stages' real sizes.</summary>
     public static ImmutableArray<TaskSpec> Tasks(Stage stage, RunContext run, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream,
-        out ImmutableArray<string> decisions)
+        out ImmutableArray<Adaptive.AdaptiveDecision> decisions)
     {
         var builder = new StageTaskBuilder(stage, run, upstream);
         var tasks = builder.Build();

@@ -19,7 +19,7 @@ public sealed record ClusterComparison(double RunsPerDay, int ObservedRuns, doub
 
 /// <summary>The advisor's answer for one run.</summary>
 public sealed record Advice(
-    string RunId, AdvisedConfiguration Current, double RecordedWallSeconds, double OverheadSeconds, ImmutableArray<AdvisedConfiguration> Configurations,
+    RunId RunId, AdvisedConfiguration Current, double RecordedWallSeconds, double OverheadSeconds, ImmutableArray<AdvisedConfiguration> Configurations,
     AdvisedConfiguration? Cheapest, TimeSpan? Deadline, ClusterComparison Cluster)
 {
     /// <summary>Dollars per run the current choice spends over the cheapest one that meets the deadline.</summary>

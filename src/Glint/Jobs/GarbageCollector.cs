@@ -1,11 +1,12 @@
 using Glint.Catalog;
+using Glint.Common;
 using Glint.Execution.Commit;
 using Glint.Storage;
 
 namespace Glint.Jobs;
 
 /// <summary>What <see cref="GarbageCollector"/> removed or repaired.</summary>
-public sealed record GarbageReport(IReadOnlyList<RecoveredRun> Recovered, IReadOnlyList<string> Removed, IReadOnlyList<string> RunsMarkedFailed);
+public sealed record GarbageReport(IReadOnlyList<RecoveredRun> Recovered, IReadOnlyList<string> Removed, IReadOnlyList<RunId> RunsMarkedFailed);
 
 /// <summary>
 /// <c>glint gc</c>: removes what runs no longer running left behind — their commits finished or undone (recovery),
@@ -34,10 +35,10 @@ public static class GarbageCollector
             foreach (var run in Directory.EnumerateDirectories(staging)) RemoveIfDead(home, run, Path.GetFileName(run), cutoff, removed);
             if (!Directory.EnumerateFileSystemEntries(staging).Any()) Directory.Delete(staging);
         }
-        var failed = new List<string>();
+        var failed = new List<RunId>();
         if (metastore is SqlMetastore sql && ledger is not null && new SqlJobStore(sql) is var jobs)
             foreach (var run in jobs.Runs().Where(r => r.State is RunState.Running or RunState.Starting && r.Heartbeat.UtcDateTime < cutoff))
-                if (!RunJournal.IsAlive(home, run.RunId))
+                if (!RunJournal.IsAlive(home, run.RunId.Value))
                 {
                     ledger.Abandon(run.RunId, $"its process is gone (no heartbeat since {run.Heartbeat:u}; found by glint gc)");
                     failed.Add(run.RunId);

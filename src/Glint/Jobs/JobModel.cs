@@ -53,15 +53,15 @@ public sealed record StageRecord(int Id, string Name, IReadOnlyList<int> Depends
     long BytesOut, double WallSeconds, IReadOnlyList<string> Decisions)
 {
     public static StageRecord From(Execution.StageSummary s) => new(s.Id.Value, s.Name, [.. s.DependsOn.Select(d => d.Value)], s.PlannedTasks, s.Tasks,
-        s.Attempts, s.RowsIn, s.RowsOut, s.BytesOut, s.Wall.TotalSeconds, [.. s.Decisions]);
+        s.Attempts, s.RowsIn, s.RowsOut, s.BytesOut, s.Wall.TotalSeconds, [.. s.Decisions.Select(d => d.Text)]);
 }
 
 /// <summary>One run of a job (an attempt: a retry names the run it retries).</summary>
 public sealed record JobRun(
-    string RunId,
+    RunId RunId,
     string Job,
     int Attempt,
-    string? PreviousRunId,
+    RunId? PreviousRunId,
     RunState State,
     ImmutableDictionary<string, string> Arguments,
     DateTimeOffset Started,
@@ -111,7 +111,7 @@ public sealed record KeyBookmark(ImmutableArray<string> Columns, bool Descending
 }
 
 /// <summary>A job's bookmark for one source, as last committed, and the run that committed it.</summary>
-public sealed record SourceBookmark(string Job, string Source, Bookmark State, string RunId, DateTimeOffset Updated);
+public sealed record SourceBookmark(string Job, string Source, Bookmark State, RunId RunId, DateTimeOffset Updated);
 
 /// <summary>Task attempts as a run's record keeps them.</summary>
 public static class AttemptRows

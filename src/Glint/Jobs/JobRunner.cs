@@ -39,7 +39,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         try
         {
             var binding = Binding(store, _ => null);
-            var s = run(options with { RunId = new RunId(recorded.RunId), Ledger = binding, Listener = log });
+            var s = run(options with { RunId = recorded.RunId, Ledger = binding, Listener = log });
             if (binding is null) store.FinishRun(recorded.RunId, RunState.Succeeded, null, RecordOf(s), attempts: [.. s.Attempts.Select(AttemptRows.Of)]);
             return s;
         }
@@ -124,7 +124,7 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         }, null, HeartbeatEvery, HeartbeatEvery);
         // The pool is known before the try, so a run that fails anywhere is still billed for it.
         SessionOptions options;
-        try { options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = new RunId(run.RunId), Listener = progress }; }
+        try { options = JobPlanner.Options(spec, defaults, job.WorkerType, job.Workers) with { RunId = run.RunId, Listener = progress }; }
         catch (GlintException e) { return store.FinishRun(run.RunId, RunState.Failed, e.Message, null, attempts: []); }
         try
         {

@@ -69,7 +69,7 @@ public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
         return 0;
     });
 
-    public JobRun StartRun(string job, int attempt, string? previousRunId, ImmutableDictionary<string, string> arguments, int maxConcurrent, TimeSpan lease) => Write(c =>
+    public JobRun StartRun(string job, int attempt, RunId? previousRunId, ImmutableDictionary<string, string> arguments, int maxConcurrent, TimeSpan lease) => Write(c =>
     {
         var now = Now();
         // A run whose process stopped renewing its lease is over: mark it failed, never leave it RUNNING.
@@ -81,29 +81,29 @@ public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
             r => r.GetString(0), ("j", job));
         if (live.Count >= maxConcurrent)
             throw new SpecException($"job '{job}' already has {live.Count} run(s) in progress ({string.Join(", ", live)}); its max_concurrent_runs is {maxConcurrent}");
-        var runId = Common.RunId.New().ToString();
+        var runId = Common.RunId.New();
         Exec(c.Connection, c.Transaction, """
             INSERT INTO glint_runs (run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, heartbeat_ms, stop_requested)
             VALUES (@r, @j, @a, @p, 'Running', @args, @t, @t, 0)
-            """, ("r", runId), ("j", job), ("a", attempt), ("p", previousRunId), ("args", JsonSerializer.Serialize(Secrets.Redacted(arguments))), ("t", now));
+            """, ("r", runId.Value), ("j", job), ("a", attempt), ("p", previousRunId?.Value), ("args", JsonSerializer.Serialize(Secrets.Redacted(arguments))), ("t", now));
         return new JobRun(runId, job, attempt, previousRunId, RunState.Running, Secrets.Redacted(arguments), FromMs(now), null, FromMs(now), null, null);
     });
 
-    public bool Heartbeat(string runId) => Write(c =>
+    public bool Heartbeat(RunId runId) => Write(c =>
     {
-        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET heartbeat_ms = @t WHERE run_id = @r AND state = 'Running'", ("t", Now()), ("r", runId));
-        return Query(c.Connection, c.Transaction, "SELECT stop_requested FROM glint_runs WHERE run_id = @r", r => Convert.ToInt32(r.GetValue(0)) == 1, ("r", runId))
+        Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET heartbeat_ms = @t WHERE run_id = @r AND state = 'Running'", ("t", Now()), ("r", runId.Value));
+        return Query(c.Connection, c.Transaction, "SELECT stop_requested FROM glint_runs WHERE run_id = @r", r => Convert.ToInt32(r.GetValue(0)) == 1, ("r", runId.Value))
             .SingleOrDefault();
     });
 
-    public void RequestStop(string runId) => Write(c =>
+    public void RequestStop(RunId runId) => Write(c =>
     {
-        if (Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET stop_requested = 1 WHERE run_id = @r AND state IN ('Starting', 'Running')", ("r", runId)) == 0)
+        if (Exec(c.Connection, c.Transaction, "UPDATE glint_runs SET stop_requested = 1 WHERE run_id = @r AND state IN ('Starting', 'Running')", ("r", runId.Value)) == 0)
             throw new SpecException($"run '{runId}' is not in progress");
         return 0;
     });
 
-    public JobRun FinishRun(string runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
+    public JobRun FinishRun(RunId runId, RunState state, string? error, RunRecord? record, IReadOnlyDictionary<string, Bookmark>? bookmarks = null,
         IReadOnlyList<TaskAttemptRow>? attempts = null)
     {
         metastore.FinishRun(runId, state.ToString(), error, record is null ? null : JsonSerializer.Serialize(record, JobJson),
@@ -111,11 +111,11 @@ public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
         return FindRun(runId)!;
     }
 
-    public void RecordAttempts(string runId, IReadOnlyList<TaskAttemptRow> attempts) => metastore.RecordAttempts(runId, attempts);
+    public void RecordAttempts(RunId runId, IReadOnlyList<TaskAttemptRow> attempts) => metastore.RecordAttempts(runId, attempts);
 
-    public IReadOnlyList<TaskAttemptRow> TaskAttempts(string runId) => metastore.TaskAttempts(runId);
+    public IReadOnlyList<TaskAttemptRow> TaskAttempts(RunId runId) => metastore.TaskAttempts(runId);
 
-    public JobRun? FindRun(string runId) => Read(c => Query(c, null, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId)).SingleOrDefault());
+    public JobRun? FindRun(RunId runId) => Read(c => Query(c, null, RunColumns + " WHERE run_id = @r", ReadRun, ("r", runId.Value)).SingleOrDefault());
 
     public IReadOnlyList<JobRun> Runs(string? job = null) => Read(c => job is null
         ? Query(c, null, RunColumns + " ORDER BY started_ms DESC, run_id DESC", ReadRun)
@@ -123,23 +123,23 @@ public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
 
     public IReadOnlyList<SourceBookmark> Bookmarks(string job) => Read(c => Query(c, null,
         "SELECT job_name, source_name, state, run_id, updated_ms FROM glint_bookmarks WHERE job_name = @j ORDER BY source_name",
-        r => new SourceBookmark(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<Bookmark>(r.GetString(2), JobJson)!, r.GetString(3),
+        r => new SourceBookmark(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<Bookmark>(r.GetString(2), JobJson)!, new RunId(r.GetString(3)),
             FromMs(Convert.ToInt64(r.GetValue(4)))), ("j", job)));
 
     public void ResetBookmarks(string job, string? source = null) => Write(c => source is null
         ? Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j", ("j", job))
         : Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j AND source_name = @s", ("j", job), ("s", source)));
 
-    public void RewindBookmarks(string job, string runId) => Write(c =>
+    public void RewindBookmarks(string job, RunId runId) => Write(c =>
     {
         var states = Query(c.Connection, c.Transaction, "SELECT source_name, state FROM glint_bookmark_history WHERE job_name = @j AND run_id = @r",
-            r => (Source: r.GetString(0), State: r.GetString(1)), ("j", job), ("r", runId));
+            r => (Source: r.GetString(0), State: r.GetString(1)), ("j", job), ("r", runId.Value));
         if (states.Count == 0)
             throw new SpecException($"run '{runId}' committed no bookmark of job '{job}'; see glint runs --job {job}");
         Exec(c.Connection, c.Transaction, "DELETE FROM glint_bookmarks WHERE job_name = @j", ("j", job));
         foreach (var (source, state) in states)
             Exec(c.Connection, c.Transaction, "INSERT INTO glint_bookmarks (job_name, source_name, state, run_id, updated_ms) VALUES (@j, @s, @b, @r, @t)",
-                ("j", job), ("s", source), ("b", state), ("r", runId), ("t", Now()));
+                ("j", job), ("s", source), ("b", state), ("r", runId.Value), ("t", Now()));
         return 0;
     });
 
@@ -156,7 +156,7 @@ public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
         "SELECT run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, ended_ms, heartbeat_ms, error, record, stop_requested FROM glint_runs";
 
     private static JobRun ReadRun(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), Convert.ToInt32(r.GetValue(2)), r.IsDBNull(3) ? null : r.GetString(3), Enum.Parse<RunState>(r.GetString(4)),
+        new RunId(r.GetString(0)), r.GetString(1), Convert.ToInt32(r.GetValue(2)), r.IsDBNull(3) ? null : new RunId(r.GetString(3)), Enum.Parse<RunState>(r.GetString(4)),
         JsonSerializer.Deserialize<ImmutableDictionary<string, string>>(r.GetString(5))!, FromMs(Convert.ToInt64(r.GetValue(6))),
         r.IsDBNull(7) ? null : FromMs(Convert.ToInt64(r.GetValue(7))), FromMs(Convert.ToInt64(r.GetValue(8))), r.IsDBNull(9) ? null : r.GetString(9),
         r.IsDBNull(10) ? null : JsonSerializer.Deserialize<RunRecord>(r.GetString(10), JobJson), Convert.ToInt32(r.GetValue(11)) == 1);

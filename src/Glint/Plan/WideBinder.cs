@@ -36,7 +36,7 @@ internal static class WideBinder
             context += $" and '{residual}'";
             SqlInspector.CheckNarrow($"SELECT * FROM input WHERE ({residual})", context, expression: true);
         }
-        var query = JoinNode.Render(type, keys, residual, left.Schema, right.Schema,
+        var query = JoinSql.Render(type, keys, residual, left.Schema, right.Schema,
             $"({Binder.EmptyRelation(left.Schema)})", $"({Binder.EmptyRelation(right.Schema)})");
         return new JoinNode(left, right, type, keys, broadcast, Binder.Describe(query, context)) { Residual = residual };
     }

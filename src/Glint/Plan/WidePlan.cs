@@ -119,27 +119,4 @@ public sealed record JoinNode(LogicalNode Left, LogicalNode Right, JoinType Type
         $"Join {Type.ToString().ToLowerInvariant()} using [{string.Join(", ", Keys)}]" + (Residual is null ? "" : $" and {Residual}") +
         (BroadcastHint ? " (broadcast hint)" : "") +
         (Salt is null ? "" : $" (salted: {Salt.HotKeys.Length} hot key value(s) over {Salt.Buckets} buckets)");
-
-    /// <summary>
-    /// The SELECT joining two relations (aliased l and r). Without a residual it is SQL's USING; with one,
-    /// an ON clause and an explicit list: keys first (from the preserved side, coalesced for full joins),
-    /// then the left columns, then the right ones.
-    /// </summary>
-    public static string Render(JoinType type, ImmutableArray<string> keys, string? residual, Schema left, Schema right, string leftRelation, string rightRelation)
-    {
-        var join = $"{leftRelation} AS l {type.ToString().ToUpperInvariant()} JOIN {rightRelation} AS r";
-        if (residual is null) return $"SELECT * FROM {join} USING ({Sql.SelectList(keys)})";
-        var on = string.Join(" AND ", keys.Select(k => $"l.{Sql.Ident(k)} = r.{Sql.Ident(k)}")) + $" AND ({residual})";
-        if (type is JoinType.Semi or JoinType.Anti) return $"SELECT l.* FROM {join} ON {on}";
-        bool IsKey(string c) => keys.Contains(c, StringComparer.OrdinalIgnoreCase);
-        var columns = keys.Select(k => type switch
-            {
-                JoinType.Right => $"r.{Sql.Ident(k)} AS {Sql.Ident(k)}",
-                JoinType.Full => $"coalesce(l.{Sql.Ident(k)}, r.{Sql.Ident(k)}) AS {Sql.Ident(k)}",
-                _ => $"l.{Sql.Ident(k)} AS {Sql.Ident(k)}",
-            })
-            .Concat(left.Names.Where(c => !IsKey(c)).Select(c => $"l.{Sql.Ident(c)}"))
-            .Concat(right.Names.Where(c => !IsKey(c)).Select(c => $"r.{Sql.Ident(c)}"));
-        return $"SELECT {string.Join(", ", columns)} FROM {join} ON {on}";
-    }
 }

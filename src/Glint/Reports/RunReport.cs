@@ -20,8 +20,8 @@ public static class RunReport
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-            .Append($"<title>Glint run {E(run.RunId)}</title><style>{Style}</style></head><body>\n")
-            .Append($"<h1>Run <code>{E(run.RunId)}</code> of job <code>{E(run.Job)}</code></h1>\n");
+            .Append($"<title>Glint run {E(run.RunId.Value)}</title><style>{Style}</style></head><body>\n")
+            .Append($"<h1>Run <code>{E(run.RunId.Value)}</code> of job <code>{E(run.Job)}</code></h1>\n");
         Summary(html, run, attempts);
         var stages = run.Record?.Stages ?? [];
         if (stages.Count > 0) Dag(html, stages);

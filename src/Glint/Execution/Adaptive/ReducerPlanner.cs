@@ -24,10 +24,10 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
     /// <summary>Smallest target of a coalesced task when the data is small (Spark's coalescePartitions.minPartitionSize).</summary>
     private const long MinPartitionSize = 1L << 20;
 
-    private readonly List<string> decisions = [];
+    private readonly List<AdaptiveDecision> decisions = [];
 
-    /// <summary>The decisions taken so far, one line each.</summary>
-    public ImmutableArray<string> Decisions => [.. decisions];
+    /// <summary>The decisions taken so far.</summary>
+    public ImmutableArray<AdaptiveDecision> Decisions => [.. decisions];
 
     /// <summary>Target bytes of one reducer: the advisory size, lowered so that small data still gives every slot a task.</summary>
     public long Target(long totalBytes) =>
@@ -45,7 +45,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         var target = Target(total);
         var groups = Coalesce(buckets.Select(b => (b.Bucket, Bytes(b.Files))).ToList(), target);
         if (groups.Count == buckets.Count) return one;
-        decisions.Add($"coalesced {buckets.Count} non-empty buckets of {shuffle.Upstream} ({Common.Bytes.Format(total)}) into {groups.Count} task{(groups.Count == 1 ? "" : "s")} of at most {Common.Bytes.Format(target)}");
+        decisions.Add(new BucketsCoalesced(shuffle.Upstream.ToString(), buckets.Count, total, groups.Count, target));
         var files = buckets.ToDictionary(b => b.Bucket, b => b.Files);
         return groups.Select(g => new ReducerRead(Range(g, shuffle.Upstream), [.. g.SelectMany(b => files[b])])).ToList();
     }
@@ -93,7 +93,7 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         }
         Flush();
         if (coalesced < coalescedFrom)
-            decisions.Add($"coalesced {coalescedFrom} non-empty buckets of {join.Left.Upstream} ⋈ {join.Right.Upstream} ({Common.Bytes.Format(total)}) into {coalesced} task{(coalesced == 1 ? "" : "s")} of at most {Common.Bytes.Format(target)}");
+            decisions.Add(new BucketsCoalesced($"{join.Left.Upstream} ⋈ {join.Right.Upstream}", coalescedFrom, total, coalesced, target));
         return tasks;
     }
 
@@ -119,15 +119,11 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
             Math.Min(target, Math.Max(1, skewedBytes / Math.Max(1, slots))));
         var leftSlices = l.Skewed.Contains(b) ? Slices(l.Buckets[b], sliceTarget) : [l.Buckets[b]];
         var rightSlices = r.Skewed.Contains(b) ? Slices(r.Buckets[b], sliceTarget) : [r.Buckets[b]];
-        var sides = new List<string>();
-        if (l.Skewed.Contains(b)) sides.Add($"left {Common.Bytes.Format(l.Sizes[b])} > {l.Limit}");
-        if (r.Skewed.Contains(b)) sides.Add($"right {Common.Bytes.Format(r.Sizes[b])} > {r.Limit}");
         var count = leftSlices.Count * rightSlices.Count;
         var files = (l.Skewed.Contains(b) ? l.Buckets[b].Count : 0) + (r.Skewed.Contains(b) ? r.Buckets[b].Count : 0);
-        var why = count > 1 ? $" of about {Common.Bytes.Format(sliceTarget)}"
-            : files <= 1 ? " (its skewed side is one map output file, which cannot be cut)"
-            : $" (its {files} map output files together are within the slice size of {Common.Bytes.Format(sliceTarget)}, the average ordinary task)";
-        decisions.Add($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream} is skewed ({string.Join("; ", sides)}): split into {count} task{(count == 1 ? "" : "s")}{why}");
+        decisions.Add(new SkewedBucketSplit(join.Left.Upstream, join.Right.Upstream, b,
+            l.Skewed.Contains(b) ? l.Sizes[b] : null, l.Skewed.Contains(b) ? l.Limit : null,
+            r.Skewed.Contains(b) ? r.Sizes[b] : null, r.Skewed.Contains(b) ? r.Limit : null, count, files, sliceTarget));
         for (var i = 0; i < leftSlices.Count; i++)
             for (var j = 0; j < rightSlices.Count; j++)
                 yield return new JoinRead($"bucket {b} of {join.Left.Upstream} ⋈ {join.Right.Upstream}, slice {i * rightSlices.Count + j + 1} of {count}",
@@ -153,9 +149,8 @@ internal sealed class ReducerPlanner(GlintSettings settings, int slots)
         // The probe side is read per map task (all its buckets at once), packed to the target size: Spark's local shuffle reader.
         var target = Target(probe.Sum(f => f.Bytes));
         var parts = Slices(probe.GroupBy(f => f.AttemptFolder).SelectMany(g => g).ToList(), target, byMapTask: true);
-        decisions.Add($"switched the shuffle join of {join.Left.Upstream} ⋈ {join.Right.Upstream} to a broadcast join: the {(buildLeft ? "left" : "right")} side " +
-                      $"({(buildLeft ? join.Left.Upstream : join.Right.Upstream)}) wrote {Common.Bytes.Format(buildLeft ? leftBytes : rightBytes)} ≤ broadcast threshold {Common.Bytes.Format(settings.BroadcastThreshold)}; " +
-                      $"{parts.Count} task{(parts.Count == 1 ? "" : "s")} read the map outputs of {probeStage}");
+        decisions.Add(new SwitchedToBroadcast(join.Left.Upstream, join.Right.Upstream, buildLeft, buildLeft ? leftBytes : rightBytes,
+            settings.BroadcastThreshold, parts.Count));
         if (probe.Count == 0) return [];
         return parts.Select((p, i) => new JoinRead($"part {i + 1} of {parts.Count} of {probeStage} ⋈ broadcast of {(buildLeft ? join.Left.Upstream : join.Right.Upstream)}",
             buildLeft ? build : p, buildLeft ? p : build)).ToList();

@@ -111,7 +111,7 @@ internal sealed class CommitCoordinator : IDisposable
         foreach (var (committer, intent) in publishing) committer.Publish(intent, trace);
         trace.Step("published");
         if (catalog is not null) Register(journal, catalog(), s3);
-        if (completion is not null) ledger!.Ledger.Complete(journal.RunId, completion);
+        if (completion is not null) ledger!.Ledger.Complete(new RunId(journal.RunId), completion);
         trace.Step("ledger");
         Finish();
         trace.Step("done");

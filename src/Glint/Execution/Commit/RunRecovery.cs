@@ -60,8 +60,8 @@ public static class RunRecovery
         if (forward && ledger is IMetastore metastore) CommitCoordinator.Register(journal, metastore, s3);
         if (ledger is not null && journal.Ledger is not null)
         {
-            if (forward && journal.Completion is not null) ledger.Complete(journal.RunId, journal.Completion);
-            else if (!forward) ledger.Abandon(journal.RunId, "the process running it ended before its commit; recovery undid what it had written");
+            if (forward && journal.Completion is not null) ledger.Complete(new RunId(journal.RunId), journal.Completion);
+            else if (!forward) ledger.Abandon(new RunId(journal.RunId), "the process running it ended before its commit; recovery undid what it had written");
         }
         if (Directory.Exists(journal.Scratch)) Directory.Delete(journal.Scratch, recursive: true);
         return new RecoveredRun(journal.RunId, forward, [.. journal.Targets.Select(t => t.Location)]);

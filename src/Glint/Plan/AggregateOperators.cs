@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using Glint.Common;
+
+namespace Glint.Plan;
+
+// Operators that combine the rows of a group: aggregates (partial, final, whole), distinct, window functions.
+
+/// <summary>Aggregates per group: the partial step before a shuffle, the final step after it, or the whole of a full-shuffle aggregate.</summary>
+public sealed record AggregateOp(string Step, ImmutableArray<string> Keys, ImmutableArray<string> Columns) : PhysicalOperator
+{
+    public override string Render(string input) =>
+        $"SELECT {string.Join(", ", Columns)} FROM {input}" + (Keys.IsEmpty ? "" : $" GROUP BY {Sql.SelectList(Keys)}");
+    public override string Describe() => $"{Step} aggregate by [{string.Join(", ", Keys)}]";
+}
+
+/// <summary>Removes duplicate rows, or keeps one row per key (DISTINCT ON).</summary>
+public sealed record DistinctOp(ImmutableArray<string> Keys) : PhysicalOperator
+{
+    public override string Render(string input) =>
+        Keys.IsEmpty ? $"SELECT DISTINCT * FROM {input}" : $"SELECT DISTINCT ON ({Sql.SelectList(Keys)}) * FROM {input}";
+    public override string Describe() => Keys.IsEmpty ? "distinct" : $"one row per [{string.Join(", ", Keys)}]";
+}
+
+/// <summary>Window functions over the rows of one bucket (whole partitions, thanks to the shuffle before it).</summary>
+public sealed record WindowOp(ImmutableArray<string> Columns) : PhysicalOperator
+{
+    public override string Render(string input) => $"SELECT *, {string.Join(", ", Columns)} FROM {input}";
+    public override string Describe() => $"window {string.Join(", ", Columns)}";
+}
