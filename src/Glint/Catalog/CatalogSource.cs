@@ -122,7 +122,7 @@ public static class CatalogSource
 }
 
 /// <summary>A push-down predicate: one SQL condition on partition columns only, checked before it touches the metastore's partitions.</summary>
-public static class PartitionPredicate
+internal static class PartitionPredicate
 {
     public static void Check(string predicate, IReadOnlyList<Column> keys, string table)
     {

@@ -15,7 +15,7 @@ public abstract class MetastoreDialect
 }
 
 /// <summary>A SQLite file (the embedded default), in WAL mode with a busy timeout so several processes can share it.</summary>
-public sealed class SqliteDialect(string path) : MetastoreDialect
+internal sealed class SqliteDialect(string path) : MetastoreDialect
 {
     private readonly string connectionString = new SqliteConnectionStringBuilder
     {
@@ -45,7 +45,7 @@ public sealed class SqliteDialect(string path) : MetastoreDialect
 }
 
 /// <summary>A PostgreSQL database, for metastores shared by processes on several machines.</summary>
-public sealed class PostgresDialect(string connectionString) : MetastoreDialect
+internal sealed class PostgresDialect(string connectionString) : MetastoreDialect
 {
     private readonly NpgsqlDataSource source = NpgsqlDataSource.Create(connectionString);
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Glint.Catalog;
 
 /// <summary>How column types combine when files of one table disagree: widening is compatible, anything else is not.</summary>
-public static class SchemaMerge
+internal static class SchemaMerge
 {
     private static readonly string[] Integers = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"];
 

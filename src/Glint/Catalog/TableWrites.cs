@@ -10,7 +10,7 @@ namespace Glint.Catalog;
 /// the run commits, the table is created or evolved and the written partitions registered — a
 /// failed run changes nothing in the catalog.
 /// </summary>
-public static class TableWrites
+internal static class TableWrites
 {
     public const string EvolutionParameter = "schema_evolution";
 

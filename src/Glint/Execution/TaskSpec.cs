@@ -51,7 +51,7 @@ public sealed record ParquetInputRows(ImmutableArray<string> WholeFiles, long Ra
 public abstract record TaskOutput;
 
 /// <summary>Write files under <paramref name="StagingFolder"/>/&lt;attempt&gt;/ (never visible until the job commit).</summary>
-public sealed record WriteFilesOutput(
+internal sealed record WriteFilesOutput(
     string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput
 {
     /// <summary>Set when <see cref="StagingFolder"/> is an s3:// prefix (exchanges on S3): the task writes locally, then uploads.</summary>
@@ -59,13 +59,13 @@ public sealed record WriteFilesOutput(
 }
 
 /// <summary>COPY the rows into a database target's staging table (the job commit moves them into the table).</summary>
-public sealed record DatabaseOutput(Storage.Databases.DatabaseTarget Target, string StagingTable) : TaskOutput;
+internal sealed record DatabaseOutput(Storage.Databases.DatabaseTarget Target, string StagingTable) : TaskOutput;
 
 /// <summary>Return the rows to the driver.</summary>
-public sealed record CollectOutput(long MaxRows) : TaskOutput;
+internal sealed record CollectOutput(long MaxRows) : TaskOutput;
 
 /// <summary>Return only the number of rows.</summary>
-public sealed record CountOutput : TaskOutput;
+internal sealed record CountOutput : TaskOutput;
 
 /// <summary>What a successful attempt produced.</summary>
 public sealed record TaskResult(long? RowsIn, long RowsOut, ImmutableArray<WrittenFile> Files, IReadOnlyList<object?[]>? Rows)

@@ -114,7 +114,7 @@ public sealed record KeyBookmark(ImmutableArray<string> Columns, bool Descending
 public sealed record SourceBookmark(string Job, string Source, Bookmark State, RunId RunId, DateTimeOffset Updated);
 
 /// <summary>Task attempts as a run's record keeps them.</summary>
-public static class AttemptRows
+internal static class AttemptRows
 {
     /// <summary>The metastore's row of one attempt.</summary>
     public static TaskAttemptRow Of(TaskAttemptRecord a) => new(a.Id.ToString(), a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Id.Attempt, a.Slot,
@@ -126,7 +126,7 @@ public static class AttemptRows
 /// A committed run's entry in the ledger (see <see cref="Catalog.IRunLedger"/>): its record, the bookmarks it advances
 /// and its attempts. Journaled with the commit, so a crash after the commit point still records it exactly once.
 /// </summary>
-public sealed record RunCompletion(RunRecord Record, IReadOnlyDictionary<string, Bookmark>? Bookmarks, IReadOnlyList<TaskAttemptRow> Attempts)
+internal sealed record RunCompletion(RunRecord Record, IReadOnlyDictionary<string, Bookmark>? Bookmarks, IReadOnlyList<TaskAttemptRow> Attempts)
 {
     private static readonly System.Text.Json.JsonSerializerOptions Json = new()
     {

@@ -11,7 +11,7 @@ namespace Glint.Jobs;
 /// or profiles). What counts as a secret is <see cref="Redaction"/>'s to say; a spec is checked on its YAML values
 /// as parsed (escapes undone), not only on its text.
 /// </summary>
-public static class Secrets
+internal static class Secrets
 {
     private const string Advice = "leave it out and set PGPASSWORD or ~/.pgpass (S3: AWS_SECRET_ACCESS_KEY or a profile)";
 

@@ -6,7 +6,7 @@ namespace Glint.Plan;
 // Operators that combine the rows of a group: aggregates (partial, final, whole), distinct, window functions.
 
 /// <summary>Aggregates per group: the partial step before a shuffle, the final step after it, or the whole of a full-shuffle aggregate.</summary>
-public sealed record AggregateOp(string Step, ImmutableArray<string> Keys, ImmutableArray<string> Columns) : PhysicalOperator
+internal sealed record AggregateOp(string Step, ImmutableArray<string> Keys, ImmutableArray<string> Columns) : PhysicalOperator
 {
     public override string Render(string input) =>
         $"SELECT {string.Join(", ", Columns)} FROM {input}" + (Keys.IsEmpty ? "" : $" GROUP BY {Sql.SelectList(Keys)}");
@@ -14,7 +14,7 @@ public sealed record AggregateOp(string Step, ImmutableArray<string> Keys, Immut
 }
 
 /// <summary>Removes duplicate rows, or keeps one row per key (DISTINCT ON).</summary>
-public sealed record DistinctOp(ImmutableArray<string> Keys) : PhysicalOperator
+internal sealed record DistinctOp(ImmutableArray<string> Keys) : PhysicalOperator
 {
     public override string Render(string input) =>
         Keys.IsEmpty ? $"SELECT DISTINCT * FROM {input}" : $"SELECT DISTINCT ON ({Sql.SelectList(Keys)}) * FROM {input}";
@@ -22,7 +22,7 @@ public sealed record DistinctOp(ImmutableArray<string> Keys) : PhysicalOperator
 }
 
 /// <summary>Window functions over the rows of one bucket (whole partitions, thanks to the shuffle before it).</summary>
-public sealed record WindowOp(ImmutableArray<string> Columns) : PhysicalOperator
+internal sealed record WindowOp(ImmutableArray<string> Columns) : PhysicalOperator
 {
     public override string Render(string input) => $"SELECT *, {string.Join(", ", Columns)} FROM {input}";
     public override string Describe() => $"window {string.Join(", ", Columns)}";

@@ -7,7 +7,7 @@ namespace Glint.Plan;
 
 /// <summary>Joins each task's rows with the whole of a small side that an earlier stage wrote to scratch.</summary>
 /// <param name="BuildIsLeft">the broadcast side is the join's left input (for right joins)</param>
-public sealed record BroadcastJoinOp(StageId Build, Schema BuildSchema, Schema ProbeSchema, JoinType Type, ImmutableArray<string> Keys,
+internal sealed record BroadcastJoinOp(StageId Build, Schema BuildSchema, Schema ProbeSchema, JoinType Type, ImmutableArray<string> Keys,
     string? Residual, bool BuildIsLeft)
     : PhysicalOperator, IReadsStage
 {
@@ -22,7 +22,7 @@ public sealed record BroadcastJoinOp(StageId Build, Schema BuildSchema, Schema P
 }
 
 /// <summary>Adds the salt column of a salted join: random for the probe side's hot rows, every salt for the copied side's.</summary>
-public sealed record SaltOp(string Key, string KeyType, JoinSalt Salt, bool Replicate) : PhysicalOperator
+internal sealed record SaltOp(string Key, string KeyType, JoinSalt Salt, bool Replicate) : PhysicalOperator
 {
     public override string Render(string input)
     {

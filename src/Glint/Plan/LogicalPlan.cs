@@ -14,7 +14,7 @@ public abstract record LogicalNode
 }
 
 /// <summary>Reads a file source.</summary>
-public sealed record ScanNode(FileSource Source) : LogicalNode
+internal sealed record ScanNode(FileSource Source) : LogicalNode
 {
     public override Schema Schema => Source.Schema;
     public override IEnumerable<LogicalNode> Children => [];
@@ -24,7 +24,7 @@ public sealed record ScanNode(FileSource Source) : LogicalNode
 }
 
 /// <summary>Reads a table or query of a relational database.</summary>
-public sealed record DatabaseScanNode(Storage.Databases.DatabaseSource Source) : LogicalNode
+internal sealed record DatabaseScanNode(Storage.Databases.DatabaseSource Source) : LogicalNode
 {
     public override Schema Schema => Source.Schema;
     public override IEnumerable<LogicalNode> Children => [];
@@ -32,7 +32,7 @@ public sealed record DatabaseScanNode(Storage.Databases.DatabaseSource Source) :
 }
 
 /// <summary>Keeps the rows for which a SQL condition is true.</summary>
-public sealed record FilterNode(LogicalNode Input, string Condition) : LogicalNode
+internal sealed record FilterNode(LogicalNode Input, string Condition) : LogicalNode
 {
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -40,7 +40,7 @@ public sealed record FilterNode(LogicalNode Input, string Condition) : LogicalNo
 }
 
 /// <summary>Computes a new list of columns from SQL expressions.</summary>
-public sealed record ProjectNode(LogicalNode Input, ImmutableArray<string> Expressions, Schema Output) : LogicalNode
+internal sealed record ProjectNode(LogicalNode Input, ImmutableArray<string> Expressions, Schema Output) : LogicalNode
 {
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -48,7 +48,7 @@ public sealed record ProjectNode(LogicalNode Input, ImmutableArray<string> Expre
 }
 
 /// <summary>Adds a column, or replaces one of the same name, computed from a SQL expression.</summary>
-public sealed record WithColumnNode(LogicalNode Input, string Name, string Expression, Schema Output) : LogicalNode
+internal sealed record WithColumnNode(LogicalNode Input, string Name, string Expression, Schema Output) : LogicalNode
 {
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -56,7 +56,7 @@ public sealed record WithColumnNode(LogicalNode Input, string Name, string Expre
 }
 
 /// <summary>A SQL query over the relation <c>input</c>, run on each partition separately.</summary>
-public sealed record MapSqlNode(LogicalNode Input, string Query, Schema Output) : LogicalNode
+internal sealed record MapSqlNode(LogicalNode Input, string Query, Schema Output) : LogicalNode
 {
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -64,7 +64,7 @@ public sealed record MapSqlNode(LogicalNode Input, string Query, Schema Output) 
 }
 
 /// <summary>All rows of its inputs (by position, as Spark's union), typed to a common schema.</summary>
-public sealed record UnionNode(ImmutableArray<LogicalNode> Inputs, Schema Output) : LogicalNode
+internal sealed record UnionNode(ImmutableArray<LogicalNode> Inputs, Schema Output) : LogicalNode
 {
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => Inputs;
@@ -72,7 +72,7 @@ public sealed record UnionNode(ImmutableArray<LogicalNode> Inputs, Schema Output
 }
 
 /// <summary>At most <paramref name="Count"/> rows, after skipping <see cref="Offset"/> rows.</summary>
-public sealed record LimitNode(LogicalNode Input, long Count) : LogicalNode
+internal sealed record LimitNode(LogicalNode Input, long Count) : LogicalNode
 {
     /// <summary>The largest LIMIT and OFFSET DuckDB takes (2^62); no input has more rows, so larger values mean the same.</summary>
     public const long Unbounded = long.MaxValue / 4;

@@ -5,19 +5,19 @@ namespace Glint.Plan;
 
 // Operators that work row by row or on one task's rows alone: filters, projections, casts, limits, checks.
 
-public sealed record FilterOp(string Condition) : PhysicalOperator
+internal sealed record FilterOp(string Condition) : PhysicalOperator
 {
     public override string Render(string input) => $"SELECT * FROM {input} WHERE ({Condition})";
     public override string Describe() => $"filter {Condition}";
 }
 
-public sealed record ProjectOp(ImmutableArray<string> Expressions) : PhysicalOperator
+internal sealed record ProjectOp(ImmutableArray<string> Expressions) : PhysicalOperator
 {
     public override string Render(string input) => $"SELECT {string.Join(", ", Expressions)} FROM {input}";
     public override string Describe() => $"project {string.Join(", ", Expressions)}";
 }
 
-public sealed record WithColumnOp(string Name, string Expression, bool Replaces) : PhysicalOperator
+internal sealed record WithColumnOp(string Name, string Expression, bool Replaces) : PhysicalOperator
 {
     public override string Render(string input) => Replaces
         ? $"SELECT * REPLACE (({Expression}) AS {Sql.Ident(Name)}) FROM {input}"
@@ -26,14 +26,14 @@ public sealed record WithColumnOp(string Name, string Expression, bool Replaces)
 }
 
 /// <summary>A user's SQL over <c>input</c>; its own WITH clauses stay inside the subquery.</summary>
-public sealed record MapSqlOp(string Query) : PhysicalOperator
+internal sealed record MapSqlOp(string Query) : PhysicalOperator
 {
     public override string Render(string input) => $"WITH input AS (SELECT * FROM {input}) SELECT * FROM ({Query})";
     public override string Describe() => $"map_sql {Query.ReplaceLineEndings(" ")}";
 }
 
 /// <summary>Casts and renames one union branch to the union's schema.</summary>
-public sealed record ConformOp(Schema From, Schema To) : PhysicalOperator
+internal sealed record ConformOp(Schema From, Schema To) : PhysicalOperator
 {
     public override string Render(string input) =>
         "SELECT " + string.Join(", ", From.Columns.Zip(To.Columns, (f, t) =>
@@ -42,14 +42,14 @@ public sealed record ConformOp(Schema From, Schema To) : PhysicalOperator
     public override string Describe() => "conform to union schema";
 }
 
-public sealed record LimitOp(long Count, long Offset = 0) : PhysicalOperator
+internal sealed record LimitOp(long Count, long Offset = 0) : PhysicalOperator
 {
     public override string Render(string input) => $"SELECT * FROM {input} LIMIT {Count}" + (Offset == 0 ? "" : $" OFFSET {Offset}");
     public override string Describe() => $"limit {Count}" + (Offset == 0 ? "" : $" offset {Offset}");
 }
 
 /// <summary>Fails the task when a partition column's value could not name a folder safely.</summary>
-public sealed record PartitionValueCheckOp(ImmutableArray<string> Columns) : PhysicalOperator
+internal sealed record PartitionValueCheckOp(ImmutableArray<string> Columns) : PhysicalOperator
 {
     public const string ErrorPrefix = "Glint partition value";
 
@@ -68,7 +68,7 @@ public sealed record PartitionValueCheckOp(ImmutableArray<string> Columns) : Phy
 }
 
 /// <summary>Drops a helper column after the step that needed it.</summary>
-public sealed record DropColumnOp(string Column) : PhysicalOperator
+internal sealed record DropColumnOp(string Column) : PhysicalOperator
 {
     public override string Render(string input) => $"SELECT * EXCLUDE ({Sql.Ident(Column)}) FROM {input}";
     public override string Describe() => $"drop {Column}";

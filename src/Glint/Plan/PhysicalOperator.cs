@@ -11,7 +11,7 @@ public abstract record PhysicalOperator
 }
 
 /// <summary>An operator that reads, whole, what an earlier stage wrote to scratch (as the relation <see cref="Relation"/>).</summary>
-public interface IReadsStage
+internal interface IReadsStage
 {
     StageId Source { get; }
     Schema SourceSchema { get; }

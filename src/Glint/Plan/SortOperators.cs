@@ -6,14 +6,14 @@ namespace Glint.Plan;
 // Global sort: sampling the first key, range buckets from the sample, sorting each bucket.
 
 /// <summary>Sorts the rows of one task.</summary>
-public sealed record SortOp(ImmutableArray<SortKey> Keys) : PhysicalOperator
+internal sealed record SortOp(ImmutableArray<SortKey> Keys) : PhysicalOperator
 {
     public override string Render(string input) => $"SELECT * FROM {input} ORDER BY {string.Join(", ", Keys.Select(k => k.Render()))}";
     public override string Describe() => $"sort by {string.Join(", ", Keys)}";
 }
 
 /// <summary>A reservoir sample of the first sort key, from which range boundaries are drawn.</summary>
-public sealed record SampleOp(string Column, int Rows) : PhysicalOperator
+internal sealed record SampleOp(string Column, int Rows) : PhysicalOperator
 {
     public override string Render(string input) =>
         $"SELECT {Sql.Ident(Column)} FROM {input} USING SAMPLE reservoir({Rows} ROWS) REPEATABLE (7)";
@@ -25,7 +25,7 @@ public sealed record SampleOp(string Column, int Rows) : PhysicalOperator
 /// drawn from the sample (quantiles), found with an ASOF join. Equal first keys share a bucket, and
 /// buckets follow the sort order, so sorting each bucket gives a total order.
 /// </summary>
-public sealed record RangeBucketOp(StageId Sample, SortKey Key, string KeyType, int Buckets) : PhysicalOperator, IReadsStage
+internal sealed record RangeBucketOp(StageId Sample, SortKey Key, string KeyType, int Buckets) : PhysicalOperator, IReadsStage
 {
     public StageId Source => Sample;
     public Schema SourceSchema => Schema.Of([new Column(Key.Column, KeyType)]);

@@ -11,30 +11,30 @@ public abstract record StageInput;
 public sealed record ScanInput(FileSource Source, ImmutableArray<InputSplit> Splits) : StageInput;
 
 /// <summary>Rows of a database source, one task per split (a non-overlapping WHERE clause).</summary>
-public sealed record DatabaseScanInput(Storage.Databases.DatabaseSource Source, ImmutableArray<Storage.Databases.DatabaseSplit> Splits) : StageInput;
+internal sealed record DatabaseScanInput(Storage.Databases.DatabaseSource Source, ImmutableArray<Storage.Databases.DatabaseSplit> Splits) : StageInput;
 
 /// <summary>Everything an earlier stage wrote to scratch, read by one task (a gather exchange).</summary>
-public sealed record GatherInput(StageId Upstream, Schema Schema) : StageInput;
+internal sealed record GatherInput(StageId Upstream, Schema Schema) : StageInput;
 
 /// <summary>Bucket i of every map output of an upstream stage, for reducer task i (a hash or round-robin exchange).</summary>
 /// <param name="Adaptive">reducers may be re-planned from the real bucket sizes (false when the user fixed the partition count)</param>
-public sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema, bool Adaptive = true) : StageInput;
+internal sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema, bool Adaptive = true) : StageInput;
 
 /// <summary>Bucket i of two upstream stages shuffled alike, joined by reducer task i (a shuffle hash join).</summary>
-public sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys, string? Residual = null) : StageInput;
+internal sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys, string? Residual = null) : StageInput;
 
 /// <summary>One chain of operators over one input; a stage has several when it computes a union.</summary>
 public sealed record Pipeline(StageInput Input, ImmutableArray<PhysicalOperator> Operators);
 
 /// <summary>Where a stage's tasks deliver their rows.</summary>
 public abstract record StageSink;
-public sealed record TargetSink(WriteTarget Target) : StageSink;
-public sealed record ScratchSink : StageSink;
+internal sealed record TargetSink(WriteTarget Target) : StageSink;
+internal sealed record ScratchSink : StageSink;
 /// <summary>Rows go into a database table through a staging table and one transaction at commit.</summary>
-public sealed record DatabaseTargetSink(Storage.Databases.DatabaseTarget Target) : StageSink;
+internal sealed record DatabaseTargetSink(Storage.Databases.DatabaseTarget Target) : StageSink;
 /// <summary>Map side of an exchange: rows go to bucket hash(expressions) % buckets, or round-robin when there are none.</summary>
 /// <param name="Ranged">the pipeline computes the bucket column itself (range partitioning)</param>
-public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions, bool Ranged = false) : StageSink
+internal sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpressions, bool Ranged = false) : StageSink
 {
     public const string BucketColumn = "glint_bucket";
 
@@ -46,7 +46,7 @@ public sealed record ShuffleSink(int Buckets, ImmutableArray<string> HashExpress
     }
 }
 public sealed record CollectSink : StageSink;
-public sealed record CountSink : StageSink;
+internal sealed record CountSink : StageSink;
 
 /// <summary>A set of tasks that run the same pipelines on different partitions, between exchanges.</summary>
 public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, StageSink Sink, Schema Schema)

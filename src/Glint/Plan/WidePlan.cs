@@ -7,11 +7,11 @@ namespace Glint.Plan;
 /// <param name="PartialColumns">map side: key columns, then each partial aggregate AS its column name</param>
 /// <param name="FinalColumns">reduce side: key columns, then each final expression AS the user's name</param>
 /// <param name="CombineColumns">middle step of a salted aggregation: key columns, then partial columns merged into partial columns</param>
-public sealed record AggregateSplit(ImmutableArray<string> PartialColumns, ImmutableArray<string> FinalColumns, ImmutableArray<string> CombineColumns);
+internal sealed record AggregateSplit(ImmutableArray<string> PartialColumns, ImmutableArray<string> FinalColumns, ImmutableArray<string> CombineColumns);
 
 /// <summary>Groups rows by key columns and computes aggregates; with no keys, one row over everything.</summary>
 /// <param name="Split">the partial/final form when every aggregate is decomposable; null means every row is shuffled</param>
-public sealed record AggregateNode(LogicalNode Input, ImmutableArray<string> Keys, ImmutableArray<string> Aggregates, Schema Output, AggregateSplit? Split)
+internal sealed record AggregateNode(LogicalNode Input, ImmutableArray<string> Keys, ImmutableArray<string> Aggregates, Schema Output, AggregateSplit? Split)
     : LogicalNode
 {
     /// <summary>Random buckets a hot key's partial rows are spread over before the final shuffle (two-step aggregation).</summary>
@@ -25,7 +25,7 @@ public sealed record AggregateNode(LogicalNode Input, ImmutableArray<string> Key
 }
 
 /// <summary>Distinct rows, or one row per distinct value of <paramref name="Keys"/> (Spark's dropDuplicates).</summary>
-public sealed record DistinctNode(LogicalNode Input, ImmutableArray<string> Keys) : LogicalNode
+internal sealed record DistinctNode(LogicalNode Input, ImmutableArray<string> Keys) : LogicalNode
 {
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -33,7 +33,7 @@ public sealed record DistinctNode(LogicalNode Input, ImmutableArray<string> Keys
 }
 
 /// <summary>Fewer tasks without a shuffle: neighbouring input splits are read by one task.</summary>
-public sealed record CoalesceNode(LogicalNode Input, int Partitions) : LogicalNode
+internal sealed record CoalesceNode(LogicalNode Input, int Partitions) : LogicalNode
 {
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -41,7 +41,7 @@ public sealed record CoalesceNode(LogicalNode Input, int Partitions) : LogicalNo
 }
 
 /// <summary>Redistributes rows into a number of partitions: by a hash of key columns, or round-robin without keys.</summary>
-public sealed record RepartitionNode(LogicalNode Input, int Partitions, ImmutableArray<string> Keys) : LogicalNode
+internal sealed record RepartitionNode(LogicalNode Input, int Partitions, ImmutableArray<string> Keys) : LogicalNode
 {
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -51,7 +51,7 @@ public sealed record RepartitionNode(LogicalNode Input, int Partitions, Immutabl
 
 /// <summary>Adds window-function columns; rows are shuffled by the PARTITION BY columns all the windows share.</summary>
 /// <param name="Keys">columns in every window's PARTITION BY; empty means one task sees all rows</param>
-public sealed record WindowNode(LogicalNode Input, ImmutableArray<string> Columns, ImmutableArray<string> Keys, Schema Output) : LogicalNode
+internal sealed record WindowNode(LogicalNode Input, ImmutableArray<string> Columns, ImmutableArray<string> Keys, Schema Output) : LogicalNode
 {
     public override Schema Schema => Output;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -66,20 +66,20 @@ public sealed record WindowNode(LogicalNode Input, ImmutableArray<string> Column
 /// [0, Buckets), right rows holding it are copied once per salt, and both sides shuffle by (key, salt).
 /// </summary>
 /// <param name="HotKeys">the hot values of the single join key, as text (cast to the key's type)</param>
-public sealed record JoinSalt(int Buckets, ImmutableArray<string> HotKeys)
+internal sealed record JoinSalt(int Buckets, ImmutableArray<string> HotKeys)
 {
     public const string Column = "glint_salt";
 }
 
 /// <summary>One sort key: a column, its direction and where NULLs go.</summary>
-public sealed record SortKey(string Column, bool Descending, bool NullsFirst)
+internal sealed record SortKey(string Column, bool Descending, bool NullsFirst)
 {
     public string Render() => $"{Sql.Ident(Column)} {(Descending ? "DESC" : "ASC")} NULLS {(NullsFirst ? "FIRST" : "LAST")}";
     public override string ToString() => Render();
 }
 
 /// <summary>A total order across partitions (range-partitioned by sampled boundaries), or within each partition only.</summary>
-public sealed record SortNode(LogicalNode Input, ImmutableArray<SortKey> Keys, bool Global) : LogicalNode
+internal sealed record SortNode(LogicalNode Input, ImmutableArray<SortKey> Keys, bool Global) : LogicalNode
 {
     public override Schema Schema => Input.Schema;
     public override IEnumerable<LogicalNode> Children => [Input];
@@ -89,7 +89,7 @@ public sealed record SortNode(LogicalNode Input, ImmutableArray<SortKey> Keys, b
 /// <summary>The join types Glint plans.</summary>
 public enum JoinType { Inner, Left, Right, Full, Semi, Anti }
 
-public static class JoinTypes
+internal static class JoinTypes
 {
     public static JoinType Parse(string how) => how.Trim().ToLowerInvariant().Replace("_", "").Replace("outer", "") switch
     {
@@ -104,7 +104,7 @@ public static class JoinTypes
 }
 
 /// <summary>An equi-join on key columns present on both sides (output has each key once, as SQL's USING), with an optional residual condition.</summary>
-public sealed record JoinNode(LogicalNode Left, LogicalNode Right, JoinType Type, ImmutableArray<string> Keys, bool BroadcastHint, Schema Output)
+internal sealed record JoinNode(LogicalNode Left, LogicalNode Right, JoinType Type, ImmutableArray<string> Keys, bool BroadcastHint, Schema Output)
     : LogicalNode
 {
     /// <summary>Spreads rows of known hot key values over several buckets in a shuffle join.</summary>

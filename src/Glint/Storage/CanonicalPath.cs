@@ -5,7 +5,7 @@ namespace Glint.Storage;
 /// removed and every symbolic link on the way resolved (as far as the path exists); s3:// URIs as bucket and key
 /// prefix without a trailing slash. Two spellings of one folder compare equal.
 /// </summary>
-public static class CanonicalPath
+internal static class CanonicalPath
 {
     public static string Of(string path)
     {

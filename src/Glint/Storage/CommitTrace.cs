@@ -4,7 +4,7 @@ namespace Glint.Storage;
 /// Progress of a job commit, one line per step, appended to the file GLINT_COMMIT_TRACE names (unset: nothing).
 /// Crash tests watch it to SIGKILL a run at measured points of its commit.
 /// </summary>
-public sealed class CommitTrace
+internal sealed class CommitTrace
 {
     /// <summary>The environment variable naming the trace file.</summary>
     public const string Variable = "GLINT_COMMIT_TRACE";

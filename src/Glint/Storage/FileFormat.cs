@@ -5,7 +5,7 @@ namespace Glint.Storage;
 /// <summary>File formats Glint reads and writes.</summary>
 public enum FileFormat { Parquet, Csv, Json }
 
-public static class FileFormats
+internal static class FileFormats
 {
     public static FileFormat Parse(string name) => name.Trim().ToLowerInvariant() switch
     {

@@ -5,7 +5,7 @@ using Glint.Common;
 namespace Glint.Storage;
 
 /// <summary>Resolves a path, folder or glob to the data files it names, with the Hive partition values of each.</summary>
-public static class FileListing
+internal static class FileListing
 {
     /// <summary>Files and folders starting with these are metadata (e.g. _SUCCESS, _glint_temporary, .crc) and never data.</summary>
     public static bool IsHidden(string name) => name.StartsWith('_') || name.StartsWith('.');

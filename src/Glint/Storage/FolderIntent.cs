@@ -7,7 +7,7 @@ namespace Glint.Storage;
 /// the old files, which stay until the new <c>_SUCCESS</c> manifest is published: Glint reads a folder through its
 /// manifest, so until then it sees the old version, and afterwards the new one. Only then are replaced files deleted.
 /// </summary>
-public sealed record FolderIntent(string Path, string Staging, bool Existed, ImmutableArray<PlacedFile> Placed,
+internal sealed record FolderIntent(string Path, string Staging, bool Existed, ImmutableArray<PlacedFile> Placed,
     ImmutableArray<string> Replaced, Manifest? Manifest) : TargetIntent
 {
     public override string Location => Path;

@@ -5,7 +5,7 @@ using Glint.Common;
 namespace Glint.Storage;
 
 /// <summary>Hive-style partition folders (<c>day=2024-01-02/</c>): parsing, consistency and typing of their values.</summary>
-public static class HivePartitioning
+internal static class HivePartitioning
 {
     /// <summary>Hive's name for a NULL partition value.</summary>
     public const string NullValue = "__HIVE_DEFAULT_PARTITION__";

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Glint.Storage;
 
 /// <summary>One data file listed in a target's manifest; the path is relative to the target.</summary>
-public sealed record ManifestFile(
+internal sealed record ManifestFile(
     [property: JsonPropertyName("path")] string Path,
     [property: JsonPropertyName("rows")] long? Rows,
     [property: JsonPropertyName("bytes")] long Bytes);
@@ -14,7 +14,7 @@ public sealed record ManifestFile(
 /// The <c>_SUCCESS</c> file a job commit writes last: every data file the target holds after the
 /// commit, with rows and bytes. Readers that honor it never see a partial write.
 /// </summary>
-public sealed record Manifest(
+internal sealed record Manifest(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("committed_at")] DateTime CommittedAtUtc,
     [property: JsonPropertyName("mode")] string Mode,

@@ -8,7 +8,7 @@ namespace Glint.Storage;
 /// length, and the footer (Thrift compact protocol) holds <c>num_rows</c> as field 3 of FileMetaData.
 /// Two small reads per file, where DuckDB's parquet_file_metadata parses every column's metadata.
 /// </summary>
-public static class ParquetFooter
+internal static class ParquetFooter
 {
     private const int NumRowsField = 3;
 

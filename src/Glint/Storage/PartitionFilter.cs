@@ -5,7 +5,7 @@ using Glint.Engine;
 namespace Glint.Storage;
 
 /// <summary>Evaluates a condition on partition columns against partition values on the driver, with DuckDB, before any file is listed or read.</summary>
-public static class PartitionFilter
+internal static class PartitionFilter
 {
     private const char Separator = '\u001f', Null = '\u001e';
 

@@ -8,7 +8,7 @@ namespace Glint.Storage;
 /// (<c>scheme://user:secret@</c>) and <c>?password=</c> query parameters. A quoted value is masked whole, quotes and
 /// semicolons inside it included.
 /// </summary>
-public static partial class Redaction
+internal static partial class Redaction
 {
     private const string Keys = @"password|passwd|pwd|psw|(?:aws_)?secret_?access_?key|secretaccesskey|(?:aws_)?session_?token";
 

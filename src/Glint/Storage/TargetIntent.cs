@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Glint.Storage;
 
 /// <summary>One file a run places into a target: staged at <see cref="From"/>, published at <see cref="Path"/> (relative to the target).</summary>
-public sealed record PlacedFile(string From, string Path, long? Rows, long Bytes);
+internal sealed record PlacedFile(string From, string Path, long? Rows, long Bytes);
 
 /// <summary>
 /// What a run's commit does to one target, written to the run's journal before the target is touched, so that any
@@ -15,7 +15,7 @@ public sealed record PlacedFile(string From, string Path, long? Rows, long Bytes
 [JsonDerivedType(typeof(FolderIntent), "folder")]
 [JsonDerivedType(typeof(ObjectStores.ObjectStoreIntent), "s3")]
 [JsonDerivedType(typeof(Databases.DatabaseIntent), "database")]
-public abstract record TargetIntent
+internal abstract record TargetIntent
 {
     /// <summary>The folder, prefix or table written.</summary>
     public abstract string Location { get; }

@@ -15,7 +15,7 @@ public enum WriteMode
     OverwritePartitions,
 }
 
-public static class WriteModes
+internal static class WriteModes
 {
     public static WriteMode Parse(string text) => text.Trim().Replace("_", "").Replace("-", "").ToLowerInvariant() switch
     {

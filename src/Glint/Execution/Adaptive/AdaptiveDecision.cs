@@ -16,7 +16,7 @@ public abstract record AdaptiveDecision
 
 /// <summary>Neighbouring non-empty buckets of a shuffle (or of both sides of a shuffle join) read by fewer, larger reducers.</summary>
 /// <param name="Exchange">what was coalesced: a map stage, or "s1 ⋈ s2" for a join</param>
-public sealed record BucketsCoalesced(string Exchange, int Buckets, long Bytes, int Reducers, long TargetBytes) : AdaptiveDecision
+internal sealed record BucketsCoalesced(string Exchange, int Buckets, long Bytes, int Reducers, long TargetBytes) : AdaptiveDecision
 {
     public override string Text =>
         $"coalesced {Buckets} non-empty buckets of {Exchange} ({Common.Bytes.Format(Bytes)}) into {Tasks(Reducers)} of at most {Common.Bytes.Format(TargetBytes)}";
@@ -25,7 +25,7 @@ public sealed record BucketsCoalesced(string Exchange, int Buckets, long Bytes, 
 /// <summary>A skewed side of one join bucket cut into slices, each joined with the other side's bucket read whole.</summary>
 /// <param name="LeftBytes">the left side's bytes when the left side is skewed, else null (likewise right)</param>
 /// <param name="Files">map output files of the skewed sides, which bound how finely they can be cut</param>
-public sealed record SkewedBucketSplit(StageId Left, StageId Right, int Bucket, long? LeftBytes, string? LeftLimit, long? RightBytes, string? RightLimit,
+internal sealed record SkewedBucketSplit(StageId Left, StageId Right, int Bucket, long? LeftBytes, string? LeftLimit, long? RightBytes, string? RightLimit,
     int Reducers, int Files, long SliceBytes) : AdaptiveDecision
 {
     public override string Text
@@ -45,7 +45,7 @@ public sealed record SkewedBucketSplit(StageId Left, StageId Right, int Bucket, 
 
 /// <summary>A shuffle join run as a broadcast join because one side's map outputs turned out small.</summary>
 /// <param name="BuildLeft">whether the left side is the one broadcast</param>
-public sealed record SwitchedToBroadcast(StageId Left, StageId Right, bool BuildLeft, long BuildBytes, long Threshold, int Reducers) : AdaptiveDecision
+internal sealed record SwitchedToBroadcast(StageId Left, StageId Right, bool BuildLeft, long BuildBytes, long Threshold, int Reducers) : AdaptiveDecision
 {
     /// <summary>The side whose map outputs every task reads in parts.</summary>
     public StageId Probe => BuildLeft ? Right : Left;

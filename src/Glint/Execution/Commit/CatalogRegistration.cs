@@ -4,4 +4,4 @@ using Glint.Storage;
 namespace Glint.Execution.Commit;
 
 /// <summary>A catalog table a run writes: created or evolved, and its partitions registered, once the run's commit is published.</summary>
-public sealed record CatalogRegistration(WriteTarget Target, Schema Schema);
+internal sealed record CatalogRegistration(WriteTarget Target, Schema Schema);

@@ -7,7 +7,7 @@ namespace Glint.Execution.Commit;
 
 /// <summary>Where a run's commit stands: tasks running, targets being placed, or past the commit point.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<CommitPhase>))]
-public enum CommitPhase
+internal enum CommitPhase
 {
     /// <summary>Tasks run; targets hold only staged files.</summary>
     Running,
@@ -22,7 +22,7 @@ public enum CommitPhase
 /// touches a target. While the run's process lives it holds <c>&lt;run&gt;.lock</c>; a journal whose lock is free
 /// belongs to a dead run, and <see cref="RunRecovery"/> finishes or undoes it.
 /// </summary>
-public sealed record RunJournal(
+internal sealed record RunJournal(
     string RunId,
     CommitPhase Phase,
     string Scratch,

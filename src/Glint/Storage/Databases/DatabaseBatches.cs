@@ -7,7 +7,7 @@ namespace Glint.Storage.Databases;
 /// How a task's rows become a binary COPY into the run's staging table: each PostgreSQL column type with the DuckDB
 /// cast that hands its values over and the Npgsql type they are written as.
 /// </summary>
-public static class DatabaseBatches
+internal static class DatabaseBatches
 {
     /// <summary>The column every staged row carries: the task attempt that wrote it (only winning attempts are committed).</summary>
     public const string AttemptColumn = "glint_attempt";

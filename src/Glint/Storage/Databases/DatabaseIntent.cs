@@ -10,7 +10,7 @@ namespace Glint.Storage.Databases;
 /// the run's commit point, recovery runs it again from the staging table unless the marker says it is done.
 /// </summary>
 /// <param name="Connection">the connection without its password (PGPASSWORD or a pgpass file supplies it)</param>
-public sealed record DatabaseIntent(DatabaseKind Kind, string Connection, string RunId, string Table, string StagingTable,
+internal sealed record DatabaseIntent(DatabaseKind Kind, string Connection, string RunId, string Table, string StagingTable,
     ImmutableArray<string> Statements, long Rows, long Replaced) : TargetIntent
 {
     public override string Location => $"{Kind.ToString().ToLowerInvariant()} table {Table}";

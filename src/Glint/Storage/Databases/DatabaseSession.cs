@@ -4,7 +4,7 @@ using Npgsql;
 namespace Glint.Storage.Databases;
 
 /// <summary>Runs reads against a database in a read-only transaction (PostgreSQL) or a read-only connection (SQLite), with its errors made Glint's.</summary>
-public static class DatabaseSession
+internal static class DatabaseSession
 {
     /// <param name="doing">what is being done, for the message: "read table 'orders' from"</param>
     public static T Read<T>(DatabaseConnection connection, string doing, Func<DbConnection, T> read)

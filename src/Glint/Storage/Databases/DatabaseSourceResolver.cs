@@ -13,7 +13,7 @@ namespace Glint.Storage.Databases;
 /// Turns a connection and read options into a <see cref="DatabaseSource"/> before any task runs: the table or
 /// query must exist and only read, its columns are mapped to DuckDB types, and the split options must fit them.
 /// </summary>
-public static partial class DatabaseSourceResolver
+internal static partial class DatabaseSourceResolver
 {
     public static DatabaseSource Resolve(string location, IReadOnlyDictionary<string, string> options) =>
         Resolve(DatabaseConnection.Parse(location), DatabaseReadOptions.From(options));

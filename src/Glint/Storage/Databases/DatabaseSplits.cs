@@ -5,14 +5,14 @@ using Glint.Common;
 namespace Glint.Storage.Databases;
 
 /// <summary>One parallel read of a database source: the rows matching <paramref name="Condition"/> (every row when null).</summary>
-public sealed record DatabaseSplit(int Index, string? Condition, string Description);
+internal sealed record DatabaseSplit(int Index, string? Condition, string Description);
 
 /// <summary>
 /// Splits a database source into non-overlapping reads: hash buckets of a column or an integer expression, or
 /// ranges of a column between bounds. Bounds only place the cut points — the first range takes everything below
 /// it (and NULLs), the last everything above — so they never leave a row out.
 /// </summary>
-public static class DatabaseSplits
+internal static class DatabaseSplits
 {
     public static ImmutableArray<DatabaseSplit> Plan(DatabaseSource source)
     {

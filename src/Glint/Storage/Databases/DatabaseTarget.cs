@@ -5,7 +5,7 @@ using Npgsql;
 namespace Glint.Storage.Databases;
 
 /// <summary>What a write does with the rows already in a database table.</summary>
-public enum DatabaseWriteMode
+internal enum DatabaseWriteMode
 {
     /// <summary>Insert the run's rows.</summary>
     Append,
@@ -16,13 +16,13 @@ public enum DatabaseWriteMode
 }
 
 /// <summary>A column of a database target: its name and PostgreSQL type (as the table has it, or as Glint will create it).</summary>
-public sealed record TargetColumn(string Name, string DatabaseType);
+internal sealed record TargetColumn(string Name, string DatabaseType);
 
 /// <summary>
 /// A PostgreSQL table or SQLite file table a run writes: checked when the job is planned (connection, columns, upsert keys with a unique
 /// index), created in the commit's transaction when it does not exist (append and overwrite).
 /// </summary>
-public sealed record DatabaseTarget(DatabaseConnection Connection, string Table, DatabaseWriteMode Mode, ImmutableArray<string> Keys,
+internal sealed record DatabaseTarget(DatabaseConnection Connection, string Table, DatabaseWriteMode Mode, ImmutableArray<string> Keys,
     ImmutableArray<TargetColumn> Columns, bool Exists)
 {
     public override string ToString() =>

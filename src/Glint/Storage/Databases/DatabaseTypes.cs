@@ -18,7 +18,7 @@ public enum TransferAs
 public sealed record DatabaseColumn(string Name, string SourceType, string Type, TransferAs Transfer);
 
 /// <summary>Maps PostgreSQL and SQLite types to DuckDB's, keeping precision, zones and binary data.</summary>
-public static class DatabaseTypes
+internal static class DatabaseTypes
 {
     /// <summary>A PostgreSQL type as DuckDB's: exact numerics keep precision and scale where DuckDB can hold them.</summary>
     public static string Postgres(string dataType, int? precision, int? scale) => dataType switch

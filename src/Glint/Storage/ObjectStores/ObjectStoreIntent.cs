@@ -4,7 +4,7 @@ using Glint.Common;
 namespace Glint.Storage.ObjectStores;
 
 /// <summary>The commit of an s3:// target: uploads under run-unique keys, then the manifest, then deletes what it replaced.</summary>
-public sealed record ObjectStoreIntent(string Uri, string Staging, ImmutableArray<PlacedFile> Placed, ImmutableArray<string> Replaced, Manifest? Manifest)
+internal sealed record ObjectStoreIntent(string Uri, string Staging, ImmutableArray<PlacedFile> Placed, ImmutableArray<string> Replaced, Manifest? Manifest)
     : TargetIntent
 {
     public override string Location => Uri;
