@@ -100,6 +100,32 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task A_termination_signal_stops_a_running_statement_and_leaves_its_output_unwritten()
+    {
+        using var dir = new TempFolder("cli-ctrl-c");
+        // 200,000 rows of one key joined with themselves: 4 × 10^10 pairs, far more than the test waits for.
+        File.WriteAllText(dir["keys.csv"], "k\n" + string.Concat(Enumerable.Repeat("1\n", 200_000)));
+        using var process = GlintCli.Start(dir["home"], ["sql", "SELECT count(*) AS n FROM t AS a JOIN t AS b USING (k)",
+            "--source", $"t={dir["keys.csv"]}:csv", "--output", dir["out"]]);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        // The run's scratch folder appears when its slots start, so the signal comes while a task runs, not during start-up.
+        var scratch = Path.Combine(dir["home"], "scratch");
+        Assert.True(SpinWait.SpinUntil(() => process.HasExited || (Directory.Exists(scratch) && Directory.EnumerateDirectories(scratch).Any()),
+            TimeSpan.FromMinutes(2)), "the run never started");
+        Assert.False(process.HasExited, "glint ended before the signal");
+        // SIGTERM, as a scheduler stops a job; Ctrl+C (SIGINT) takes the same path in Program.
+        Signals.Terminate(process);
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "glint did not stop after SIGTERM");
+        var (stdout, stderr) = (await output, await error);
+        Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}: {stderr} {stdout}");
+        Assert.Contains("cancelling (SIGTERM)", stderr);
+        Assert.Contains("cancelled; no target was changed", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+        Assert.False(Directory.Exists(dir["out"]));
+    }
+
+    [Fact]
     public void Help_lists_the_commands()
     {
         var result = GlintCli.Run(Path.GetTempPath(), "--help");

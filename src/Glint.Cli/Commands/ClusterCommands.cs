@@ -99,7 +99,7 @@ public sealed class ExecutorCommand : Command<ExecutorCommand.Settings>
         host.Start();
         Console.Out.WriteLine($"executor {name} joined cluster {cluster.Name} ({cluster.Membership}) with {slots} slot(s) of {type}; stop with Ctrl+C");
         Console.Out.Flush();
-        host.WaitForShutdown();
+        host.WaitForShutdownAsync(cancellation).GetAwaiter().GetResult();
         return 0;
     }
 }

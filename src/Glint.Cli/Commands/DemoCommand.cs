@@ -42,7 +42,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"Job spec: {specPath}");
 
         var spec = JobSpecLoader.Load(specPath);
-        var summary = JobConsole.Run(spec, JobPlanner.Options(spec, new SessionOptions { Home = home }));
+        var summary = JobConsole.Run(spec, JobPlanner.Options(spec, new SessionOptions { Home = home }), cancellation);
         AnsiConsole.MarkupLine("Output:");
         foreach (var target in summary.Targets)
             AnsiConsole.MarkupLineInterpolated($"  {target.Location}  ({target.Folder?.Format}, {target.FilesWritten} files, manifest {Path.Combine(target.Location, "_SUCCESS")})");

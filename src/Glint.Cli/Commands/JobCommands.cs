@@ -142,23 +142,12 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
     {
         var pool = ClusterConnections.Connect(settings);
         using var jobs = settings.OpenJobs();
-        using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
-        {
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                var runner = new JobRunner(jobs, new SessionOptions { Metastore = settings.Metastore, Pool = pool });
-                var run = runner.Start(settings.Name, JobStoreSettings.Pairs(settings.Arguments, "--arg"), cancel.Token,
-                    started: r => AnsiConsole.MarkupLineInterpolated($"job [bold]{r.Job}[/] run {r.RunId} (attempt {r.Attempt}) RUNNING"));
-                RunsCommand.Print([run]);
-                return run.State == RunState.Succeeded ? 0 : 1;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
-        }
+        // Ctrl+C cancels the token (Program): the run ends as STOPPED with its targets untouched.
+        var runner = new JobRunner(jobs, new SessionOptions { Metastore = settings.Metastore, Pool = pool });
+        var run = runner.Start(settings.Name, JobStoreSettings.Pairs(settings.Arguments, "--arg"), cancellation,
+            started: r => AnsiConsole.MarkupLineInterpolated($"job [bold]{r.Job}[/] run {r.RunId} (attempt {r.Attempt}) RUNNING"));
+        RunsCommand.Print([run]);
+        return run.State == RunState.Succeeded ? 0 : 1;
     }
 }
 

@@ -8,7 +8,7 @@ public sealed class RunCommand : Command<JobSettings>
     public override int Execute(CommandContext context, JobSettings settings, CancellationToken cancellation)
     {
         var (spec, session) = settings.Load();
-        JobConsole.Run(spec, session.Options);
+        JobConsole.Run(spec, session.Options, cancellation);
         return 0;
     }
 }

@@ -48,7 +48,7 @@ public sealed class UiCommand : Command<UiCommand.Settings>
         Console.Out.WriteLine($"Glint console at http://{host}:{settings.Port}/");
         Console.Out.WriteLine($"token for starting and stopping runs: {token}");
         Console.Out.Flush();
-        app.WaitForShutdown();
+        app.WaitForShutdownAsync(cancellation).GetAwaiter().GetResult();
         return 0;
     }
 }

@@ -11,48 +11,33 @@ namespace Glint.Cli.Terminal;
 internal static class JobConsole
 {
     /// <summary>Runs the spec and records the run in the metastore's runs (as job "adhoc-&lt;name&gt;").</summary>
-    public static RunSummary Run(JobSpec spec, SessionOptions options)
+    public static RunSummary Run(JobSpec spec, SessionOptions options, CancellationToken cancellation)
     {
         using var store = Catalog.Metastores.Open(options.Metastore, options.Home);
-        return JobRunner.Record(SqlJobStore.Of(store), spec, options, recorded => RunNow(spec, recorded));
+        return JobRunner.Record(SqlJobStore.Of(store), spec, options, recorded => RunNow(spec, recorded, cancellation));
     }
 
-    private static RunSummary RunNow(JobSpec spec, SessionOptions options)
+    private static RunSummary RunNow(JobSpec spec, SessionOptions options, CancellationToken cancellation)
     {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        AnsiConsole.MarkupLineInterpolated($"Job [bold]{spec.Name}[/] on {options.NumberOfWorkers} × {options.WorkerType} = {options.Slots} slots");
+        RunOutcome? outcome = null;
+        if (AnsiConsole.Profile.Capabilities.Interactive)
         {
-            e.Cancel = true;
-            AnsiConsole.MarkupLine("[yellow]cancelling: stopping tasks, targets stay as they were…[/]");
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            AnsiConsole.MarkupLineInterpolated($"Job [bold]{spec.Name}[/] on {options.NumberOfWorkers} × {options.WorkerType} = {options.Slots} slots");
-            RunOutcome? outcome = null;
-            if (AnsiConsole.Profile.Capabilities.Interactive)
-            {
-                AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new ProgressListener(ctx)) });
-                        outcome = session.Run(JobPlanner.Actions(spec, session), cancel.Token);
-                    });
-            }
-            else
-            {
-                var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new LineListener()) });
-                outcome = session.Run(JobPlanner.Actions(spec, session), cancel.Token);
-            }
-            Print(outcome!.Summary);
-            return outcome.Summary;
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new ProgressListener(ctx)) });
+                    outcome = session.Run(JobPlanner.Actions(spec, session), cancellation);
+                });
         }
-        finally
+        else
         {
-            Console.CancelKeyPress -= onCancel;
+            var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new LineListener()) });
+            outcome = session.Run(JobPlanner.Actions(spec, session), cancellation);
         }
+        Print(outcome!.Summary);
+        return outcome.Summary;
     }
 
     /// <summary>
