@@ -12,6 +12,7 @@ namespace Glint.Tests;
 /// Every golden case, run through Glint with 1, 3 and 17 splits, must give exactly the rows of one
 /// plain DuckDB query over the same files — collected, and (where the case says) written and read back.
 /// </summary>
+[Trait("kind", "grid")]
 public sealed class DifferentialTests
 {
     public static IEnumerable<object[]> Cases =>

@@ -12,6 +12,7 @@ namespace Glint.Tests;
 /// input splits and 1, 7 and 64 shuffle partitions, must return exactly what plain DuckDB returns for
 /// the same SQL on the same files: in order for ordered queries, as multisets otherwise.
 /// </summary>
+[Trait("kind", "grid")]
 public sealed class SqlDifferentialTests
 {
     public static IEnumerable<object[]> Cases =>

@@ -6,6 +6,7 @@ namespace Glint.Tests;
 /// Aggregations, distinct, repartitioning and joins: every golden case under Golden/wide, with 1, 3 and
 /// 17 input splits and 1, 7 and 64 shuffle partitions, must equal one plain DuckDB query on the same files.
 /// </summary>
+[Trait("kind", "grid")]
 public sealed class WideDifferentialTests
 {
     public static IEnumerable<object[]> Cases =>
