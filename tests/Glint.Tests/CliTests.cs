@@ -85,6 +85,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void A_key_value_option_without_its_equals_sign_is_refused_before_anything_runs()
+    {
+        using var dir = new TempFolder("cli-kv");
+        foreach (var option in new[] { "--set", "--arg" })
+        {
+            var result = GlintCli.Run(dir["home"], "run", DemoSpec(dir, 1000), option, "max_partition_bytes");
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("expected key=value", result.Error);
+            Assert.Contains("'max_partition_bytes'", result.Error);
+            Assert.DoesNotContain("   at ", result.All);
+            Assert.False(Directory.Exists(dir["output"]));
+        }
+    }
+
+    [Fact]
     public void Settings_lists_every_declared_setting_and_refuses_an_unknown_one_with_the_closest()
     {
         var all = GlintCli.Run(Path.GetTempPath(), "settings");

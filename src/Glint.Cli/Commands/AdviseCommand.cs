@@ -22,7 +22,7 @@ public sealed class AdviseCommand : Command<AdviseCommand.Settings>
 
         [CommandOption("--set <KEY=VALUE>")]
         [Description("Prices: dpu_hour_price (default 0.44) and node_hour_price (an always-on 4 vCPU / 16 GB node, default 0.24); may repeat.")]
-        public string[] Set { get; init; } = [];
+        public KeyValue[] Set { get; init; } = [];
 
         [CommandOption("--all")]
         [Description("List every configuration replayed, not only the 15 cheapest.")]

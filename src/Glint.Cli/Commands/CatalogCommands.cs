@@ -137,12 +137,12 @@ public sealed class CatalogSetParameterCommand : Command<CatalogSetParameterComm
     public sealed class Settings : TableSettings
     {
         [CommandArgument(1, "<key=value>")]
-        public string[] Parameters { get; init; } = [];
+        public KeyValue[] Parameters { get; init; } = [];
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var pairs = JobStoreSettings.Pairs(settings.Parameters, "parameters");
+        var pairs = KeyValue.ToDictionary(settings.Parameters);
         using var store = settings.Open();
         // All the pairs in one optimistic update: one new table version, retried if another process changed the table meanwhile.
         for (var attempt = 1; ; attempt++)

@@ -20,7 +20,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         [CommandOption("--arg <NAME=VALUE>")]
         [Description("A value for ${NAME} in the spec; may repeat.")]
-        public string[] Arguments { get; init; } = [];
+        public KeyValue[] Arguments { get; init; } = [];
 
         [CommandOption("--all-splits")]
         [Description("List every split, not only the first few.")]

@@ -13,10 +13,6 @@ public class JobStoreSettings : CatalogSettings
 {
     /// <summary>The job store over this command's metastore; disposing it closes the metastore.</summary>
     public SqlJobStore OpenJobs() => SqlJobStore.Open(Metastore, SessionOptions.DefaultHome());
-
-    internal static ImmutableDictionary<string, string> Pairs(IEnumerable<string> pairs, string option) =>
-        pairs.Select(p => p.IndexOf('=') is var eq and > 0 ? (p[..eq], p[(eq + 1)..]) : throw new ConfigException(option, $"{option} takes key=value, not '{p}'"))
-            .ToImmutableDictionary(p => p.Item1, p => p.Item2);
 }
 
 /// <summary><c>glint job create &lt;name&gt; --spec job.yaml …</c></summary>
@@ -119,7 +115,7 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
 
         [CommandOption("--arg <KEY=VALUE>")]
         [Description("An argument for this run (overrides the job's default); may repeat.")]
-        public string[] Arguments { get; init; } = [];
+        public KeyValue[] Arguments { get; init; } = [];
 
         [CommandOption("--cluster <NAME>")]
         [Description("Run the tasks on the executors of this cluster instead of in this process.")]
@@ -144,7 +140,7 @@ public sealed class JobStartCommand : Command<JobStartCommand.Settings>
         using var jobs = settings.OpenJobs();
         // Ctrl+C cancels the token (Program): the run ends as STOPPED with its targets untouched.
         var runner = new JobRunner(jobs, new SessionOptions { Metastore = settings.Metastore, Pool = pool });
-        var run = runner.Start(settings.Name, JobStoreSettings.Pairs(settings.Arguments, "--arg"), cancellation,
+        var run = runner.Start(settings.Name, KeyValue.ToDictionary(settings.Arguments), cancellation,
             started: r => AnsiConsole.MarkupLineInterpolated($"job [bold]{r.Job}[/] run {r.RunId} (attempt {r.Attempt}) RUNNING"));
         RunsCommand.Print([run]);
         return run.State == RunState.Succeeded ? 0 : 1;

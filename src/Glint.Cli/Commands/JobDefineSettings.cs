@@ -19,7 +19,7 @@ public sealed class JobDefineSettings : JobStoreSettings
 
     [CommandOption("--arg <KEY=VALUE>")]
     [Description("A default argument; may repeat (on update: added to or replacing the job's).")]
-    public string[] Arguments { get; init; } = [];
+    public KeyValue[] Arguments { get; init; } = [];
 
     [CommandOption("--workers <N>")][Description("Number of workers of each run (at least 1).")] public int? Workers { get; init; }
     [CommandOption("--worker-type <TYPE>")][Description("local, G.025X, G.1X, G.2X, G.4X or G.8X.")] public string? WorkerType { get; init; }
@@ -50,7 +50,7 @@ public sealed class JobDefineSettings : JobStoreSettings
     /// <summary>The job with the options that were given applied.</summary>
     internal JobDefinition Apply(JobDefinition job) => job with
     {
-        DefaultArguments = job.DefaultArguments.SetItems(Pairs(Arguments, "--arg")),
+        DefaultArguments = job.DefaultArguments.SetItems(KeyValue.ToDictionary(Arguments)),
         Workers = Workers ?? job.Workers,
         WorkerType = WorkerType ?? job.WorkerType,
         MaxRetries = MaxRetries ?? job.MaxRetries,

@@ -16,11 +16,11 @@ public class JobSettings : PoolSettings
 
     [CommandOption("--arg <NAME=VALUE>")]
     [Description("A value for ${NAME} in the spec (bound as a value, a SQL literal inside expressions); may repeat.")]
-    public string[] Arguments { get; init; } = [];
+    public KeyValue[] Arguments { get; init; } = [];
 
     public (JobSpec Spec, GlintSession Session) Load(SessionOptions? defaults = null)
     {
-        var spec = JobSpecLoader.Load(Spec, JobStoreSettings.Pairs(Arguments, "--arg"));
+        var spec = JobSpecLoader.Load(Spec, KeyValue.ToDictionary(Arguments));
         var options = JobPlanner.Options(spec, defaults ?? new SessionOptions(), WorkerType, Workers, Overrides());
         return (spec, new GlintSession(WithCluster(options)));
     }
@@ -39,7 +39,7 @@ public class PoolSettings : CommandSettings, IClusterDriverSettings
 
     [CommandOption("--set <KEY=VALUE>")]
     [Description("A setting, e.g. --set max_partition_bytes=64MB; may repeat. glint settings lists them.")]
-    public string[] Set { get; init; } = [];
+    public KeyValue[] Set { get; init; } = [];
 
     [CommandOption("--cluster <NAME>")]
     [Description("Run the tasks on the executors of this cluster (glint executor --cluster NAME) instead of in this process.")]
@@ -81,12 +81,7 @@ public class PoolSettings : CommandSettings, IClusterDriverSettings
     }
 
     /// <summary>--set key=value options as settings pairs.</summary>
-    internal static IEnumerable<KeyValuePair<string, string>> Overrides(IEnumerable<string> set) => set.Select(s =>
-    {
-        var eq = s.IndexOf('=');
-        return eq > 0 ? new KeyValuePair<string, string>(s[..eq].Trim(), s[(eq + 1)..].Trim())
-            : throw new ConfigException(s, $"--set takes key=value, not '{s}'");
-    });
+    internal static IEnumerable<KeyValuePair<string, string>> Overrides(IEnumerable<KeyValue> set) => set.Select(s => s.Pair);
 
     /// <summary>Session options for work without a job spec.</summary>
     public SessionOptions Options() => WithCluster(JobPlanner.Options(new JobSpec(), new SessionOptions(), WorkerType, Workers, Overrides()));

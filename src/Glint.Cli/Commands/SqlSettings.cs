@@ -14,14 +14,14 @@ public class SqlSettings : PoolSettings
 
     [CommandOption("--option <NAME.KEY=VALUE>")]
     [Description(@"A format option of one --source, e.g. --option a.delimiter=	, --option a.header=false, --option a.schema='id BIGINT, name VARCHAR', --option a.on_error=record; may repeat.")]
-    public string[] FormatOptions { get; init; } = [];
+    public KeyValue[] FormatOptions { get; init; } = [];
 
     /// <summary>The --option pairs by source name; each names a --source.</summary>
     private Dictionary<string, List<(string Key, string Value)>> OptionsBySource(IEnumerable<string> names)
     {
         var known = names.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var options = new Dictionary<string, List<(string, string)>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in JobStoreSettings.Pairs(FormatOptions, "--option"))
+        foreach (var (key, value) in KeyValue.ToDictionary(FormatOptions))
         {
             var dot = key.IndexOf('.');
             if (dot <= 0 || dot == key.Length - 1) throw new ConfigException("--option", $"--option takes <source>.<option>=<value>, e.g. a.delimiter=;, not '{key}={value}'");
