@@ -92,7 +92,7 @@ public sealed class CliTests
         {
             var result = GlintCli.Run(dir["home"], "run", DemoSpec(dir, 1000), option, "max_partition_bytes");
             Assert.Equal(1, result.ExitCode);
-            Assert.Contains("expected key=value", result.Error);
+            Assert.Contains("take key=value", result.Error);
             Assert.Contains("'max_partition_bytes'", result.Error);
             Assert.DoesNotContain("   at ", result.All);
             Assert.False(Directory.Exists(dir["output"]));

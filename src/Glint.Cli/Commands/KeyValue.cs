@@ -30,6 +30,6 @@ public sealed class KeyValueConverter : TypeConverter
         var eq = text.IndexOf('=');
         return eq > 0 && text[..eq].Trim().Length > 0
             ? new KeyValue(text[..eq].Trim(), text[(eq + 1)..])
-            : throw new ConfigException(text, $"expected key=value (e.g. max_partition_bytes=64MB or day=2024-06-01), not '{text}'");
+            : throw new ConfigException(text, $"--set, --arg and --option take key=value (e.g. max_partition_bytes=64MB or day=2024-06-01), not '{text}'");
     }
 }
