@@ -81,6 +81,30 @@ public sealed class JobCliTests
     }
 
     [Fact]
+    public void A_failed_ad_hoc_run_is_recorded_with_the_attempts_that_failed()
+    {
+        using var dir = new TempFolder("cli-adhoc-failed");
+        Input(dir, 1, 10);
+        // Planning accepts the filter; every task fails when DuckDB casts 'x0' to a number.
+        File.WriteAllText(dir["adhoc.yaml"], File.ReadAllText(Spec(dir, "{ name: t, from: src, filter: \"CAST('x' || id AS INTEGER) > 0\" }"))
+            .Replace("${out}", dir["out"]));
+        var run = GlintCli.Run(dir["home"], "run", dir["adhoc.yaml"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.False(Directory.Exists(dir["out"]) && Directory.EnumerateFileSystemEntries(dir["out"]).Any());
+        using var store = SqlJobStore.Open(dir["home/metastore.db"], dir.Path);
+        var recorded = Assert.Single(store.Runs("adhoc-copy"));
+        Assert.Equal(RunState.Failed, recorded.State);
+        var attempts = store.TaskAttempts(recorded.RunId);
+        Assert.NotEmpty(attempts);
+        Assert.All(attempts, a => Assert.False(a.Succeeded));
+        Assert.All(attempts, a => Assert.Contains("x0", a.Error ?? ""));
+        var show = GlintCli.Run(dir["home"], "runs", "show", recorded.RunId.Value);
+        Assert.True(show.ExitCode == 0, show.All);
+        Assert.Contains(attempts[0].AttemptId, show.Output);
+        Assert.Contains("FAILED", show.Output);
+    }
+
+    [Fact]
     public void A_killed_job_process_is_marked_failed_and_the_next_run_writes_one_complete_output()
     {
         using var dir = new TempFolder("cli-job-kill");
