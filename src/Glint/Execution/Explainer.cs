@@ -61,7 +61,7 @@ internal static class Explainer
             if (first is not null)
             {
                 sb.AppendLine($"  task {first.Id} ({first.Description}) runs:");
-                foreach (var line in SqlTaskRunner.Statement(first, new TaskAttemptId(first.Id, 1)).Split('\n'))
+                foreach (var line in OutputSql.Statement(first, new TaskAttemptId(first.Id, 1)).Split('\n'))
                     sb.AppendLine("    " + line);
             }
         }

@@ -77,38 +77,20 @@ public sealed class SqlTaskRunner : ITaskRunner
     /// </summary>
     private static ImmutableArray<ErrorRecord> Rejects(Slot slot, CancellationToken cancellation)
     {
-        var exists = Execute(slot, $"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{ScanSql.RejectsTable}'", cancellation, r => Convert.ToInt64(r.GetValue(0)));
+        var exists = Execute(slot, OutputSql.CsvRejectsExist, cancellation, r => Convert.ToInt64(r.GetValue(0)));
         if (exists.Single() == 0) return [];
-        return [.. Execute(slot, $$"""
-            WITH each AS (
-                SELECT s.file_path, e.line, CAST(e.error_type AS VARCHAR) AS kind, e.column_idx, e.csv_line,
-                       coalesce(CASE CAST(e.error_type AS VARCHAR)
-                           WHEN 'CAST' THEN format('column ''{}'': ''{}'' is not {}', e.column_name,
-                               regexp_extract(e.error_message, 'string "(.*)" to ''', 1), nullif(regexp_extract(e.error_message, 'to ''([^'']+)''', 1), ''))
-                           WHEN 'MISSING COLUMNS' THEN format('expected {} columns, found {}',
-                               nullif(regexp_extract(e.error_message, 'Columns: (\d+)', 1), ''), nullif(regexp_extract(e.error_message, 'Found: (\d+)', 1), ''))
-                           WHEN 'TOO MANY COLUMNS' THEN format('expected {} columns, found {}',
-                               nullif(regexp_extract(e.error_message, 'Columns: (\d+)', 1), ''), nullif(regexp_extract(e.error_message, 'Found: (\d+)', 1), ''))
-                       END, e.error_message) AS reason
-                FROM {{ScanSql.RejectsTable}} e JOIN {{ScanSql.RejectsScan}} s USING (scan_id, file_id)),
-            per_kind AS (
-                SELECT file_path, line, kind, any_value(csv_line) AS csv_line, min(column_idx) AS first_column,
-                       CASE WHEN kind LIKE '%COLUMNS' THEN arg_min(reason, column_idx) ELSE string_agg(reason, '; ' ORDER BY column_idx) END AS reason
-                FROM each GROUP BY file_path, line, kind)
-            SELECT file_path, line, string_agg(kind, ', ' ORDER BY first_column), string_agg(reason, '; ' ORDER BY first_column), coalesce(any_value(csv_line), '')
-            FROM per_kind GROUP BY file_path, line ORDER BY file_path, line
-            """, cancellation, r => new ErrorRecord(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.GetString(4)))];
+        return [.. Execute(slot, OutputSql.CsvRejects, cancellation, r => new ErrorRecord(r.GetString(0), Convert.ToInt64(r.GetValue(1)), r.GetString(2), r.GetString(3), r.GetString(4)))];
     }
 
     private static TaskResult Count(string query, Slot slot, CancellationToken cancellation)
     {
-        var rows = Execute(slot, $"SELECT count(*)::BIGINT FROM ({query})", cancellation, reader => reader.GetInt64(0));
+        var rows = Execute(slot, OutputSql.Count(query), cancellation, reader => reader.GetInt64(0));
         return new TaskResult(null, rows.Single(), [], null);
     }
 
     private static TaskResult Collect(string query, long maxRows, Slot slot, CancellationToken cancellation)
     {
-        var rows = Execute(slot, $"{query} LIMIT {maxRows + 1}", cancellation, reader =>
+        var rows = Execute(slot, OutputSql.Collect(query, maxRows), cancellation, reader =>
         {
             var row = new object?[reader.FieldCount];
             for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
@@ -142,11 +124,11 @@ public sealed class SqlTaskRunner : ITaskRunner
                 if (Directory.Exists(local)) Directory.Delete(local, recursive: true);
             }
         }
-        var (folder, target, format) = Destination(output, attempt);
+        var (folder, target, format) = OutputSql.Destination(output, attempt);
         var viaParquet = format != output.Format;
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(viaParquet ? folder : output.StagingFolder);
-        var copy = CopyStatement(query, output, attempt, target, format);
+        var copy = OutputSql.Copy(query, output, attempt, target, format);
         var files = new List<WrittenFile>();
         long rowsOut = 0;
         if (format == FileFormat.Parquet)
@@ -175,45 +157,12 @@ public sealed class SqlTaskRunner : ITaskRunner
         return new TaskResult(null, rowsOut, kept.ToImmutable(), null);
     }
 
-    /// <summary>The statement an attempt runs, as Explain shows it.</summary>
-    internal static string Statement(TaskSpec task, TaskAttemptId attempt) =>
-        (task.Work.Database is { } database ? $"-- first, from the database: {database.Select}\n" : "") + task.Work.Output switch
-    {
-        WriteFilesOutput w => CopyStatement(task.Work.Query, w, attempt, Destination(w, attempt).Target, Destination(w, attempt).Format),
-        CollectOutput c => $"{task.Work.Query} LIMIT {c.MaxRows + 1}",
-        DatabaseOutput d => $"-- rows copied (binary COPY) into {d.StagingTable}, then moved into {d.Target.Table} by the commit\n{task.Work.Query}",
-        _ => $"SELECT count(*)::BIGINT FROM ({task.Work.Query})",
-    };
-
-    /// <summary>
-    /// The attempt's own folder, where COPY writes and in which format. DuckDB cannot partition JSON output:
-    /// such tasks write partitioned Parquet into a subfolder, then turn each file into JSON lines.
-    /// </summary>
-    private static (string Folder, string Target, FileFormat Format) Destination(WriteFilesOutput output, TaskAttemptId attempt)
-    {
-        var folder = Path.Combine(output.StagingFolder, attempt.ToString());
-        return output.Format == FileFormat.Json && !output.PartitionBy.IsEmpty
-            ? (folder, Path.Combine(folder, "_parquet"), FileFormat.Parquet)
-            : (folder, folder, output.Format);
-    }
-
-    private static string CopyStatement(string query, WriteFilesOutput output, TaskAttemptId attempt, string target, FileFormat format)
-    {
-        var options = new List<string> { "FORMAT " + format.ToString().ToUpperInvariant(), "FILENAME_PATTERN " + Sql.Literal(output.FilePrefix + attempt + "-{i}") };
-        if (format == FileFormat.Csv) options.Add("HEADER true");
-        if (output.PartitionBy.IsEmpty) options.Add($"FILE_SIZE_BYTES {output.TargetFileSize}");
-        else options.Add($"PARTITION_BY ({Sql.SelectList(output.PartitionBy)})");
-        options.Add(format == FileFormat.Parquet ? "RETURN_STATS" : "RETURN_FILES");
-        return $"COPY ({query}) TO {Sql.Literal(target)} ({string.Join(", ", options)})";
-    }
-
     private static WrittenFile ToJsonLines(WrittenFile parquet, string folder, Slot slot, CancellationToken cancellation)
     {
         var relative = Path.ChangeExtension(parquet.RelativePath, ".json");
         var destination = Path.Combine(folder, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        Execute(slot, $"COPY (SELECT * FROM read_parquet({Sql.Literal(parquet.FullPath)})) TO {Sql.Literal(destination)} (FORMAT JSON)",
-            cancellation, _ => 0);
+        Execute(slot, OutputSql.JsonLines(parquet.FullPath, destination), cancellation, _ => 0);
         return new WrittenFile(folder, relative, parquet.Rows, new FileInfo(destination).Length);
     }
 
