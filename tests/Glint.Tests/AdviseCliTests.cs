@@ -15,6 +15,7 @@ public sealed class AdviseCliTests
             Reference.Execute($"COPY (SELECT {f} * 5000 + range AS id, hash(range, {f}) % 300 AS k FROM range(5000)) TO '{dir[$"in/part-{f}.parquet"]}' (FORMAT PARQUET)");
         File.WriteAllText(dir["job.yaml"], $$"""
             name: counts
+            settings: { local_exchange: files }
             sources:
               src: { path: in }
             transforms:

@@ -25,12 +25,20 @@ public sealed class CliTests
         var result = GlintCli.Run(dir["home"], "explain", DemoSpec(dir));
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(new Regex(@"== Physical plan: \d+ stages"), result.Output);
-        Assert.Matches(new Regex(@"Stage s\d+: \d+ tasks? → exchange to scratch"), result.Output);          // the broadcast side
+        Assert.Matches(new Regex(@"Stage s\d+: no tasks of its own → exchange to scratch"), result.Output);  // the broadcast side, fused locally
+        Assert.Matches(new Regex(@"exchange: fused, computed inside s\d+'s task"), result.Output);
+        Assert.Matches(new Regex(@"Stage s\d+: 1 task × \d+ slots \(fused: one DuckDB with \d+ threads\)"), result.Output);
         Assert.Matches(new Regex(@"→ shuffle by hash\(""country"", ""day""\) into 4 buckets"), result.Output);
-        Assert.Matches(new Regex(@"Stage s1: \d+ tasks? → Write parquet .*shipped_sales"), result.Output);
+        Assert.Matches(new Regex(@"Stage s1: \d+ tasks? × 1 slot → Write parquet .*shipped_sales"), result.Output);
         Assert.Matches(new Regex(@"\d+ splits from 84 files \([\d.]+ MB\): bytes per split min"), result.Output);
         Assert.Contains("split 0:", result.Output);
         Assert.Contains("COPY", result.Output, StringComparison.Ordinal); // the SQL a task runs is shown (the COPY is added by the task)
+
+        var files = GlintCli.Run(dir["home"], "explain", dir["daily_sales.yaml"], "--set", "local_exchange=files");
+        Assert.True(files.ExitCode == 0, files.All);
+        Assert.Matches(new Regex(@"Stage s\d+: \d+ tasks? × 1 slot → exchange to scratch"), files.Output);
+        Assert.Matches(new Regex(@"exchange: materialised as files \(local_exchange: files\)"), files.Output);
+        Assert.DoesNotContain("fused", files.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,7 +53,8 @@ public sealed class CliTests
         Assert.Contains("15.0", result.Output); // 1 worker × 0.25 DPU × 60 s minimum
         Assert.True(File.Exists(dir["output/shipped_sales/_SUCCESS"]));
         Assert.True(File.Exists(dir["output/returns/_SUCCESS"]));
-        Assert.Contains("shuffle of stage s", result.Output);
+        // The demo's aggregate runs locally with its shuffle fused into the writing stage's one task.
+        Assert.Matches(@"fused, stage s\d+\s*│\s*computed s\d", result.Output);
         var revenue = Reference.Query($"SELECT sum(orders)::BIGINT, sum(revenue) FROM read_parquet('{dir["output/revenue_by_country"]}/*.parquet')")[0];
         var expectedRevenue = Reference.Query($"SELECT count(*)::BIGINT, sum(round(amount * quantity, 2)) FROM read_parquet('{dir["data/sales"]}/**/*.parquet') WHERE status = 'shipped' AND quantity > 0")[0];
         Assert.Equal(expectedRevenue[0], revenue[0]);

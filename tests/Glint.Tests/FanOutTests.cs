@@ -77,7 +77,7 @@ public sealed class CostCapTests
         using var dir = new TempFolder("cost-cap");
         var session = new GlintSession(new SessionOptions
         {
-            Home = dir["home"], WorkerType = WorkerType.G025X, Settings = new GlintSettings().With(key, value), Time = new FastTime(2000),
+            Home = dir["home"], WorkerType = WorkerType.G025X, Settings = new GlintSettings { FuseLocalExchanges = false }.With(key, value), Time = new FastTime(2000),
         });
         var frame = session.Read.Parquet(Datasets.Path("sales_parquet")).OrderBy("amount", "id");
         var e = Assert.Throws<CostCapException>(() => frame.Write().Save(dir["out"]));

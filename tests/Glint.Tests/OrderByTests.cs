@@ -12,7 +12,7 @@ public sealed class OrderByTests
     {
         using var dir = new TempFolder("order");
         // A tiny advisory size keeps adaptive execution from coalescing the eight ranges into one task.
-        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings { ShufflePartitions = 8, AdvisoryPartitionSize = 1 } });
+        var session = new GlintSession(new SessionOptions { Home = dir["home"], Settings = new GlintSettings { ShufflePartitions = 8, AdvisoryPartitionSize = 1, FuseLocalExchanges = false } });
         var summary = session.Read.Parquet(Datasets.Path("sales_parquet")).Select("id", "amount").OrderBy("amount", "id")
             .Write().Save(dir["out"]);
         var reducers = summary.Stages.Last();

@@ -12,7 +12,7 @@ public sealed class SaltingTests
     private static GlintSession Session(string home) => new(new SessionOptions
     {
         Home = home,
-        Settings = new GlintSettings { ShufflePartitions = 16, BroadcastThreshold = -1 },
+        Settings = new GlintSettings { ShufflePartitions = 16, BroadcastThreshold = -1, FuseLocalExchanges = false },
     });
 
     [Fact]

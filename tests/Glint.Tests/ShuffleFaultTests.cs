@@ -11,7 +11,7 @@ public sealed class ShuffleFaultTests
     private static GlintSession Session(string home, TaskFaultInjector faults) => new(new SessionOptions
     {
         Home = home,
-        Settings = new GlintSettings { GroupFiles = false, ShufflePartitions = 7 },
+        Settings = new GlintSettings { GroupFiles = false, ShufflePartitions = 7, FuseLocalExchanges = false },
         FaultInjector = faults,
     });
 

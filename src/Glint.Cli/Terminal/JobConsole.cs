@@ -72,6 +72,8 @@ internal static class JobConsole
             var largest = stage.Buckets.MaxBy(b => b.Bytes)!;
             Row($"shuffle of stage {stage.Id}", $"{Bytes.Format(stage.Buckets.Sum(b => b.Bytes))}, {stage.Buckets.Sum(b => b.Rows):N0} rows in {stage.Buckets.Length} non-empty buckets; largest: bucket {largest.Bucket}, {Bytes.Format(largest.Bytes)}");
         }
+        foreach (var stage in s.Stages.Where(x => !x.Fused.IsEmpty))
+            Row($"fused, stage {stage.Id}", $"computed {string.Join(", ", stage.Fused)} in {(stage.Tasks == 1 ? "its task" : "its tasks")} on {stage.TaskSlots} slot{(stage.TaskSlots == 1 ? "" : "s")} (no exchange files)");
         foreach (var stage in s.Stages)
             foreach (var decision in stage.Decisions)
                 Row($"adaptive, stage {stage.Id}", decision.Text);

@@ -104,5 +104,8 @@ internal static class MetastoreMigrations
         (6, """
             ALTER TABLE glint_task_attempts ADD COLUMN description TEXT NULL;
             """),
+        (7, """
+            ALTER TABLE glint_task_attempts ADD COLUMN slots INTEGER NULL;
+            """),
     ];
 }

@@ -38,12 +38,12 @@ public sealed partial class SqlMetastore : IRunLedger
     {
         foreach (var a in attempts)
             Exec(connection, transaction, """
-                INSERT INTO glint_task_attempts (run_id, attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description)
-                VALUES (@r, @id, @s, @t, @a, @slot, @start, @end, @ok, @in, @out, @bytes, @e, @ib, @d)
+                INSERT INTO glint_task_attempts (run_id, attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description, slots)
+                VALUES (@r, @id, @s, @t, @a, @slot, @start, @end, @ok, @in, @out, @bytes, @e, @ib, @d, @k)
                 ON CONFLICT (run_id, attempt_id) DO NOTHING
                 """, ("r", run.Value), ("id", a.AttemptId), ("s", a.Stage), ("t", a.Task), ("a", a.Attempt), ("slot", a.Slot),
                 ("start", a.Started.ToUnixTimeMilliseconds()), ("end", a.Ended.ToUnixTimeMilliseconds()), ("ok", a.Succeeded ? 1 : 0),
-                ("in", a.RowsIn), ("out", a.RowsOut), ("bytes", a.BytesOut), ("e", a.Error), ("ib", a.InputBytes), ("d", a.Description));
+                ("in", a.RowsIn), ("out", a.RowsOut), ("bytes", a.BytesOut), ("e", a.Error), ("ib", a.InputBytes), ("d", a.Description), ("k", a.Slots));
     }
 
     /// <summary>
@@ -71,11 +71,14 @@ public sealed partial class SqlMetastore : IRunLedger
     });
 
     public IReadOnlyList<TaskAttemptRow> TaskAttempts(RunId run) => Read(c => Query(c, null, """
-        SELECT attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description
+        SELECT attempt_id, stage, task, attempt, slot, started_ms, ended_ms, succeeded, rows_in, rows_out, bytes_out, error, input_bytes, description, slots
         FROM glint_task_attempts WHERE run_id = @r ORDER BY started_ms, attempt_id
         """, r => new TaskAttemptRow(r.GetString(0), Convert.ToInt32(r.GetValue(1)), Convert.ToInt32(r.GetValue(2)), Convert.ToInt32(r.GetValue(3)), r.GetString(4),
             FromMs(Convert.ToInt64(r.GetValue(5))), FromMs(Convert.ToInt64(r.GetValue(6))), Convert.ToInt32(r.GetValue(7)) == 1,
             r.IsDBNull(8) ? null : Convert.ToInt64(r.GetValue(8)), r.IsDBNull(9) ? null : Convert.ToInt64(r.GetValue(9)),
             r.IsDBNull(10) ? null : Convert.ToInt64(r.GetValue(10)), r.IsDBNull(11) ? null : r.GetString(11),
-            r.IsDBNull(12) ? null : Convert.ToInt64(r.GetValue(12)), r.IsDBNull(13) ? null : r.GetString(13)), ("r", run.Value)));
+            r.IsDBNull(12) ? null : Convert.ToInt64(r.GetValue(12)), r.IsDBNull(13) ? null : r.GetString(13))
+        {
+            Slots = r.IsDBNull(14) ? 1 : Convert.ToInt32(r.GetValue(14)),
+        }, ("r", run.Value)));
 }

@@ -4,5 +4,8 @@ namespace Glint.Catalog;
 public sealed record TaskAttemptRow(string AttemptId, int Stage, int Task, int Attempt, string Slot, DateTimeOffset Started, DateTimeOffset Ended,
     bool Succeeded, long? RowsIn, long? RowsOut, long? BytesOut, string? Error, long? InputBytes = null, string? Description = null)
 {
+    /// <summary>Slots the attempt took (a fused stage's wide task takes several).</summary>
+    public int Slots { get; init; } = 1;
+
     public TimeSpan Duration => Ended - Started;
 }

@@ -59,6 +59,8 @@ public sealed record GlintSettings
     public S3Options S3 { get; init; } = S3Options.FromEnvironment();
     /// <summary>Where exchange (shuffle, broadcast, gather) files go: null for the run's local scratch folder, or an s3:// prefix (as Glue's S3 shuffle plugin).</summary>
     public string? Scratch { get; init; }
+    /// <summary>In local mode, compute an exchange's rows inside its reader's one wide task (true, "fuse") or write them to files as a cluster does (false, "files").</summary>
+    public bool FuseLocalExchanges { get; init; } = true;
 
     /// <summary>Every setting, declared once: the key list, the parser, <c>glint settings</c> and the table in docs/settings.md come from here.</summary>
     public static readonly OptionSet<GlintSettings> Declared = new("setting", "setting",
@@ -144,6 +146,9 @@ public sealed record GlintSettings
         new("scratch", "`local`",
             "where exchange files (shuffle buckets, broadcast sides, gathers) go: the run's local scratch folder, or an `s3://bucket/prefix` — map tasks upload their outputs under `<prefix>/<run id>/exchange/`, reducers download what they read; removed after the run unless `keep_scratch` ([object-stores.md](object-stores.md#scratch-on-s3))",
             (s, v) => s with { Scratch = ScratchPrefix(v) }),
+        new("local_exchange", "`fuse`",
+            "in local mode, `fuse` computes a shuffle's (or broadcast's, gather's) rows inside the one task that reads them, on a DuckDB widened to every slot, so no rows cross files; `files` writes every exchange to scratch files as a cluster does, to test a job locally exactly as it will run distributed ([shuffle.md](shuffle.md#fused-exchanges))",
+            (s, v) => s with { FuseLocalExchanges = v.Choice(("fuse", true), ("files", false)) }),
         new("s3_profile", "`AWS_PROFILE`, else the default chain",
             "a profile of `~/.aws/credentials` / `~/.aws/config`; keys themselves are never settings",
             (s, v) => s with { S3 = s.S3 with { Profile = v.Trimmed } }),

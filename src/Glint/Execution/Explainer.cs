@@ -18,46 +18,29 @@ internal static class Explainer
             Tree(action.Root, 1, sb);
         }
         sb.AppendLine();
-        sb.AppendLine($"== Physical plan: {plan.Stages.Length} stage{(plan.Stages.Length == 1 ? "" : "s")}, {plan.Stages.Sum(s => s.TaskCount)} tasks on {options.PoolText()} ==");
+        var placed = options.Place(plan);
+        var running = placed.Stages.ToDictionary(s => s.Id);
+        var fused = placed.Exchanges.Values.Count(d => d.Fused);
+        sb.AppendLine($"== Physical plan: {plan.Stages.Length} stage{(plan.Stages.Length == 1 ? "" : "s")}, {placed.Stages.Sum(s => s.TaskCount)} tasks on {options.PoolText()}" +
+                      (fused > 0 ? $"; {fused} exchange{(fused == 1 ? "" : "s")} fused ==" : " =="));
         // Explain names the first two files of a long list; the split lines give the counts.
         var run = new RunContext(new RunId("<run-id>"), Path.Combine(options.Home, "scratch", "<run-id>"), options.Settings) { ListedFiles = 2 };
         foreach (var stage in plan.Stages)
         {
-            var after = stage.DependsOn.IsEmpty ? "" : $" after {string.Join(", ", stage.DependsOn)}";
-            sb.AppendLine($"Stage {stage.Id}: {stage.TaskCount} task{(stage.TaskCount == 1 ? "" : "s")}{after} → {SinkLine(stage.Sink)}");
-            foreach (var pipeline in stage.Pipelines)
+            var runs = running.GetValueOrDefault(stage.Id);
+            sb.AppendLine(StageLine(stage, runs));
+            if (placed.Exchanges.GetValueOrDefault(stage.Id) is { } exchange)
+                sb.AppendLine(exchange.Fused
+                    ? $"  exchange: fused, computed inside {exchange.Into}'s task ({exchange.Why})"
+                    : $"  exchange: materialised as files ({exchange.Why})");
+            for (var i = 0; i < stage.Pipelines.Length; i++)
             {
-                var steps = pipeline.Operators.Select(o => o.Describe());
-                switch (pipeline.Input)
-                {
-                    case ScanInput scan:
-                        sb.AppendLine($"  pipeline: scan {scan.Source} → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
-                        Splits(scan, sb, allSplits);
-                        break;
-                    case DatabaseScanInput database:
-                        sb.AppendLine($"  pipeline: read {database.Source} → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
-                        sb.AppendLine($"    {database.Splits.Length} split{(database.Splits.Length == 1 ? "" : "s")}: " +
-                                      string.Join("; ", database.Splits.Take(allSplits ? int.MaxValue : 8).Select(s => s.Description)) +
-                                      (!allSplits && database.Splits.Length > 8 ? $"; … {database.Splits.Length - 8} more" : ""));
-                        break;
-                    case GatherInput gather:
-                        sb.AppendLine($"  pipeline: gather output of {gather.Upstream} (exchange: single partition) → {string.Join(" → ", steps)}");
-                        break;
-                    case ShuffleInput shuffle:
-                        sb.AppendLine($"  pipeline: bucket i of {shuffle.Upstream} (one task per non-empty bucket of {shuffle.Buckets}) → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
-                        if (options.Settings.AdaptiveEnabled && shuffle.Adaptive && shuffle.Buckets > 1)
-                            sb.AppendLine($"    adaptive: neighbouring buckets coalesced up to {Bytes.Format(options.Settings.AdvisoryPartitionSize)} per task once {shuffle.Upstream} has run");
-                        break;
-                    case ShuffleJoinInput join:
-                        sb.AppendLine($"  pipeline: bucket i of {join.Left.Upstream} {join.Type.ToString().ToLowerInvariant()} join bucket i of {join.Right.Upstream} using [{string.Join(", ", join.Keys)}] (shuffle hash join, {join.Left.Buckets} buckets) → {string.Join(" → ", steps.DefaultIfEmpty("output"))}");
-                        if (options.Settings.AdaptiveEnabled)
-                            sb.AppendLine("    adaptive: once both sides have run, " +
-                                          (options.Settings.BroadcastThreshold >= 0 ? $"a side under {Bytes.Format(options.Settings.BroadcastThreshold)} is broadcast instead; " : "") +
-                                          $"buckets coalesced up to {Bytes.Format(options.Settings.AdvisoryPartitionSize)}; a bucket over {options.Settings.SkewFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)} × the median and {Bytes.Format(options.Settings.SkewThreshold)} is split");
-                        break;
-                }
+                // Adaptive re-planning applies to reducers reading files, not to a fused pipeline or a stage that has no tasks.
+                var fusedHere = runs is null || Stage.IsFused(runs.Pipelines[i]);
+                Pipeline(stage.Pipelines[i], fusedHere ? options.Settings with { AdaptiveEnabled = false } : options.Settings, sb, allSplits, fusedHere && runs is not null);
             }
-            var first = StageTasks.Tasks(stage, run, new Dictionary<StageId, IReadOnlyList<WrittenFile>>()).FirstOrDefault();
+            if (runs is null) continue;
+            var first = StageTasks.Tasks(runs, run, new Dictionary<StageId, IReadOnlyList<WrittenFile>>()).FirstOrDefault();
             if (first is not null)
             {
                 sb.AppendLine($"  task {first.Id} ({first.Description}) runs:");
@@ -67,6 +50,63 @@ internal static class Explainer
         }
         return sb.ToString();
     }
+
+    /// <summary>The stage's headline: its tasks and the slots each takes, or where its rows are computed when it does not run.</summary>
+    private static string StageLine(Stage stage, Stage? runs)
+    {
+        if (runs is null) return $"Stage {stage.Id}: no tasks of its own → {SinkLine(stage.Sink)}";
+        var after = runs.DependsOn.IsEmpty ? "" : $" after {string.Join(", ", runs.DependsOn)}";
+        var wide = runs.Pipelines.Any(Stage.IsFused) ? runs.WideTaskSlots : 1;
+        var slots = wide == 1 ? "1 slot" : $"{wide} slots (fused: one DuckDB with {wide} threads)";
+        return $"Stage {stage.Id}: {runs.TaskCount} task{(runs.TaskCount == 1 ? "" : "s")} × {slots}{after} → {SinkLine(stage.Sink)}";
+    }
+
+    private static void Pipeline(Pipeline pipeline, GlintSettings settings, StringBuilder sb, bool allSplits, bool fused)
+    {
+        var steps = string.Join(" → ", pipeline.Operators.Select(o => o.Describe()).DefaultIfEmpty("output"));
+        if (fused)
+        {
+            var read = string.Join(" and ", StageOf(pipeline.Input));
+            sb.AppendLine($"  pipeline: all rows of {read} computed in this stage's one task (fused) → {steps}");
+            return;
+        }
+        switch (pipeline.Input)
+        {
+            case ScanInput scan:
+                sb.AppendLine($"  pipeline: scan {scan.Source} → {steps}");
+                Splits(scan, sb, allSplits);
+                break;
+            case DatabaseScanInput database:
+                sb.AppendLine($"  pipeline: read {database.Source} → {steps}");
+                sb.AppendLine($"    {database.Splits.Length} split{(database.Splits.Length == 1 ? "" : "s")}: " +
+                              string.Join("; ", database.Splits.Take(allSplits ? int.MaxValue : 8).Select(s => s.Description)) +
+                              (!allSplits && database.Splits.Length > 8 ? $"; … {database.Splits.Length - 8} more" : ""));
+                break;
+            case GatherInput gather:
+                sb.AppendLine($"  pipeline: gather output of {gather.Upstream} (exchange: single partition) → {steps}");
+                break;
+            case ShuffleInput shuffle:
+                sb.AppendLine($"  pipeline: bucket i of {shuffle.Upstream} (one task per non-empty bucket of {shuffle.Buckets}) → {steps}");
+                if (settings.AdaptiveEnabled && shuffle.Adaptive && shuffle.Buckets > 1)
+                    sb.AppendLine($"    adaptive: neighbouring buckets coalesced up to {Bytes.Format(settings.AdvisoryPartitionSize)} per task once {shuffle.Upstream} has run");
+                break;
+            case ShuffleJoinInput join:
+                sb.AppendLine($"  pipeline: bucket i of {join.Left.Upstream} {join.Type.ToString().ToLowerInvariant()} join bucket i of {join.Right.Upstream} using [{string.Join(", ", join.Keys)}] (shuffle hash join, {join.Left.Buckets} buckets) → {steps}");
+                if (settings.AdaptiveEnabled)
+                    sb.AppendLine("    adaptive: once both sides have run, " +
+                                  (settings.BroadcastThreshold >= 0 ? $"a side under {Bytes.Format(settings.BroadcastThreshold)} is broadcast instead; " : "") +
+                                  $"buckets coalesced up to {Bytes.Format(settings.AdvisoryPartitionSize)}; a bucket over {settings.SkewFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)} × the median and {Bytes.Format(settings.SkewThreshold)} is split");
+                break;
+        }
+    }
+
+    private static IEnumerable<StageId> StageOf(StageInput input) => input switch
+    {
+        GatherInput g => [g.Upstream],
+        ShuffleInput s => [s.Upstream],
+        ShuffleJoinInput j => [j.Left.Upstream, j.Right.Upstream],
+        _ => [],
+    };
 
     private static void Splits(ScanInput scan, StringBuilder sb, bool all)
     {

@@ -15,6 +15,9 @@ public interface ITaskSlot
 
     /// <summary>False once the slot's executor has left: the scheduler gives it no more tasks.</summary>
     bool IsAlive { get; }
+
+    /// <summary>The executor the slot belongs to: a task taking several slots takes them from one executor.</summary>
+    string Executor => Name;
 }
 
 /// <summary>

@@ -36,7 +36,7 @@ internal sealed class RunDriver(SessionOptions options)
     /// <summary>Runs the plan; the listener hears of every task attempt, so a caller recording a failed run has them too.</summary>
     /// <param name="tables">catalog tables the plan writes: registered as part of the commit</param>
     public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null) =>
-        Run(plan, cancellation, tables ?? []);
+        Run(options.Place(plan), cancellation, tables ?? []);
 
     /// <summary>The run as a sequence of named steps; every step that can fail before the commit point leaves targets untouched.</summary>
     private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration> tables)

@@ -17,6 +17,10 @@ public sealed record StageSummary(
     public int PlannedTasks { get; init; }
     /// <summary>What adaptive execution decided for this stage's tasks, with the numbers behind it.</summary>
     public ImmutableArray<Adaptive.AdaptiveDecision> Decisions { get; init; } = [];
+    /// <summary>Stages whose rows this stage's tasks computed in their own query (fused exchanges, never written to files).</summary>
+    public ImmutableArray<StageId> Fused { get; init; } = [];
+    /// <summary>Slots each fused task took (its DuckDB's threads); 1 when the stage fused nothing.</summary>
+    public int TaskSlots { get; init; } = 1;
 }
 
 /// <summary>How a run went: rows, files, tasks and attempts, time and what it cost.</summary>

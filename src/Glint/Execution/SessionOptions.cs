@@ -25,6 +25,9 @@ public sealed record SessionOptions
     /// <summary>The clock cost caps are timed by; tests pass a faster one so a minute-long cap passes in milliseconds.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The plan with its exchanges placed: fused into their readers' wide tasks in local mode with <c>local_exchange: fuse</c>, else files.</summary>
+    internal Plan.PhysicalPlan Place(Plan.PhysicalPlan plan) => Plan.ExchangePlacement.Place(plan, Pool is not null, Settings, Slots);
+
     public int Slots => Pool is { } pool ? Math.Max(1, pool.SlotCount) : WorkerType.VCpus * NumberOfWorkers;
 
     /// <summary>Most slots a local pool may have: each is a DuckDB instance of this process, and planning aims at a few splits per slot.</summary>

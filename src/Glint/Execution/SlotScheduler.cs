@@ -28,6 +28,7 @@ public sealed class SlotScheduler : IScheduledRun, IDisposable
     private readonly ConcurrentQueue<TaskAttemptRecord> attempts = new();
     private readonly ConcurrentDictionary<Batch, byte> open = new();
     private readonly ConcurrentDictionary<TaskId, int> lost = new();
+    private readonly ConcurrentDictionary<string, SlotGate> gates = new();
     private readonly List<Task> workers = [];
     private readonly Lock workersGate = new();
     private bool disposed;
@@ -54,6 +55,7 @@ public sealed class SlotScheduler : IScheduledRun, IDisposable
         lock (workersGate)
         {
             if (disposed) return;
+            gates.GetOrAdd(slot.Executor, _ => new SlotGate()).AddSlot();
             workers.Add(Task.Factory.StartNew(() => Work(slot), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
     }
@@ -95,24 +97,31 @@ public sealed class SlotScheduler : IScheduledRun, IDisposable
                     try { queue.Add((task, attempt, batch)); } catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { }
                     return;
                 }
+                // A wide task (a fused stage) takes several slots of the executor; the others wait meanwhile.
+                var gate = gates[slot.Executor];
+                var seats = gate.Enter(task.Work.Slots, stop.Token);
                 Interlocked.Increment(ref running);
-                try { RunAttempt(slot, task, attempt, batch); }
-                finally { Interlocked.Decrement(ref running); }
+                try { RunAttempt(slot, task, attempt, batch, seats); }
+                finally
+                {
+                    Interlocked.Decrement(ref running);
+                    gate.Leave(seats);
+                }
                 if (!slot.IsAlive) return;
             }
         }
         catch (OperationCanceledException) { }
     }
 
-    private void RunAttempt(ITaskSlot slot, TaskSpec task, int attempt, Batch batch)
+    private void RunAttempt(ITaskSlot slot, TaskSpec task, int attempt, Batch batch, int seats)
     {
         var attemptId = new TaskAttemptId(task.Id, attempt);
         var started = DateTime.UtcNow;
         try
         {
-            var result = runner.Run(task, attemptId, slot, stop.Token);
+            var result = runner.Run(seats == task.Work.Slots ? task : task with { Work = task.Work with { Slots = seats } }, attemptId, slot, stop.Token);
             faults?.Invoke(attemptId, result);
-            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result) { InputBytes = task.InputBytes, Description = task.Description });
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, true, null, result) { InputBytes = task.InputBytes, Description = task.Description, Slots = seats });
             batch.Results[task.Id] = result;
             if (Interlocked.Decrement(ref batch.Remaining) == 0)
             {
@@ -123,7 +132,7 @@ public sealed class SlotScheduler : IScheduledRun, IDisposable
         catch (Exception error)
         {
             var cancelled = stop.IsCancellationRequested;
-            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null) { InputBytes = task.InputBytes, Description = task.Description });
+            Record(new TaskAttemptRecord(attemptId, slot.Name, started, DateTime.UtcNow, false, cancelled ? "cancelled" : Describe(error), null) { InputBytes = task.InputBytes, Description = task.Description, Slots = seats });
             if (cancelled) return;
             if (error is ExecutorLostException)
             {

@@ -11,7 +11,7 @@ public sealed class SqlTaskRunner : ITaskRunner
     public TaskResult Run(TaskSpec task, TaskAttemptId attempt, ITaskSlot taskSlot, CancellationToken cancellation)
     {
         var slot = taskSlot as Slot ?? throw new InvalidOperationException($"slot {taskSlot.Name} has no DuckDB of this process");
-        try { return RunStaged(task, attempt, slot, cancellation); }
+        try { return slot.Widened(task.Work.Slots, () => RunStaged(task, attempt, slot, cancellation)); }
         finally
         {
             // Staged objects take disk only while their task runs, whether it succeeds or not.

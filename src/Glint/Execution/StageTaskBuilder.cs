@@ -11,7 +11,7 @@ namespace Glint.Execution;
 /// Inputs are made local before anything is rendered: s3:// objects and exchange files become downloads into the task's
 /// own folder, and the SQL names the local copies.
 /// </summary>
-internal sealed class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream)
+internal sealed partial class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> upstream)
 {
     private readonly Adaptive.ReducerPlanner adaptive = new(run.Settings, run.Slots);
     private readonly TaskOutput output = StageOutputs.Of(stage, run);
@@ -35,6 +35,7 @@ internal sealed class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDic
                 case GatherInput gather: AddGather(gather, pipeline); break;
                 case ShuffleInput shuffle: AddReducers(shuffle, pipeline); break;
                 case ShuffleJoinInput join: AddJoinReducers(join, pipeline); break;
+                case FusedInput or FusedJoinInput: AddFused(pipeline); break;
             }
         }
         return tasks.ToImmutable();
@@ -111,15 +112,16 @@ internal sealed class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDic
 
     /// <summary>Adds the next task: the pipeline's operators (and a shuffle's bucket column) over its input, with what it downloads.</summary>
     private void Add(string description, long bytes, int files, string input, Pipeline pipeline, ParquetInputRows? rows = null,
-        bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default, string? jsonRejects = null)
+        bool rejects = false, DatabaseRead? database = null, ImmutableArray<ObjectDownload> downloads = default, string? jsonRejects = null,
+        int slots = 1)
     {
         var ops = pipeline.Operators;
         if (stage.Sink is ShuffleSink { Ranged: false } sink) ops = ops.Add(new BucketOp(BucketExpression(sink, tasks.Count)));
-        var sql = StageTasks.Compose(input, ops, StageReads(pipeline));
+        var sql = StageTasks.Compose(input, ops, StageReads(pipeline, stage));
         var all = (downloads.IsDefault ? [] : downloads).AddRange(exchangeDownloads.Values);
         exchangeDownloads.Clear();
         tasks.Add(new TaskSpec(new TaskId(stage.Id, tasks.Count), description, bytes, files,
-            new TaskWork(sql, output, rows) { CollectsRejects = rejects, Database = database, Downloads = all, JsonRejects = jsonRejects }));
+            new TaskWork(sql, output, rows) { CollectsRejects = rejects, Database = database, Downloads = all, JsonRejects = jsonRejects, Slots = slots }));
     }
 
     /// <summary>The folder the task being built downloads its inputs into.</summary>
@@ -154,9 +156,11 @@ internal sealed class StageTaskBuilder(Stage stage, RunContext run, IReadOnlyDic
     }
 
     /// <summary>CTEs naming what a pipeline's operators read whole from earlier stages (broadcast sides, samples).</summary>
-    private string StageReads(Pipeline pipeline) =>
+    private string StageReads(Pipeline pipeline, Stage owner) =>
         string.Concat(pipeline.Operators.OfType<IReadsStage>().Select(op =>
         {
+            if (owner.Inlined.TryGetValue(op.Source, out var inlined))
+                return $"{op.Relation} AS ({Fused(inlined)}),\n     ";
             var (known, files) = Written(op.Source);
             return $"{op.Relation} AS ({Read(op.SourceSchema, known, files, $"files written by {op.Source}")}),\n     ";
         }));

@@ -23,6 +23,9 @@ public sealed record TaskWork(string Query, TaskOutput Output, ParquetInputRows?
     /// <summary>The task first reads its split of a database into its slot; <see cref="Query"/> reads it from there.</summary>
     public DatabaseRead? Database { get; init; }
 
+    /// <summary>Slots of one executor the task takes (Spark's spark.task.cpus): its slot's DuckDB runs it with that many threads and that much memory.</summary>
+    public int Slots { get; init; } = 1;
+
     /// <summary>Objects the task downloads before its query runs (which reads them locally) and deletes after.</summary>
     public ImmutableArray<ObjectDownload> Downloads { get; init; } = [];
 }
@@ -87,4 +90,7 @@ public sealed record TaskAttemptRecord(
 
     /// <summary>What the task read, as its spec describes it ("bucket 5 of s1 ⋈ s2", "3 files, 12 MB of …"): names a straggler.</summary>
     public string? Description { get; init; }
+
+    /// <summary>Slots the attempt took: 1, or k for a fused stage's wide task (its slot's DuckDB ran k threads).</summary>
+    public int Slots { get; init; } = 1;
 }

@@ -82,7 +82,7 @@ public static class Advisor
     /// <summary>The stages of a recorded run with each task's time: all its attempts, failed ones included, as the slots spent them.</summary>
     public static IReadOnlyList<ReplayStage> Stages(RunRecord record, IReadOnlyList<TaskAttemptRow> attempts) => ScheduleReplay.Stages(
         (record.Stages ?? []).Select(s => (s.Id, s.DependsOn)),
-        attempts.Select(a => new ReplayTask(a.Stage, a.Task, a.Duration.TotalSeconds, a.InputBytes ?? 0)));
+        attempts.Select(a => new ReplayTask(a.Stage, a.Task, a.Duration.TotalSeconds, a.InputBytes ?? 0, a.Slots)));
 
     private static ClusterComparison Compare(JobRun run, RunRecord record, IReadOnlyList<JobRun> jobRuns, WorkerType type, double dollarsPerNodeHour, double costPerRun)
     {

@@ -52,8 +52,17 @@ public sealed record RunRecord(long? RowsIn, long RowsOut, int FilesWritten, lon
 public sealed record StageRecord(int Id, string Name, IReadOnlyList<int> DependsOn, int PlannedTasks, int Tasks, int Attempts, long? RowsIn, long RowsOut,
     long BytesOut, double WallSeconds, IReadOnlyList<string> Decisions)
 {
+    /// <summary>Stages computed inside this stage's tasks (fused exchanges); empty in runs recorded before fusion existed.</summary>
+    public IReadOnlyList<int> Fused { get; init; } = [];
+    /// <summary>Slots each fused task took.</summary>
+    public int TaskSlots { get; init; } = 1;
+
     public static StageRecord From(Execution.StageSummary s) => new(s.Id.Value, s.Name, [.. s.DependsOn.Select(d => d.Value)], s.PlannedTasks, s.Tasks,
-        s.Attempts, s.RowsIn, s.RowsOut, s.BytesOut, s.Wall.TotalSeconds, [.. s.Decisions.Select(d => d.Text)]);
+        s.Attempts, s.RowsIn, s.RowsOut, s.BytesOut, s.Wall.TotalSeconds, [.. s.Decisions.Select(d => d.Text)])
+    {
+        Fused = [.. s.Fused.Select(f => f.Value)],
+        TaskSlots = s.TaskSlots,
+    };
 }
 
 /// <summary>One run of a job (an attempt: a retry names the run it retries).</summary>
@@ -119,7 +128,7 @@ internal static class AttemptRows
     /// <summary>The metastore's row of one attempt.</summary>
     public static TaskAttemptRow Of(TaskAttemptRecord a) => new(a.Id.ToString(), a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Id.Attempt, a.Slot,
         new DateTimeOffset(a.StartedUtc, TimeSpan.Zero), new DateTimeOffset(a.EndedUtc, TimeSpan.Zero), a.Succeeded, a.Result?.RowsIn, a.Result?.RowsOut,
-        a.Result?.BytesOut, a.Error, a.InputBytes, a.Description);
+        a.Result?.BytesOut, a.Error, a.InputBytes, a.Description) { Slots = a.Slots };
 }
 
 /// <summary>

@@ -23,6 +23,16 @@ internal sealed record ShuffleInput(StageId Upstream, int Buckets, Schema Schema
 /// <summary>Bucket i of two upstream stages shuffled alike, joined by reducer task i (a shuffle hash join).</summary>
 internal sealed record ShuffleJoinInput(ShuffleInput Left, ShuffleInput Right, JoinType Type, ImmutableArray<string> Keys, string? Residual = null) : StageInput;
 
+/// <summary>
+/// The whole output of an earlier stage, computed inside this stage's one task rather than exchanged through files
+/// (a fused exchange: both sides run on one executor, so DuckDB's own parallel operators do the work of the shuffle).
+/// </summary>
+internal sealed record FusedInput(Stage Producer) : StageInput;
+
+/// <summary>Two whole inputs (fused stages or every file of a materialised exchange) joined in one task.</summary>
+internal sealed record FusedJoinInput(StageInput Left, Schema LeftSchema, StageInput Right, Schema RightSchema, JoinType Type,
+    ImmutableArray<string> Keys, string? Residual) : StageInput;
+
 /// <summary>One chain of operators over one input; a stage has several when it computes a union.</summary>
 public sealed record Pipeline(StageInput Input, ImmutableArray<PhysicalOperator> Operators);
 
@@ -51,9 +61,16 @@ internal sealed record CountSink : StageSink;
 /// <summary>A set of tasks that run the same pipelines on different partitions, between exchanges.</summary>
 public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, StageSink Sink, Schema Schema)
 {
-    public ImmutableArray<StageId> DependsOn { get; } = Pipelines.SelectMany(Upstreams).Distinct().ToImmutableArray();
+    /// <summary>Stages this one reads whole inside its own query (broadcast sides, samples) instead of from their files.</summary>
+    internal ImmutableDictionary<StageId, Stage> Inlined { get; init; } = ImmutableDictionary<StageId, Stage>.Empty;
 
-    /// <summary>Planned tasks: one per split, per bucket of a shuffle, or one for a gather.</summary>
+    /// <summary>Slots one task of a fused pipeline takes (its slot's DuckDB widened to that many threads); other tasks take one.</summary>
+    public int WideTaskSlots { get; init; } = 1;
+
+    /// <summary>The stages whose written files this one reads: direct exchanges, and those read by the stages fused into it.</summary>
+    public ImmutableArray<StageId> DependsOn => [.. Pipelines.SelectMany(Upstreams).Distinct()];
+
+    /// <summary>Planned tasks: one per split, per bucket of a shuffle, or one for a gather or a fused input.</summary>
     public int TaskCount => Pipelines.Sum(p => p.Input switch
     {
         ScanInput s => s.Splits.Length,
@@ -63,20 +80,36 @@ public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, Stage
         _ => 1,
     });
 
-    private static IEnumerable<StageId> Upstreams(Pipeline pipeline)
+    /// <summary>True when the pipeline runs as one task over whole inputs (fused exchanges).</summary>
+    internal static bool IsFused(Pipeline pipeline) => pipeline.Input is FusedInput or FusedJoinInput;
+
+    private IEnumerable<StageId> Upstreams(Pipeline pipeline)
     {
-        switch (pipeline.Input)
+        foreach (var id in Upstreams(pipeline.Input)) yield return id;
+        foreach (var op in pipeline.Operators.OfType<IReadsStage>())
         {
-            case GatherInput g: yield return g.Upstream; break;
-            case ShuffleInput s: yield return s.Upstream; break;
-            case ShuffleJoinInput j: yield return j.Left.Upstream; yield return j.Right.Upstream; break;
+            if (Inlined.TryGetValue(op.Source, out var inlined))
+                foreach (var id in inlined.DependsOn) yield return id;
+            else yield return op.Source;
         }
-        foreach (var op in pipeline.Operators.OfType<IReadsStage>()) yield return op.Source;
     }
+
+    private static IEnumerable<StageId> Upstreams(StageInput input) => input switch
+    {
+        GatherInput g => [g.Upstream],
+        ShuffleInput s => [s.Upstream],
+        ShuffleJoinInput j => [j.Left.Upstream, j.Right.Upstream],
+        FusedInput f => f.Producer.DependsOn,
+        FusedJoinInput j => Upstreams(j.Left).Concat(Upstreams(j.Right)),
+        _ => [],
+    };
 }
 
 /// <summary>The stages of a run, in an order where every stage follows the stages it reads.</summary>
 public sealed record PhysicalPlan(ImmutableArray<Stage> Stages, ImmutableArray<FileSource> Sources)
 {
+    /// <summary>Once placed (<see cref="ExchangePlacement"/>): for every exchange, whether it is fused into a reader's task or files, and why.</summary>
+    internal ImmutableDictionary<StageId, ExchangeDecision> Exchanges { get; init; } = ImmutableDictionary<StageId, ExchangeDecision>.Empty;
+
     public IEnumerable<WriteTarget> Targets => Stages.Select(s => s.Sink).OfType<TargetSink>().Select(t => t.Target);
 }

@@ -123,6 +123,8 @@ public static class RunReport
         var start = attempts.Min(a => a.Started);
         var span = Math.Max(0.001, (attempts.Max(a => a.Ended) - start).TotalSeconds);
         var lanes = attempts.Select(a => a.Slot).Distinct().Order(StringComparer.Ordinal).ToList();
+        // A wide task (a fused stage) holds several slots: the lanes show at least as many slots as one task took.
+        for (var extra = 1; lanes.Count < attempts.Max(a => a.Slots); extra++) lanes.Add($"(slot +{extra})");
         const int left = 150, laneH = 18, plotW = 900;
         var height = 30 + lanes.Count * laneH;
         var colors = new[] { "#4e79a7", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac" };
@@ -135,12 +137,14 @@ public static class RunReport
         {
             var x = left + (a.Started - start).TotalSeconds / span * plotW;
             var w = Math.Max(1.5, a.Duration.TotalSeconds / span * plotW);
-            var y = 14 + lanes.IndexOf(a.Slot) * laneH + 2;
+            var lane = Math.Max(0, Math.Min(lanes.IndexOf(a.Slot), lanes.Count - a.Slots));
+            var y = 14 + lane * laneH + 2;
+            var barH = Math.Min(a.Slots, lanes.Count) * laneH - 4;
             var fill = a.Succeeded ? colors[(a.Stage - 1) % colors.Length] : "#e15759";
-            var tip = $"{a.AttemptId} on {a.Slot}: {a.Duration.TotalSeconds.ToString("0.000", Inv)} s" + (a.Description is { } d ? $" — {d}" : "") +
+            var tip = $"{a.AttemptId} on {a.Slot}{(a.Slots > 1 ? $" and {a.Slots - 1} more slot{(a.Slots == 2 ? "" : "s")} (fused, {a.Slots} threads)" : "")}: {a.Duration.TotalSeconds.ToString("0.000", Inv)} s" + (a.Description is { } d ? $" — {d}" : "") +
                       (a.Succeeded ? $", {a.RowsOut?.ToString("N0", Inv) ?? "?"} rows out" : $" — FAILED: {a.Error}");
             var straggler = stragglers.Contains(a.AttemptId);
-            html.Append($"<rect class=\"task-bar{(a.Succeeded ? "" : " failed")}{(straggler ? " straggler" : "")}\" data-attempt=\"{E(a.AttemptId)}\" data-stage=\"s{a.Stage}\" x=\"{F(x)}\" y=\"{y}\" width=\"{F(w)}\" height=\"{laneH - 4}\" fill=\"{fill}\"" +
+            html.Append($"<rect class=\"task-bar{(a.Succeeded ? "" : " failed")}{(straggler ? " straggler" : "")}\" data-attempt=\"{E(a.AttemptId)}\" data-stage=\"s{a.Stage}\" x=\"{F(x)}\" y=\"{y}\" width=\"{F(w)}\" height=\"{barH}\" data-slots=\"{a.Slots}\" fill=\"{fill}\"" +
                         (straggler ? " stroke=\"#c62828\" stroke-width=\"2.5\"" : "") + $"><title>{E((straggler ? "STRAGGLER " : "") + tip)}</title></rect>");
         }
         foreach (var a in attempts.Where(a => stragglers.Contains(a.AttemptId)))

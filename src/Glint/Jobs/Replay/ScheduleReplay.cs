@@ -2,19 +2,25 @@ using Glint.Execution;
 namespace Glint.Jobs.Replay;
 
 /// <summary>One task to replay: how long it ran and how many bytes it read (the scheduler queues larger tasks first).</summary>
-public sealed record ReplayTask(int Stage, int Task, double Seconds, long InputBytes);
+/// <param name="Slots">slots the task takes at once (a fused stage's wide task takes several)</param>
+public sealed record ReplayTask(int Stage, int Task, double Seconds, long InputBytes, int Slots = 1);
 
 /// <summary>One stage to replay: the stages it waits for and its tasks.</summary>
 public sealed record ReplayStage(int Id, IReadOnlyList<int> DependsOn, IReadOnlyList<ReplayTask> Tasks);
 
-/// <summary>When each task of a replay started and ended, and on which slot.</summary>
-public sealed record ReplayedTask(ReplayTask Task, int Slot, double Start, double End);
+/// <summary>When each task of a replay started and ended, and on which slot (the first of its slots when it takes several).</summary>
+public sealed record ReplayedTask(ReplayTask Task, int Slot, double Start, double End)
+{
+    /// <summary>Every slot the task held.</summary>
+    public IReadOnlyList<int> Slots { get; init; } = [Slot];
+}
 
 /// <summary>
 /// Replays recorded stages on a number of slots with the scheduler's own rules (<see cref="SlotScheduler"/>
 /// and the run driver): a stage is submitted the moment every stage it reads has finished; a
 /// submission queues its tasks largest input first behind what is already queued; a free slot takes
-/// the next task in the queue. Gives the makespan a run would have had on that many slots.
+/// the next task in the queue; a task taking k slots waits until k are free, and nothing behind it passes it (the
+/// scheduler's <see cref="SlotGate"/>). Gives the makespan a run would have had on that many slots.
 /// </summary>
 public static class ScheduleReplay
 {
@@ -28,8 +34,7 @@ public static class ScheduleReplay
         var finished = new HashSet<int>();
         var remaining = stages.ToDictionary(s => s.Id, s => s.Tasks.Count);
         var queue = new Queue<ReplayTask>();
-        var free = new PriorityQueue<int, (double, int)>(); // slot by (time it is free, slot number)
-        for (var s = 0; s < slots; s++) free.Enqueue(s, (0, s));
+        var free = Enumerable.Range(0, slots).Select(s => (Slot: s, At: 0.0)).ToList(); // slots and the time each is free
         var running = new PriorityQueue<ReplayedTask, double>();
         var schedule = new List<ReplayedTask>();
         var now = 0.0;
@@ -54,11 +59,14 @@ public static class ScheduleReplay
         while (queue.Count > 0 || running.Count > 0)
         {
             // Start queued tasks on slots that are free by now.
-            while (queue.Count > 0 && free.TryPeek(out _, out var at) && at.Item1 <= now)
+            while (queue.Count > 0)
             {
-                var slot = free.Dequeue();
+                var width = Math.Clamp(queue.Peek().Slots, 1, slots);
+                var ready = free.Where(f => f.At <= now).OrderBy(f => f.At).ThenBy(f => f.Slot).Take(width).ToList();
+                if (ready.Count < width) break;
+                foreach (var taken in ready) free.Remove(taken);
                 var task = queue.Dequeue();
-                var replayed = new ReplayedTask(task, slot, now, now + Math.Max(0, duration(task)));
+                var replayed = new ReplayedTask(task, ready[0].Slot, now, now + Math.Max(0, duration(task))) { Slots = [.. ready.Select(r => r.Slot)] };
                 running.Enqueue(replayed, replayed.End);
                 schedule.Add(replayed);
             }
@@ -66,7 +74,7 @@ public static class ScheduleReplay
             // Advance to the next task end; several may end at once.
             var done = running.Dequeue();
             now = done.End;
-            free.Enqueue(done.Slot, (now, done.Slot));
+            free.AddRange(done.Slots.Select(slot => (slot, now)));
             if (--remaining[done.Task.Stage] == 0) Finish(done.Task.Stage);
         }
         if (pending.Count > 0)
@@ -77,13 +85,13 @@ public static class ScheduleReplay
     /// <summary>The stages of a finished run with each task's time: all its attempts, failed ones included, as the slots spent them.</summary>
     public static IReadOnlyList<ReplayStage> Stages(RunSummary run) => Stages(
         run.Stages.Select(s => (s.Id.Value, (IReadOnlyList<int>)[.. s.DependsOn.Select(d => d.Value)])),
-        run.Attempts.Select(a => new ReplayTask(a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Duration.TotalSeconds, a.InputBytes)));
+        run.Attempts.Select(a => new ReplayTask(a.Id.Task.Stage.Value, a.Id.Task.Partition, a.Duration.TotalSeconds, a.InputBytes, a.Slots)));
 
     /// <summary>Stages (id and the stages they read) with their tasks, from attempts: a task's attempts add up, its input is the largest any read.</summary>
     public static IReadOnlyList<ReplayStage> Stages(IEnumerable<(int Id, IReadOnlyList<int> DependsOn)> stages, IEnumerable<ReplayTask> attempts)
     {
         var tasks = attempts.GroupBy(a => (a.Stage, a.Task))
-            .Select(g => new ReplayTask(g.Key.Stage, g.Key.Task, g.Sum(a => a.Seconds), g.Max(a => a.InputBytes))).ToLookup(t => t.Stage);
+            .Select(g => new ReplayTask(g.Key.Stage, g.Key.Task, g.Sum(a => a.Seconds), g.Max(a => a.InputBytes), g.Max(a => a.Slots))).ToLookup(t => t.Stage);
         return [.. stages.Select(s => new ReplayStage(s.Id, s.DependsOn, [.. tasks[s.Id]]))];
     }
 
