@@ -11,6 +11,13 @@ internal sealed record BenchOptions(string Data, long Rows, int SmallFiles, int 
     public int ShufflePartitions { get; init; } = 8;
     /// <summary>TPC-H query numbers to run (all 22 when empty).</summary>
     public HashSet<int> Queries { get; init; } = [];
+    /// <summary>The <c>local_exchange</c> setting of Glint's runs in the tpch and c scenarios (fuse or files).</summary>
+    public string LocalExchange { get; init; } = "fuse";
+    /// <summary>Executor processes (one slot each) the tpch scenario runs on; 0 runs it in local mode.</summary>
+    public int Executors { get; init; }
+
+    /// <summary>Settings of the tpch and c scenarios' Glint runs, with <see cref="LocalExchange"/> applied.</summary>
+    public Glint.Common.GlintSettings Exchange(Glint.Common.GlintSettings settings) => settings.With("local_exchange", LocalExchange);
 }
 
 /// <summary>Reads the bench's command line.</summary>
@@ -32,7 +39,9 @@ internal static class BenchArguments
                 "--scale" => o with { Scale = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--shuffle-partitions" => o with { ShufflePartitions = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--queries" => o with { Queries = [.. value.Split(',').Select(q => int.Parse(q, CultureInfo.InvariantCulture))] },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,d,e,advisor,cluster,tpch,catalog,jdbc,a-s3 --scale SF --shuffle-partitions N --queries 1,2"),
+                "--local-exchange" => o with { LocalExchange = value },
+                "--executors" => o with { Executors = int.Parse(value, CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,d,e,advisor,cluster,tpch,catalog,jdbc,a-s3 --scale SF --shuffle-partitions N --queries 1,2 --local-exchange fuse|files --executors N"),
             };
             i++;
         }

@@ -101,7 +101,7 @@ static void JoinAggregate(BenchOptions o, DuckDBConnection duckdb)
     Generate(sales, () => SalesDataGenerator.Sales(sales, o.Rows, days: 30, filesPerDay: 8));
     var customers = Path.Combine(o.Data, "customers", "customers.parquet");
     if (!File.Exists(customers)) SalesDataGenerator.Customers(customers);
-    Console.WriteLine($"\n(c) join + aggregate: {o.Rows:N0} sales ⋈ 10,000 customers → group by country, day → Parquet partitioned by day");
+    Console.WriteLine($"\n(c) join + aggregate: {o.Rows:N0} sales ⋈ 10,000 customers → group by country, day → Parquet partitioned by day; local_exchange {o.LocalExchange}");
     var duckOut = Path.Combine(o.Data, "out-c-duckdb");
     Glint.Execution.RunSummary broadcast = null!, shuffle = null!;
 
@@ -110,7 +110,7 @@ static void JoinAggregate(BenchOptions o, DuckDBConnection duckdb)
         var session = new GlintSession(new SessionOptions
         {
             Home = Path.Combine(o.Data, "home"),
-            Settings = new GlintSettings { BroadcastThreshold = threshold },
+            Settings = o.Exchange(new GlintSettings { BroadcastThreshold = threshold }),
         });
         return () =>
         {

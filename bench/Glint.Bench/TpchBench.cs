@@ -11,7 +11,8 @@ namespace Glint.Bench;
 
 /// <summary>
 /// The 22 TPC-H queries through Glint's SQL planner against plain DuckDB (all threads, one query) on
-/// the same Parquet files, at equal cores: Glint's local pool has as many slots as the machine has cores.
+/// the same Parquet files, at equal cores: Glint's local pool has as many slots as the machine has cores,
+/// or (--executors N) N executor processes of one slot each run the tasks.
 /// </summary>
 internal static class TpchBench
 {
@@ -31,14 +32,19 @@ internal static class TpchBench
         var tables = TpchGenerator.Tables.ToDictionary(t => t, t => Path.Combine(folder, t));
         foreach (var (name, path) in tables)
             Execute(duckdb, $"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{path}/*.parquet')");
+        using var cluster = o.Executors > 0 ? new BenchCluster(Path.Combine(o.Data, "home")) : null;
+        for (var e = 0; e < o.Executors; e++) cluster!.Add(1);
+        using var pool = cluster?.Connect();
         var session = new GlintSession(new SessionOptions
         {
             Home = Path.Combine(o.Data, "home"),
-            Settings = new GlintSettings { ShufflePartitions = o.ShufflePartitions },
+            Settings = o.Exchange(new GlintSettings { ShufflePartitions = o.ShufflePartitions }),
+            Pool = pool,
         });
+        var where = pool is null ? $"{session.Options.Slots} slots, local_exchange {o.LocalExchange}" : $"{o.Executors} executor processes × 1 slot";
         Console.WriteLine($"\n(tpch) 22 TPC-H queries, scale {o.Scale}: lineitem {Bytes(tables["lineitem"])}, orders {Bytes(tables["orders"])}; " +
-                          $"glint on {session.Options.Slots} slots, shuffle_partitions {o.ShufflePartitions}; duckdb threads = {Environment.ProcessorCount}");
-        Console.WriteLine($"  {"query",-6} {"duckdb s",10} {"glint s",10} {"ratio",7}  stages");
+                          $"glint on {where}, shuffle_partitions {o.ShufflePartitions}; duckdb threads = {Environment.ProcessorCount}");
+        Console.WriteLine($"  {"query",-6} {"duckdb s",10} {"glint s",10} {"ratio",7}  stages  fused");
         double totalDuck = 0, totalGlint = 0;
         var ratios = new List<double>();
         foreach (var (number, sql) in TpchQueries.All.Where(q => o.Queries.Count == 0 || o.Queries.Contains(q.Number)))
@@ -46,6 +52,7 @@ internal static class TpchBench
             var inputs = tables.ToDictionary(kv => kv.Key, kv => session.Read.Parquet(kv.Value));
             var frame = session.Sql(sql, inputs);
             var plan = session.Plan([new Glint.Plan.PlannedAction(frame.Plan, new Glint.Plan.CollectSink())]);
+            var fused = frame.Explain().Split('\n').Count(l => l.StartsWith("  exchange: fused", StringComparison.Ordinal));
             int rowsGlint = 0, rowsDuck = 0;
             var times = Interleaved(o.Repeat,
                 () => rowsDuck = Query(duckdb, sql),
@@ -54,7 +61,7 @@ internal static class TpchBench
             totalDuck += times[0];
             totalGlint += times[1];
             ratios.Add(times[1] / times[0]);
-            Console.WriteLine($"  Q{number,-5} {Seconds(times[0]),10} {Seconds(times[1]),10} {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture),7}  {plan.Stages.Length,6}");
+            Console.WriteLine($"  Q{number,-5} {Seconds(times[0]),10} {Seconds(times[1]),10} {(times[1] / times[0]).ToString("0.00", CultureInfo.InvariantCulture),7}  {plan.Stages.Length,6}  {fused,5}");
         }
         var geomean = Math.Exp(ratios.Average(Math.Log));
         Console.WriteLine($"  total  {Seconds(totalDuck),10} {Seconds(totalGlint),10} {(totalGlint / totalDuck).ToString("0.00", CultureInfo.InvariantCulture),7}");

@@ -9,18 +9,21 @@ using Glint.Tests.Support;
 namespace Glint.Tests;
 
 /// <summary>
-/// Every golden case, run through Glint with 1, 3 and 17 splits, must give exactly the rows of one
+/// Every golden case, run through Glint with 1, 3 and 17 splits (exchanges fused, and as files at 17), must give exactly the rows of one
 /// plain DuckDB query over the same files — collected, and (where the case says) written and read back.
 /// </summary>
 [Trait("kind", "grid")]
 public sealed class DifferentialTests
 {
     public static IEnumerable<object[]> Cases =>
-        GoldenCase.Files("narrow").SelectMany(f => new[] { 1, 3, 17 }.Select(n => new object[] { f, n }));
+        GoldenCase.Files("narrow").SelectMany(f => new[] { ("fuse", 1), ("fuse", 3), ("fuse", 17), ("files", 17) }
+            .Select(c => new object[] { f, c.Item1, c.Item2 }));
 
+    /// <summary>Narrow cases exchange rows only to gather them (a sort, a limit), so files mode is checked at the widest split count.</summary>
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Glint_equals_plain_DuckDB(string file, int splits) => Check(GoldenCase.Load("narrow", file), splits, []);
+    public void Glint_equals_plain_DuckDB(string file, string exchanges, int splits) =>
+        Check(GoldenCase.Load("narrow", file), splits, new() { ["local_exchange"] = exchanges });
 
     /// <summary>Runs a golden case with exactly <paramref name="splits"/> splits per scan and compares it with plain DuckDB.</summary>
     internal static void Check(GoldenCase golden, int splits, Dictionary<string, string> extra, Execution.IWorkerPool? pool = null)
@@ -34,6 +37,7 @@ public sealed class DifferentialTests
         var settings = With(SplitSearch.For(s => Plan(Frame(spec, With(s), home.Path, golden, pool)), splits, total));
         frame = Frame(spec, settings, home.Path, golden, pool);
         Assert.All(SplitSearch.Scans(Plan(frame)), s => Assert.Equal(SplitSearch.Expected(s, splits), s.Splits.Length));  // fewer when pruned below n files
+        ExchangeModes.AssertPlacement(frame, Plan(frame));
 
         var expected = ReferenceRows(golden);
         if (golden.Compare == "count")

@@ -14,6 +14,7 @@ public sealed class ExplainGoldenTests
     [InlineData("filter_limit_write")]
     [InlineData("join_aggregate")]
     [InlineData("join_aggregate_broadcast")]
+    [InlineData("join_aggregate_files")]
     [InlineData("sql_pushdown_pruning")]
     public void Explain_matches_the_golden_file(string name)
     {

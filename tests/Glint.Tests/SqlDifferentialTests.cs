@@ -9,7 +9,7 @@ namespace Glint.Tests;
 
 /// <summary>
 /// Every query of the SQL golden files (Golden/sql/*.sql), planned by Glint into stages with 1, 3 and 17
-/// input splits and 1, 7 and 64 shuffle partitions, must return exactly what plain DuckDB returns for
+/// input splits, exchanges fused and as files (as files with 1, 7 and 64 shuffle partitions), must return exactly what plain DuckDB returns for
 /// the same SQL on the same files: in order for ordered queries, as multisets otherwise.
 /// </summary>
 [Trait("kind", "grid")]
@@ -17,16 +17,15 @@ public sealed class SqlDifferentialTests
 {
     public static IEnumerable<object[]> Cases =>
         from q in SqlGolden.All()
-        from splits in new[] { 1, 3, 17 }
-        from buckets in new[] { 1, 7, 64 }
-        select new object[] { q.File, q.Name, splits, buckets };
+        from g in ExchangeModes.Grid()
+        select new object[] { q.File, q.Name, g.Mode, g.Splits, g.Buckets };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Glint_equals_plain_DuckDB(string file, string query, int splits, int shufflePartitions) =>
-        Check(SqlGolden.Find(file, query), splits, shufflePartitions);
+    public void Glint_equals_plain_DuckDB(string file, string query, string exchanges, int splits, int shufflePartitions) =>
+        Check(SqlGolden.Find(file, query), splits, shufflePartitions, new() { ["local_exchange"] = exchanges });
 
-    /// <summary>Every query with adaptive execution off, and with every bucket above the median split as skewed: the same rows.</summary>
+    /// <summary>Every query with adaptive execution off, and with every bucket above the median split as skewed: the same rows (exchanges as files, which adaptive execution re-plans).</summary>
     public static IEnumerable<object[]> AdaptiveCases =>
         from q in SqlGolden.All()
         from mode in new[] { "off", "split" }
@@ -36,8 +35,8 @@ public sealed class SqlDifferentialTests
     [MemberData(nameof(AdaptiveCases))]
     public void Adaptive_execution_does_not_change_the_rows(string file, string query, string mode) =>
         Check(SqlGolden.Find(file, query), 17, 7, mode == "off"
-            ? new() { ["adaptive_enabled"] = "false" }
-            : new() { ["skew_factor"] = "1", ["skew_threshold"] = "0", ["advisory_partition_size"] = "1" });
+            ? new() { ["local_exchange"] = "files", ["adaptive_enabled"] = "false" }
+            : new() { ["local_exchange"] = "files", ["skew_factor"] = "1", ["skew_threshold"] = "0", ["advisory_partition_size"] = "1" });
 
     internal static void Check(SqlGolden golden, int splits, int shufflePartitions, Dictionary<string, string>? extra = null,
         Execution.IWorkerPool? pool = null)
@@ -57,6 +56,7 @@ public sealed class SqlDifferentialTests
         var total = SplitSearch.Scans(Plan(first)).Max(s => s.Source.TotalBytes);
         var frame = Frame(SplitSearch.For(s => Plan(Frame(s)), splits, total));
         Assert.All(SplitSearch.Scans(Plan(frame)), s => Assert.Equal(SplitSearch.Expected(s, splits), s.Splits.Length));
+        ExchangeModes.AssertPlacement(frame, Plan(frame));
 
         var expected = Reference.QueryOver(golden.Sources, golden.Sql);
         var actual = frame.Collect();

@@ -8,19 +8,20 @@ namespace Glint.Tests;
 
 /// <summary>
 /// The 22 TPC-H queries on the TPC-H-shaped dataset of the bench generator (scale 0.1, several
-/// files per large table): Glint, with several splits per scan and 7 shuffle partitions, returns
-/// exactly what plain DuckDB returns for the same SQL, in order.
+/// files per large table): Glint, with several splits per scan and 7 shuffle partitions, exchanges
+/// fused and as files, returns exactly what plain DuckDB returns for the same SQL, in order.
 /// </summary>
 public sealed class TpchTests
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Data = new(() =>
         TpchGenerator.Generate(Path.Combine(Path.GetTempPath(), "glint-test-tpch", Guid.NewGuid().ToString("N")[..8]), 0.1, filesPerLargeTable: 4));
 
-    public static IEnumerable<object[]> Queries => Enumerable.Range(1, 22).Select(n => new object[] { n });
+    public static IEnumerable<object[]> Queries =>
+        from n in Enumerable.Range(1, 22) from mode in new[] { "fuse", "files" } select new object[] { n, mode };
 
     [Theory]
     [MemberData(nameof(Queries))]
-    public void Query_equals_plain_DuckDB(int number)
+    public void Query_equals_plain_DuckDB(int number, string exchanges)
     {
         var sql = TpchQueries.Get(number);
         using var home = new TempFolder("tpch");
@@ -30,6 +31,7 @@ public sealed class TpchTests
             ["max_partition_bytes"] = "64KB",
             ["open_cost_in_bytes"] = "0",
             ["broadcast_threshold"] = "32KB",
+            ["local_exchange"] = exchanges,
         });
         var session = new GlintSession(new SessionOptions { Home = home.Path, Settings = settings });
         var inputs = Data.Value.ToDictionary(kv => kv.Key, kv => session.Read.Parquet(kv.Value));

@@ -18,7 +18,8 @@ internal interface IClusterDriverSettings
 /// <summary>The cluster connections this process opened, closed when it exits.</summary>
 internal static class ClusterConnections
 {
-    private static readonly List<ClusterPool> Open = [];
+    // Held as IDisposable so that a command that never connects does not load Glint.Cluster and Orleans at exit.
+    private static readonly List<IDisposable> Open = [];
 
     /// <summary>The executors of the cluster the options name, once at least --executors have joined; null without --cluster.</summary>
     public static ClusterPool? Connect(IClusterDriverSettings settings) =>
