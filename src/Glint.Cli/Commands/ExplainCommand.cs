@@ -23,7 +23,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         public KeyValue[] Arguments { get; init; } = [];
 
         [CommandOption("--all-splits")]
-        [Description("List every split, not only the first few.")]
+        [Description("List every split, and every file in the task SQL shown, not only the first few.")]
         public bool AllSplits { get; init; }
     }
 

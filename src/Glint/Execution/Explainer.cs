@@ -23,8 +23,9 @@ internal static class Explainer
         var fused = placed.Exchanges.Values.Count(d => d.Fused);
         sb.AppendLine($"== Physical plan: {plan.Stages.Length} stage{(plan.Stages.Length == 1 ? "" : "s")}, {placed.Stages.Sum(s => s.TaskCount)} tasks on {options.PoolText()}" +
                       (fused > 0 ? $"; {fused} exchange{(fused == 1 ? "" : "s")} fused ==" : " =="));
-        // Explain names the first two files of a long list; the split lines give the counts.
-        var run = new RunContext(new RunId("<run-id>"), Path.Combine(options.Home, "scratch", "<run-id>"), options.Settings) { ListedFiles = 2 };
+        // Explain names the first two files of a long list (the split lines give the counts); --all-splits names every one,
+        // so the task SQL shown is the SQL that runs.
+        var run = new RunContext(new RunId("<run-id>"), Path.Combine(options.Home, "scratch", "<run-id>"), options.Settings) { ListedFiles = allSplits ? int.MaxValue : 2 };
         foreach (var stage in plan.Stages)
         {
             var runs = running.GetValueOrDefault(stage.Id);
@@ -37,7 +38,9 @@ internal static class Explainer
             {
                 // Adaptive re-planning applies to reducers reading files, not to a fused pipeline or a stage that has no tasks.
                 var fusedHere = runs is null || Stage.IsFused(runs.Pipelines[i]);
-                Pipeline(stage.Pipelines[i], fusedHere ? options.Settings with { AdaptiveEnabled = false } : options.Settings, sb, allSplits, fusedHere && runs is not null);
+                // A fused pipeline is shown as it runs (a final aggregate over its partial step there is one whole aggregate).
+                var shown = runs is not null && fusedHere ? runs.Pipelines[i] : stage.Pipelines[i];
+                Pipeline(shown, fusedHere ? options.Settings with { AdaptiveEnabled = false } : options.Settings, sb, allSplits, fusedHere && runs is not null);
             }
             if (runs is null) continue;
             var first = StageTasks.Tasks(runs, run, new Dictionary<StageId, IReadOnlyList<WrittenFile>>()).FirstOrDefault();
@@ -105,6 +108,8 @@ internal static class Explainer
         GatherInput g => [g.Upstream],
         ShuffleInput s => [s.Upstream],
         ShuffleJoinInput j => [j.Left.Upstream, j.Right.Upstream],
+        FusedInput f => [f.Producer.Id],
+        FusedJoinInput j => [.. StageOf(j.Left), .. StageOf(j.Right)],
         _ => [],
     };
 

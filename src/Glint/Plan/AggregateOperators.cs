@@ -8,10 +8,19 @@ namespace Glint.Plan;
 /// <summary>Aggregates per group: the partial step before a shuffle, the final step after it, or the whole of a full-shuffle aggregate.</summary>
 internal sealed record AggregateOp(string Step, ImmutableArray<string> Keys, ImmutableArray<string> Columns) : PhysicalOperator
 {
+    /// <summary>
+    /// On a final step: the aggregate in one step over the rows its partial step read (the columns and the input schema),
+    /// for when both steps run in one query (a fused exchange), where splitting it would only aggregate twice.
+    /// </summary>
+    public AggregateWhole? Unsplit { get; init; }
+
     public override string Render(string input) =>
         $"SELECT {string.Join(", ", Columns)} FROM {input}" + (Keys.IsEmpty ? "" : $" GROUP BY {Sql.SelectList(Keys)}");
     public override string Describe() => $"{Step} aggregate by [{string.Join(", ", Keys)}]";
 }
+
+/// <summary>An aggregate in one step: its select list (keys, then the aggregates) and the schema of the rows it reads.</summary>
+internal sealed record AggregateWhole(ImmutableArray<string> Columns, Schema Input);
 
 /// <summary>Removes duplicate rows, or keeps one row per key (DISTINCT ON).</summary>
 internal sealed record DistinctOp(ImmutableArray<string> Keys) : PhysicalOperator

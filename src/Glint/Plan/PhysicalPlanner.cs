@@ -155,7 +155,7 @@ internal sealed class PhysicalPlanner(GlintSettings settings, int slots)
             var partial = new AggregateOp("partial", keys, split.PartialColumns);
             var partialSchema = Binder.Bind(a.Input.Schema, partial, "partial aggregate");
             return Shuffle(Append(Pipelines(a.Input), partial), partialSchema, hash, buckets,
-                new AggregateOp("final", keys, split.FinalColumns));
+                new AggregateOp("final", keys, split.FinalColumns) { Unsplit = new([.. keys.Select(Sql.Ident), .. a.Aggregates], a.Input.Schema) });
         }
         return Shuffle(Pipelines(a.Input), a.Input.Schema, hash, buckets,
             new AggregateOp("full", keys, [.. keys.Select(Sql.Ident), .. a.Aggregates]));
