@@ -41,7 +41,7 @@ internal static class BenchArguments
                 "--queries" => o with { Queries = [.. value.Split(',').Select(q => int.Parse(q, CultureInfo.InvariantCulture))] },
                 "--local-exchange" => o with { LocalExchange = value },
                 "--executors" => o with { Executors = int.Parse(value, CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,d,e,advisor,cluster,tpch,catalog,jdbc,a-s3 --scale SF --shuffle-partitions N --queries 1,2 --local-exchange fuse|files --executors N"),
+                _ => throw new ArgumentException($"unknown argument {args[i]}; use --data DIR --rows N --small-files N --repeat N --scenario a,b,c,d,e,advisor,cluster,tpch,catalog,jdbc,a-s3,startup --scale SF --shuffle-partitions N --queries 1,2 --local-exchange fuse|files --executors N"),
             };
             i++;
         }

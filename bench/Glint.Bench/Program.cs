@@ -10,6 +10,7 @@ using static Glint.Bench.Measure;
 
 // Glint's benchmark harness: times Glint jobs against one plain DuckDB instance running the same
 // SQL with all its threads over the same files, in this same process, and prints the ratios.
+if (args is ["--duckdb-process", var statement]) return ProcessBench.DuckDbProcess(statement);
 var options = BenchArguments.Parse(args);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GB, {Environment.OSVersion}, .NET {Environment.Version}");
 Console.WriteLine($"data: {options.Data}; repeats: {options.Repeat} (median reported)");
@@ -29,6 +30,7 @@ if (options.Scenarios.Contains("a-s3")) ObjectStoreBench.Run(options, duckdb);
 if (options.Scenarios.Contains("e")) AdaptiveBench.Skew(options, duckdb);
 if (options.Scenarios.Contains("advisor")) AdaptiveBench.Advisor(options, duckdb);
 if (options.Scenarios.Contains("cluster")) ClusterBench.Run(options, duckdb);
+if (options.Scenarios.Contains("startup")) ProcessBench.Run(options);
 return 0;
 
 static void NarrowEtl(BenchOptions o, DuckDBConnection duckdb)

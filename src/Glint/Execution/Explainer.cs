@@ -31,9 +31,12 @@ internal static class Explainer
             var runs = running.GetValueOrDefault(stage.Id);
             sb.AppendLine(StageLine(stage, runs));
             if (placed.Exchanges.GetValueOrDefault(stage.Id) is { } exchange)
-                sb.AppendLine(exchange.Fused
-                    ? $"  exchange: fused, computed inside {exchange.Into}'s task ({exchange.Why})"
-                    : $"  exchange: materialised as files ({exchange.Why})");
+                sb.AppendLine(exchange switch
+                {
+                    { Fused: true } => $"  exchange: fused, computed inside {exchange.Into}'s task ({exchange.Why})",
+                    { Runs: false } => $"  exchange: not needed ({exchange.Why})",
+                    _ => $"  exchange: materialised as files ({exchange.Why})",
+                });
             for (var i = 0; i < stage.Pipelines.Length; i++)
             {
                 // Adaptive re-planning applies to reducers reading files, not to a fused pipeline or a stage that has no tasks.

@@ -4,7 +4,11 @@ using Glint.Common;
 namespace Glint.Plan;
 
 /// <summary>What became of an exchange: computed inside <paramref name="Into"/>'s task (fused), or written to files, and why.</summary>
-internal sealed record ExchangeDecision(bool Fused, StageId? Into, string Why);
+internal sealed record ExchangeDecision(bool Fused, StageId? Into, string Why)
+{
+    /// <summary>False for a stage nothing reads once the plan is placed (the sample of a fused sort): it does not run.</summary>
+    public bool Runs { get; init; } = true;
+}
 
 /// <summary>
 /// Places a plan's exchanges. A shuffle exists to move rows between machines; where both sides of an exchange run on
@@ -88,7 +92,8 @@ internal sealed class ExchangePlacement
             foreach (var upstream in stage.DependsOn) work.Push(upstream);
         }
         foreach (var stage in plan.Stages.Where(s => s.Sink is ShuffleSink or ScratchSink && !decisions.ContainsKey(s.Id)))
-            decisions[stage.Id] = new ExchangeDecision(false, null, placed.ContainsKey(stage.Id) ? WhyMaterialised(stage) : "not needed: the sort it samples for is fused");
+            decisions[stage.Id] = placed.ContainsKey(stage.Id) ? new ExchangeDecision(false, null, WhyMaterialised(stage))
+                : new ExchangeDecision(false, null, "the sort it samples for is fused") { Runs = false };
         return plan with
         {
             Stages = [.. plan.Stages.Where(s => placed.ContainsKey(s.Id)).Select(s => placed[s.Id])],
