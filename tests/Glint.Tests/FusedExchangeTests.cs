@@ -2,6 +2,7 @@ using Glint.Api;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs.Replay;
+using System.Text.RegularExpressions;
 using Glint.Tests.Support;
 
 namespace Glint.Tests;
@@ -132,5 +133,32 @@ public sealed class FusedExchangeTests
         // On 3 slots a one-slot task of another stage runs beside it.
         var beside = stages.Append(new ReplayStage(3, [], [new ReplayTask(3, 0, 2, 5)])).ToList();
         Assert.Equal(4, ScheduleReplay.Makespan(beside, 3), 6);
+    }
+
+    [Fact]
+    public void A_recorded_fused_run_keeps_its_k_slot_task_and_the_report_draws_it_across_k_lanes()
+    {
+        using var dir = new TempFolder("fused-report");
+        File.WriteAllText(dir["job.yaml"], $"""
+            name: fused_report
+            settings: {"{"} broadcast_threshold: "-1", shuffle_partitions: 5 {"}"}
+            sources:
+              sales: {"{"} path: {Datasets.Path("sales_parquet")}, format: parquet {"}"}
+              customers: {"{"} path: {Datasets.Path("customers")}, format: parquet {"}"}
+            transforms:
+              - {"{"} name: j, from: sales, join: {"{"} with: customers, on: [customer], how: inner {"}"} {"}"}
+              - {"{"} name: g, from: j, group_by: [segment], agg: ["count(*) AS n"] {"}"}
+            targets:
+              - {"{"} from: g, path: {dir["out"]}, format: parquet, mode: overwrite {"}"}
+            """);
+        var run = GlintCli.Run(dir["home"], "run", dir["job.yaml"], "--worker-type", "G.025X");
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Matches(@"fused, stage s\d+\s*│\s*computed s\d+, s\d+, s\d+ in its task on 2 slots", run.Output);
+        var runId = Regex.Match(run.Output, @"run-\d{8}-\d{6}-[0-9a-f]{6}").Value;
+
+        var report = GlintCli.Run(dir["home"], "report", runId, "-o", dir["report.html"]);
+        Assert.True(report.ExitCode == 0, report.All);
+        var html = File.ReadAllText(dir["report.html"]);
+        Assert.Single(Regex.Matches(html, @"class=""task-bar[^""]*""[^>]*data-slots=""2"""));   // read back from the metastore
     }
 }
