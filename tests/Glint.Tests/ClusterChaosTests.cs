@@ -62,7 +62,8 @@ public sealed class ClusterChaosTests
     {
         using var dir = new TempFolder("chaos");
         Input(dir["in"]);
-        var settings = new GlintSettings { ShufflePartitions = 8, MinPartitions = 40, MaxPartitionBytes = 1 << 20 };
+        // The local run writes its exchanges as files too, as the cluster does: the same tasks, the same output files.
+        var settings = new GlintSettings { ShufflePartitions = 8, MinPartitions = 40, MaxPartitionBytes = 1 << 20, FuseLocalExchanges = false };
         var local = Job(new GlintSession(new SessionOptions { Home = dir["home-local"], Settings = settings, WorkerType = WorkerType.G025X }), dir["in"], dir["local"]);
 
         using var cluster = new TestCluster(executors: 3, prefix: "chaos");

@@ -160,5 +160,6 @@ public sealed class FusedExchangeTests
         Assert.True(report.ExitCode == 0, report.All);
         var html = File.ReadAllText(dir["report.html"]);
         Assert.Single(Regex.Matches(html, @"class=""task-bar[^""]*""[^>]*data-slots=""2"""));   // read back from the metastore
+        Assert.Matches(@"computed s\d+, s\d+, s\d+ in its task on 2 slots \(fused\)", html);
     }
 }

@@ -224,7 +224,7 @@ public sealed class ObjectStoreTests : IDisposable
     public void Exchanges_on_s3_scratch_give_the_same_rows_and_leave_nothing_behind(string broadcast)
     {
         var scratch = S3Server.NewPrefix("scratch");
-        var session = Session(new GlintSettings().With("scratch", scratch).With("shuffle_partitions", "5").With("broadcast_threshold", broadcast)
+        var session = Session(new GlintSettings().With("scratch", scratch).With("local_exchange", "files").With("shuffle_partitions", "5").With("broadcast_threshold", broadcast)
             .With("group_files", "none"));
         session.RegisterTable("sales", session.Read.Parquet(Datasets.Path("sales_parquet")));
         session.RegisterTable("customers", session.Read.Parquet(Datasets.Path("customers")));
@@ -242,7 +242,7 @@ public sealed class ObjectStoreTests : IDisposable
         Assert.Empty(S3Server.Listing(scratch));
 
         // Kept for looking into: every map output went to the scratch prefix, none to the local scratch folder.
-        var kept = Session(new GlintSettings().With("scratch", scratch).With("shuffle_partitions", "5").With("broadcast_threshold", broadcast)
+        var kept = Session(new GlintSettings().With("scratch", scratch).With("local_exchange", "files").With("shuffle_partitions", "5").With("broadcast_threshold", broadcast)
             .With("keep_scratch", "true"));
         kept.RegisterTable("sales", kept.Read.Parquet(Datasets.Path("sales_parquet")));
         kept.RegisterTable("customers", kept.Read.Parquet(Datasets.Path("customers")));

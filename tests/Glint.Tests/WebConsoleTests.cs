@@ -31,7 +31,7 @@ public sealed class WebConsoleTests
             Reference.Execute($"COPY (SELECT {f} * 20000 + range AS id, hash(range, {f}) % 40 AS k FROM range(20000)) TO '{dir[$"in/part-{f}.parquet"]}' (FORMAT PARQUET)");
         File.WriteAllText(dir["job.yaml"], """
             name: counts
-            settings: { min_partitions: 6, shuffle_partitions: 8 }
+            settings: { min_partitions: 6, shuffle_partitions: 8, local_exchange: files }   # two stages that run, for the report's graph
             sources:
               src: { path: in }
             transforms:

@@ -100,16 +100,21 @@ public static class RunReport
                 .Append($"<text x=\"{x + 8}\" y=\"{y + 18}\" class=\"b\">s{s.Id} · {E(Short(s.Name, 26))}</text>")
                 .Append($"<text x=\"{x + 8}\" y=\"{y + 36}\">{s.Tasks} task{(s.Tasks == 1 ? "" : "s")}{(s.PlannedTasks != s.Tasks ? $" (planned {s.PlannedTasks})" : "")} · {s.WallSeconds.ToString("0.00", Inv)} s</text>")
                 .Append($"<text x=\"{x + 8}\" y=\"{y + 54}\">{s.RowsOut.ToString("N0", Inv)} rows · {E(Common.Bytes.Format(s.BytesOut))}</text>")
-                .Append(adaptive ? $"<text x=\"{x + 8}\" y=\"{y + 69}\" class=\"a\">{s.Decisions.Count} adaptive decision{(s.Decisions.Count == 1 ? "" : "s")}</text>" : "")
+                .Append(adaptive ? $"<text x=\"{x + 8}\" y=\"{y + 69}\" class=\"a\">{s.Decisions.Count} adaptive decision{(s.Decisions.Count == 1 ? "" : "s")}</text>"
+                    : s.Fused.Count > 0 ? $"<text x=\"{x + 8}\" y=\"{y + 69}\" class=\"a\">{E(Short(FusedText(s), 34))}</text>" : "")
                 .Append("<title>").Append(E(string.Join("\n", s.Decisions.Prepend(s.Name)))).Append("</title></g>");
         }
         html.Append("</svg></div><table class=\"grid\"><tr><th>stage</th><th>what</th><th>after</th><th>tasks</th><th>rows out</th><th>bytes out</th><th title=\"from the stage's first task start to its last task end\">wall (s)</th><th>adaptive decisions</th></tr>");
         foreach (var s in stages)
-            html.Append($"<tr><td>s{s.Id}</td><td>{E(s.Name)}</td><td>{E(string.Join(", ", s.DependsOn.Select(d => $"s{d}")))}</td>")
+            html.Append($"<tr><td>s{s.Id}</td><td>{E(s.Name)}{(s.Fused.Count > 0 ? $"<br>{E(FusedText(s))}" : "")}</td><td>{E(string.Join(", ", s.DependsOn.Select(d => $"s{d}")))}</td>")
                 .Append($"<td>{s.Tasks}{(s.PlannedTasks != s.Tasks ? $" (planned {s.PlannedTasks})" : "")}</td><td>{s.RowsOut.ToString("N0", Inv)}</td><td>{E(Common.Bytes.Format(s.BytesOut))}</td>")
                 .Append($"<td>{s.WallSeconds.ToString("0.000", Inv)}</td><td>{string.Join("<br>", s.Decisions.Select(E))}</td></tr>");
         html.Append("</table></section>\n");
     }
+
+    /// <summary>What a fused stage's tasks computed besides their own work, and on how many slots.</summary>
+    private static string FusedText(StageRecord s) =>
+        $"computed {string.Join(", ", s.Fused.Select(f => $"s{f}"))} in its task on {s.TaskSlots} slot{(s.TaskSlots == 1 ? "" : "s")} (fused)";
 
     /// <summary>A Gantt chart: one lane per slot (grouped by worker or executor), one bar per attempt; failed attempts red.</summary>
     private static void Timeline(StringBuilder html, IReadOnlyList<TaskAttemptRow> attempts)
