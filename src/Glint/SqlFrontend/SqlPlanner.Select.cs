@@ -46,12 +46,14 @@ internal sealed partial class SqlPlanner
             else if (binder.Subqueries.Count > 0) late.Add((bound, binder.Subqueries));
             else graphConditions.Add(bound);
         }
-        var relation = Graph(leaves.Leaves, graphConditions);
+        // An uncorrelated IN that reads one input only is applied to that input before the joins (fewer rows to join).
+        var planned = semis.Select(semi => PlanSemi(semi, scope)).ToList();
+        var relation = Graph(leaves.Leaves, graphConditions, planned);
         var fromScope = new SqlScope(relation.Columns, outer);
         if (correlation is not null) relation = Correlate(relation, correlated, correlation);
         foreach (var (bound, subqueries) in late)
             relation = Filter(JoinScalars(relation, subqueries, fromScope), SqlTree.Render(bound));
-        foreach (var semi in semis) relation = ApplySemi(relation, semi, fromScope);
+        foreach (var semi in planned) relation = ApplySemi(relation, semi);
         var preAggregate = relation.Columns.ToDictionary(c => c.Internal);
 
         // The select list, and the clauses that may name its aliases.

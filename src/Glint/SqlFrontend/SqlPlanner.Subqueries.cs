@@ -18,12 +18,21 @@ internal sealed class Correlation(SubqueryMode mode)
     public List<(string Key, string OuterSql)> Keys { get; } = [];
     public List<string> Residuals { get; } = [];
     public HashSet<string> Carried { get; } = [];
+    /// <summary>The enclosing query's columns the subquery's conditions read.</summary>
+    public HashSet<string> OuterColumns { get; } = [];
+}
+
+/// <summary>A semi or anti join's subquery, planned; <c>Child</c> is the bound left side of IN (null for EXISTS).</summary>
+internal sealed record PlannedSemi(SqlPlanner.SemiCondition Semi, Correlation Correlation, SqlRelation Sub, JsonNode? Child)
+{
+    /// <summary>Every column of the enclosing query the join reads: its probe and its correlations.</summary>
+    public HashSet<string> Reads => [.. Correlation.OuterColumns, .. Child is null ? [] : ExpressionBinder.References(Child)];
 }
 
 internal sealed partial class SqlPlanner
 {
     /// <summary>A WHERE condition that is [NOT] EXISTS (…) or x [NOT] IN (…).</summary>
-    private sealed record SemiCondition(JsonObject Query, bool Exists, bool Negated, JsonNode? Child, JsonNode At);
+    internal sealed record SemiCondition(JsonObject Query, bool Exists, bool Negated, JsonNode? Child, JsonNode At);
 
     private static SemiCondition? AsSemiCondition(JsonNode conjunct)
     {
@@ -50,6 +59,7 @@ internal sealed partial class SqlPlanner
         var inner = relation.Columns.Select(c => c.Internal).ToHashSet();
         foreach (var (bound, outerRefs) in conditions)
         {
+            correlation.OuterColumns.UnionWith(outerRefs);
             if (EquiSides(bound, inner, outerRefs) is { } sides)
             {
                 var key = Fresh("_corr");
@@ -69,25 +79,33 @@ internal sealed partial class SqlPlanner
         return relation;
     }
 
-    /// <summary>[NOT] EXISTS and [NOT] IN as semi and anti joins (decorrelated when the subquery names the enclosing query).</summary>
-    private SqlRelation ApplySemi(SqlRelation relation, SemiCondition semi, SqlScope scope)
+    /// <summary>Plans the subquery of [NOT] EXISTS or [NOT] IN, and binds the left side of IN in <paramref name="scope"/>.</summary>
+    private PlannedSemi PlanSemi(SemiCondition semi, SqlScope scope)
     {
         var correlation = new Correlation(semi.Exists ? SubqueryMode.Exists : SubqueryMode.In);
         var sub = PlanQuery(semi.Query, scope, correlation).Relation;
+        if (semi.Exists) return new PlannedSemi(semi, correlation, sub, null);
+        var visible = sub.Columns.Where(c => !c.Hidden).ToList();
+        if (visible.Count != 1)
+            throw new PlanException($"SQL: the subquery of IN{SqlTree.At(semi.At)} must return one column, not {visible.Count}", "IN");
+        var binder = new ExpressionBinder(scope, "WHERE", Fresh) { Unread = unread };
+        var child = binder.Bind(semi.Child!);
+        if (binder.Subqueries.Count > 0) throw new PlanException($"SQL: a subquery on the left of IN{SqlTree.At(semi.At)} is not supported", "IN");
+        return new PlannedSemi(semi, correlation, sub, child);
+    }
+
+    /// <summary>[NOT] EXISTS and [NOT] IN as semi and anti joins (decorrelated when the subquery names the enclosing query).</summary>
+    private SqlRelation ApplySemi(SqlRelation relation, PlannedSemi planned)
+    {
+        var (semi, correlation, sub) = (planned.Semi, planned.Correlation, planned.Sub);
         var keys = new List<string>();
         relation = OuterKeys(relation, correlation, keys);
         string? probe = null;
-        if (!semi.Exists)
+        if (planned.Child is { } child)
         {
-            var visible = sub.Columns.Where(c => !c.Hidden).ToList();
-            if (visible.Count != 1)
-                throw new PlanException($"SQL: the subquery of IN{SqlTree.At(semi.At)} must return one column, not {visible.Count}", "IN");
-            var binder = new ExpressionBinder(scope, "WHERE", Fresh) { Unread = unread };
-            var child = binder.Bind(semi.Child!);
-            if (binder.Subqueries.Count > 0) throw new PlanException($"SQL: a subquery on the left of IN{SqlTree.At(semi.At)} is not supported", "IN");
             probe = Fresh("_in");
             relation = WithColumn(relation, probe, SqlTree.Render(child));
-            sub = WithColumn(sub, probe, Sql.Ident(visible[0].Internal));
+            sub = WithColumn(sub, probe, Sql.Ident(sub.Columns.First(c => !c.Hidden).Internal));
             keys.Add(probe);
         }
         if (keys.Count == 0) keys.Add(ConstantKey(ref relation, ref sub));
