@@ -63,13 +63,5 @@ internal sealed class BenchCluster : IDisposable
         Script("stop", redisFolder);
     }
 
-    private static string Script(string verb, string folder)
-    {
-        var script = Path.GetFullPath(Path.Combine("scripts", "redis.sh"));
-        var process = Process.Start(new ProcessStartInfo(script, [verb, folder]) { RedirectStandardOutput = true })!;
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/redis.sh {verb} failed");
-        return output;
-    }
+    private static string Script(string verb, string folder) => ServerScript.Run("redis.sh", verb, folder);
 }

@@ -88,13 +88,5 @@ internal static class DatabaseBench
         command.ExecuteNonQuery();
     }
 
-    private static string Script(string verb, string folder)
-    {
-        var script = Path.GetFullPath(Path.Combine("scripts", "postgres.sh"));
-        var process = Process.Start(new ProcessStartInfo(script, [verb, folder]) { RedirectStandardOutput = true })!;
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/postgres.sh {verb} failed");
-        return output;
-    }
+    private static string Script(string verb, string folder) => ServerScript.Run("postgres.sh", verb, folder);
 }

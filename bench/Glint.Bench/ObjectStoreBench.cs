@@ -63,12 +63,5 @@ internal static class ObjectStoreBench
         }
     }
 
-    private static string Script(string verb, string folder)
-    {
-        var process = Process.Start(new ProcessStartInfo(Path.GetFullPath(Path.Combine("scripts", "s3.sh")), [verb, folder]) { RedirectStandardOutput = true })!;
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/s3.sh {verb} failed");
-        return output;
-    }
+    private static string Script(string verb, string folder) => ServerScript.Run("s3.sh", verb, folder);
 }

@@ -62,7 +62,7 @@ internal static class Explainer
     {
         if (runs is null) return $"Stage {stage.Id}: no tasks of its own → {SinkLine(stage.Sink)}";
         var after = runs.DependsOn.IsEmpty ? "" : $" after {string.Join(", ", runs.DependsOn)}";
-        var wide = runs.Pipelines.Any(Stage.IsFused) ? runs.WideTaskSlots : 1;
+        var wide = runs.WideTaskSlots;
         var slots = wide == 1 ? "1 slot" : $"{wide} slots (fused: one DuckDB with {wide} threads)";
         return $"Stage {stage.Id}: {runs.TaskCount} task{(runs.TaskCount == 1 ? "" : "s")} × {slots}{after} → {SinkLine(stage.Sink)}";
     }

@@ -66,7 +66,7 @@ internal sealed class StageLoop(PhysicalPlan plan, RunContext run, SlotScheduler
             PlannedTasks = done.TaskCount,
             Decisions = decided[done.Id],
             Fused = [.. plan.Exchanges.Where(e => e.Value.Into == done.Id).Select(e => e.Key).OrderBy(id => id.Value)],
-            TaskSlots = done.Pipelines.Any(Stage.IsFused) ? done.WideTaskSlots : 1,
+            TaskSlots = done.WideTaskSlots,
         });
         listener.StageFinished(done.Id);
     }

@@ -64,7 +64,7 @@ public sealed record Stage(StageId Id, ImmutableArray<Pipeline> Pipelines, Stage
     /// <summary>Stages this one reads whole inside its own query (broadcast sides, samples) instead of from their files.</summary>
     internal ImmutableDictionary<StageId, Stage> Inlined { get; init; } = ImmutableDictionary<StageId, Stage>.Empty;
 
-    /// <summary>Slots one task of a fused pipeline takes (its slot's DuckDB widened to that many threads); other tasks take one.</summary>
+    /// <summary>Slots one task of a fused pipeline takes (its slot's DuckDB widened to that many threads); 1 for a stage that fuses nothing.</summary>
     public int WideTaskSlots { get; init; } = 1;
 
     /// <summary>The stages whose written files this one reads: direct exchanges, and those read by the stages fused into it.</summary>
