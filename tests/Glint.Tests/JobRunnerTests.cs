@@ -146,7 +146,7 @@ public sealed class JobRunnerTests : IDisposable
     {
         store.CreateJob(Job());
         var live = store.StartRun("incremental", 1, null, ImmutableDictionary<string, string>.Empty, 1, TimeSpan.FromMinutes(1));
-        var refused = Assert.Throws<SpecException>(() => store.StartRun("incremental", 1, null, ImmutableDictionary<string, string>.Empty, 1, TimeSpan.FromMinutes(1)));
+        var refused = Assert.Throws<ConcurrentRunsException>(() => store.StartRun("incremental", 1, null, ImmutableDictionary<string, string>.Empty, 1, TimeSpan.FromMinutes(1)));
         Assert.Contains($"already has 1 run(s) in progress ({live.RunId})", refused.Message);
         Thread.Sleep(20);
         var next = store.StartRun("incremental", 1, null, ImmutableDictionary<string, string>.Empty, 1, TimeSpan.FromMilliseconds(5));

@@ -41,6 +41,26 @@ public static class CatalogSource
             $" (tables in '{database}': {(tables.Count == 0 ? "none" : string.Join(", ", tables))})";
     }
 
+    /// <summary>
+    /// The table's partitions (active and deprecated) whose values satisfy <paramref name="expression"/>, a SQL condition on partition
+    /// keys only (Glue's GetPartitions expression), evaluated over the metastore's partition values before any file is touched.
+    /// </summary>
+    public static IReadOnlyList<CatalogPartition> PartitionsWhere(IMetastore store, CatalogTable table, string expression, string what)
+    {
+        var keys = table.Definition.PartitionKeys.Select(k => new Column(k.Name, k.Type)).ToList();
+        PartitionPredicate.Check(expression, keys, table.QualifiedName, what);
+        var partitions = store.Partitions(table.Database, table.Name);
+        try
+        {
+            var indices = PartitionFilter.Keep(partitions.Select(p => p.Values).ToList(), keys, expression);
+            return [.. partitions.Where((_, i) => indices.Contains(i))];
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw new CatalogException(expression, $"{what} '{expression}' of table '{table.QualifiedName}': {DuckDbErrors.Explain(e)}", e);
+        }
+    }
+
     /// <summary>A table already read from the metastore, as a source (see the other overload).</summary>
     public static FileSource Resolve(IMetastore store, CatalogTable table, string? predicate, bool listFiles = true, S3Options? s3 = null)
     {
@@ -124,9 +144,9 @@ public static class CatalogSource
 /// <summary>A push-down predicate: one SQL condition on partition columns only, checked before it touches the metastore's partitions.</summary>
 internal static class PartitionPredicate
 {
-    public static void Check(string predicate, IReadOnlyList<Column> keys, string table)
+    public static void Check(string predicate, IReadOnlyList<Column> keys, string table, string? what = null)
     {
-        var context = $"push_down_predicate '{predicate}' of table '{table}'";
+        var context = $"{what ?? "push_down_predicate"} '{predicate}' of table '{table}'";
         if (keys.Count == 0) throw new CatalogException(predicate, $"{context}: the table has no partition columns");
         SqlInspector.CheckNarrow($"SELECT * FROM input WHERE ({predicate})", context, expression: true);
         var json = SqlInspector.Serialize($"SELECT * FROM input WHERE ({predicate})");

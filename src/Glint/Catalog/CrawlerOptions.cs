@@ -15,6 +15,10 @@ public sealed record CrawlerOptions(string Database)
     public DeletePolicy DeletePolicy { get; init; } = DeletePolicy.DeprecateInDatabase;
     /// <summary>Sibling folders whose schemas are compatible (not only equal) become one table, partitioned by folder (Glue's CombineCompatibleSchemas).</summary>
     public bool CombineCompatibleSchemas { get; init; }
+    /// <summary>Put before the name of every table the crawl creates (Glue's TablePrefix).</summary>
+    public string TablePrefix { get; init; } = "";
+    /// <summary>Globs relative to the crawled folder whose files and folders are skipped (Glue's Exclusions).</summary>
+    public System.Collections.Immutable.ImmutableArray<string> Exclusions { get; init; } = [];
 
     public static SchemaChangePolicy ParseSchemaPolicy(string text) => text.Trim().ToUpperInvariant() switch
     {

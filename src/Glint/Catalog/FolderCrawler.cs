@@ -20,8 +20,9 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options, 
     public CrawlResult Crawl(string path)
     {
         using var opened = CrawlStore.Open(path, s3 ?? Common.S3Options.FromEnvironment());
-        store = opened;
-        var root = store.Root(path);
+        var root = opened.Root(path);
+        var exclusions = new ExclusionGlobs(options.Exclusions);
+        store = exclusions.IsEmpty ? opened : new ExcludingCrawlStore(opened, root, exclusions);
         if (!store.IsFolder(root))
             throw new SourceException(root, Common.S3Uri.IsS3(root) ? $"crawl path '{root}' holds no objects" : $"crawl path '{root}' is not a folder");
         var result = new CrawlResult();
@@ -34,10 +35,10 @@ public sealed class FolderCrawler(IMetastore metastore, CrawlerOptions options, 
 
     private void Apply(DiscoveredTable found, CrawlResult result)
     {
-        var name = found.Name;
+        var name = options.TablePrefix + found.Name;
         var existing = metastore.FindTable(options.Database, name);
         for (var n = 2; existing is not null && existing.Definition.Location != found.Location; n++)
-            existing = metastore.FindTable(options.Database, name = $"{found.Name}_{n}");
+            existing = metastore.FindTable(options.Database, name = $"{options.TablePrefix}{found.Name}_{n}");
         var qualified = $"{options.Database}.{name}";
         var previous = existing is null ? [] : metastore.Partitions(options.Database, name).ToDictionary(p => p.Key);
         var keyTypes = PartitionTypes(found, existing, result.Warnings);

@@ -27,6 +27,8 @@ public interface IMetastore : IDisposable
     CatalogTable UpdateTable(CatalogTable current, TableDefinition definition);
     void DropTable(string database, string name);
     IReadOnlyList<TableVersion> Versions(string database, string name);
+    /// <summary>Removes one archived version of a table; the current version cannot be removed. False if there is no such version.</summary>
+    bool DeleteVersion(string database, string name, long version);
 
     IReadOnlyList<CatalogPartition> Partitions(string database, string table);
     /// <summary>Adds partitions or replaces those with the same values.</summary>

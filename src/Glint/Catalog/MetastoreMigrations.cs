@@ -107,5 +107,35 @@ internal static class MetastoreMigrations
         (7, """
             ALTER TABLE glint_task_attempts ADD COLUMN slots INTEGER NULL;
             """),
+        (8, """
+            CREATE TABLE glint_crawlers (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL);
+            CREATE TABLE glint_crawls (
+                crawl_id TEXT PRIMARY KEY,
+                crawler_name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                started_ms BIGINT NOT NULL,
+                record TEXT NOT NULL);
+            CREATE INDEX glint_crawls_by_crawler ON glint_crawls (crawler_name, started_ms);
+            CREATE TABLE glint_connections (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL);
+            CREATE TABLE glint_tags (
+                resource TEXT NOT NULL,
+                tag_key TEXT NOT NULL,
+                tag_value TEXT NOT NULL,
+                PRIMARY KEY (resource, tag_key));
+            CREATE TABLE glint_documents (
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                document TEXT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                PRIMARY KEY (kind, name));
+            """),
     ];
 }

@@ -44,7 +44,7 @@ public sealed class RelationalCrawler(IMetastore metastore, CrawlerOptions optio
         var connection = postgres ? DatabaseConnection.Parse(location).WithoutPassword().ConnectionString : Path.GetFullPath(location);
         foreach (var table in found)
         {
-            var name = FolderLayout.TableName(postgres && table.Schema != "public" ? $"{table.Schema}_{table.Name}" : table.Name);
+            var name = options.TablePrefix + FolderLayout.TableName(postgres && table.Schema != "public" ? $"{table.Schema}_{table.Name}" : table.Name);
             var qualified = $"{options.Database}.{name}";
             if (table.Columns.Count == 0)
             {

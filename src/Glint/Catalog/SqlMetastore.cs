@@ -142,6 +142,17 @@ public sealed partial class SqlMetastore : IMetastore
         r => new TableVersion(Convert.ToInt64(r.GetValue(0)), JsonSerializer.Deserialize<TableDefinition>(r.GetString(1), Json)!, FromMs(Convert.ToInt64(r.GetValue(2)))),
         ("d", database), ("n", name)));
 
+    public bool DeleteVersion(string database, string name, long version) => Write(c =>
+    {
+        var current = Query(c.Connection, c.Transaction, "SELECT version FROM glint_tables WHERE database_name = @d AND name = @n",
+            r => Convert.ToInt64(r.GetValue(0)), ("d", database), ("n", name));
+        if (current.Count == 0) throw new CatalogException($"{database}.{name}", $"table '{database}.{name}' does not exist");
+        if (current[0] == version)
+            throw new CatalogException($"{database}.{name}", $"version {version} is the current version of table '{database}.{name}'; only archived versions can be deleted");
+        return Exec(c.Connection, c.Transaction, "DELETE FROM glint_table_versions WHERE database_name = @d AND table_name = @n AND version = @v",
+            ("d", database), ("n", name), ("v", version)) > 0;
+    });
+
     public IReadOnlyList<CatalogPartition> Partitions(string database, string table) => Read(c => Query(c, null,
         "SELECT values_key, location, file_count, bytes, row_count, fingerprint, state FROM glint_partitions WHERE database_name = @d AND table_name = @n ORDER BY values_key",
         r => new CatalogPartition(JsonSerializer.Deserialize<ImmutableArray<string?>>(r.GetString(0)), r.GetString(1), Convert.ToInt64(r.GetValue(2)),

@@ -122,3 +122,10 @@ public sealed class NotFoundException(string kind, string name, string? hint = n
     public string Name { get; } = name;
     public override string Category => "not found";
 }
+
+/// <summary>A job already has as many runs in progress as it allows (its max concurrent runs); the start is refused and nothing is recorded.</summary>
+public sealed class ConcurrentRunsException(string job, string message) : GlintException(message)
+{
+    public string Job { get; } = job;
+    public override string Category => "concurrent runs";
+}

@@ -21,6 +21,12 @@ public sealed record JobDefinition(
     BookmarkOption Bookmarks = BookmarkOption.Disable,
     string? BaseFolder = null)
 {
+    /// <summary>
+    /// Where the spec is read from at each run (a local path or an s3:// address), as Glue reads a job's script; null when the
+    /// spec text is kept with the job. <see cref="Spec"/> then holds the text as last read.
+    /// </summary>
+    public string? ScriptLocation { get; init; }
+
     /// <summary>This job, or the first of its settings that no run could honour, named as the YAML keys and options name it.</summary>
     public JobDefinition Checked()
     {

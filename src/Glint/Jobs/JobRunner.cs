@@ -80,9 +80,12 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
             s.WorkerType.Name, s.Workers, s.WorkerType.VCpus * s.Workers, [.. s.Stages.Select(StageRecord.From)], s.ErrorFile);
 
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
-    public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null)
+    /// <param name="bookmarks">this run's bookmark option, instead of the job's (Glue's --job-bookmark-option in a run's arguments)</param>
+    public JobRun Start(string jobName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellation = default, Action<JobRun>? started = null,
+        BookmarkOption? bookmarks = null)
     {
-        var job = store.RequireJob(jobName).Checked();
+        var job = WithScript(store.RequireJob(jobName)).Checked();
+        if (bookmarks is { } option) job = job with { Bookmarks = option };
         if (job.Bookmarks != BookmarkOption.Disable && job.MaxConcurrentRuns > 1)
             throw new SpecException(ConcurrentBookmarks(job.Name, job.MaxConcurrentRuns));
         Secrets.CheckArguments(arguments, $"job '{job.Name}'", job.Spec);
@@ -172,6 +175,20 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         {
             return store.FinishRun(run.RunId, cancellation.IsCancellationRequested ? RunState.Stopped : RunState.Failed, e.Message, Billed(run, options, progress), attempts: progress.Rows());
         }
+    }
+
+    /// <summary>The job with its spec read again from its script location, if it has one (each run reads the script as it is then).</summary>
+    private JobDefinition WithScript(JobDefinition job)
+    {
+        if (job.ScriptLocation is not { } location) return job;
+        if (S3Uri.IsS3(location))
+        {
+            var text = new Storage.ObjectStores.ObjectStore(defaults.Settings.S3).ReadText(S3Uri.Parse(location));
+            return job with { Spec = text, BaseFolder = job.BaseFolder ?? Directory.GetCurrentDirectory() };
+        }
+        var full = Path.GetFullPath(location);
+        if (!File.Exists(full)) throw new SpecException($"job '{job.Name}': its script '{full}' does not exist");
+        return job with { Spec = File.ReadAllText(full), BaseFolder = Path.GetDirectoryName(full) };
     }
 
     /// <summary>The refusal of concurrent runs of a bookmarked job: two runs would read the same unseen inputs.</summary>

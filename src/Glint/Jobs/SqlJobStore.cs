@@ -80,7 +80,7 @@ public sealed class SqlJobStore(SqlMetastore metastore) : IJobStore, IDisposable
         var live = Query(c.Connection, c.Transaction, "SELECT run_id FROM glint_runs WHERE job_name = @j AND state IN ('Starting', 'Running')",
             r => r.GetString(0), ("j", job));
         if (live.Count >= maxConcurrent)
-            throw new SpecException($"job '{job}' already has {live.Count} run(s) in progress ({string.Join(", ", live)}); its max_concurrent_runs is {maxConcurrent}");
+            throw new ConcurrentRunsException(job, $"job '{job}' already has {live.Count} run(s) in progress ({string.Join(", ", live)}); its max_concurrent_runs is {maxConcurrent}");
         var runId = Common.RunId.New();
         Exec(c.Connection, c.Transaction, """
             INSERT INTO glint_runs (run_id, job_name, attempt, previous_run_id, state, arguments, started_ms, heartbeat_ms, stop_requested)
