@@ -52,6 +52,13 @@ if ! GLINT_TEST_CHROMIUM=$(scripts/chromium.sh); then
   exit 1
 fi
 export GLINT_TEST_CHROMIUM
+# Debian's awscli (the AWS CLI v2) for the Glue API tests; v1 and boto3 come with the machine's python.
+if ! GLINT_TEST_AWSCLI_V2=$(scripts/awscli.sh); then
+  echo "could not install awscli"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GLINT_TEST_AWSCLI_V2
 trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; scripts/redis.sh stop "$redisdir"; rm -f "$log"' EXIT
 dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -92,6 +92,8 @@ public static class GlintApp
         });
         config.AddCommand<UiCommand>("ui").WithDescription("Serve the web console (jobs, runs, live runs, reports, catalog, bookmarks) on 127.0.0.1.")
             .WithExample("ui", "--port", "4040");
+        config.AddCommand<ServeCommand>("serve").WithDescription("Serve the AWS Glue API (JSON 1.1) on 127.0.0.1:4041: boto3, the AWS CLI and Terraform drive the catalog, crawlers, jobs, runs and bookmarks.")
+            .WithExample("serve", "--port", "4041");
         config.AddCommand<ReportCommand>("report").WithDescription("Write a recorded run as one self-contained HTML page: summary, stage graph, task timeline, durations, slot use.")
             .WithExample("report", "run-20261125-101500-1a2b3c", "-o", "report.html");
         config.AddCommand<AdviseCommand>("advise").WithDescription("Replay a run on other worker types and counts: predicted wall time, DPU-seconds and cost; the cheapest within --deadline.")

@@ -106,7 +106,7 @@ internal static class CrawlerOperations
         {
             var t = r.Item(node, $"Targets.JdbcTargets[{i}]");
             var connection = t.Required("ConnectionName");
-            if (s.Store.FindConnection(connection) is null) throw GlueError.NotFound($"Connection {connection} not found.");
+            if (s.Store.FindConnection(connection) is null) throw GlueError.Invalid($"{r.Operation}: Targets.JdbcTargets[{i}] names the connection {connection}, which does not exist");
             targets.Add(new CrawlTarget(t.Text("Path") ?? "", [.. t.Strings("Exclusions")], connection));
         }
         if (targets.Count == 0) throw GlueError.Invalid($"{r.Operation}: Targets needs at least one S3Targets or JdbcTargets entry (other target kinds are not supported)");

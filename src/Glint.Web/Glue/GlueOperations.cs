@@ -11,5 +11,7 @@ internal static class GlueOperations
         JobOperations.Register(service);
         JobRunOperations.Register(service);
         CrawlerOperations.Register(service);
+        ConnectionOperations.Register(service);
+        TagOperations.Register(service);
     }
 }

@@ -12,7 +12,8 @@ internal static class JobOperations
 {
     public const string Kind = "job";
 
-    private static readonly string[] WorkerTypes = ["Standard", "G.025X", "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X", "Z.2X"];
+    /// <summary>Glue's worker types, which Glint's meter knows too; a run on the local pool ("local") has none of them.</summary>
+    public static readonly string[] WorkerTypes = ["Standard", "G.025X", "G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X", "Z.2X"];
 
     public static void Register(GlueService s)
     {

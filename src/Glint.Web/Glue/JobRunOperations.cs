@@ -107,7 +107,7 @@ internal static class JobRunOperations
         if (run.Record is { } record)
         {
             o["DPUSeconds"] = Math.Round(record.DpuSeconds, 3);
-            o.Put("WorkerType", record.WorkerType).Put("NumberOfWorkers", record.Workers > 0 ? record.Workers : null);
+            if (JobOperations.WorkerTypes.Contains(record.WorkerType)) o.Put("WorkerType", record.WorkerType).Put("NumberOfWorkers", record.Workers > 0 ? record.Workers : null);
         }
         return o;
     }
