@@ -36,6 +36,8 @@ internal sealed class GlueService : IDisposable
     public SqlMetastore Store { get; }
     public SqlJobStore Jobs { get; }
     public SessionOptions Defaults { get; }
+    /// <summary>How long a run's process may go without a heartbeat before its run counts as failed (GLINT_JOB_LEASE_SECONDS).</summary>
+    public TimeSpan RunLease => new JobRunner(Jobs, Defaults).Lease;
     /// <summary>Cancelled when the server stops: runs still going end as STOPPED with their targets untouched.</summary>
     public CancellationToken Stopping => stopping.Token;
 

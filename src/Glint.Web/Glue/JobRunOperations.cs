@@ -17,7 +17,7 @@ internal static class JobRunOperations
     {
         s.Add("StartJobRun", r => Start(s, r));
         s.Add("GetJobRun", r => new JsonObject { ["JobRun"] = Shape(s, RequireRun(s, r.Required("JobName"), r.Required("RunId"))) });
-        s.Add("GetJobRuns", r => GluePage.Write(r, s.Jobs.Runs(JobOperations.Require(s, r.Required("JobName")).Name), run => Shape(s, run), "JobRuns", 200));
+        s.Add("GetJobRuns", r => GluePage.Write(r, s.Jobs.Runs(JobOperations.Require(s, r.Required("JobName")).Name), run => Shape(s, Seen(s, run)), "JobRuns", 200));
         s.Add("BatchStopJobRun", r => Stop(s, r));
         s.Add("GetJobBookmark", r => new JsonObject { ["JobBookmarkEntry"] = Bookmark(s, JobOperations.Require(s, r.Required("JobName")).Name, r.Text("RunId")) });
         s.Add("ResetJobBookmark", r => Reset(s, r));
@@ -27,8 +27,17 @@ internal static class JobRunOperations
     {
         JobOperations.Require(s, job);
         var run = s.Jobs.FindRun(new RunId(id));
-        return run is not null && run.Job == job ? run : throw GlueError.NotFound($"Job run {id} of job {job} not found.");
+        return run is not null && run.Job == job ? Seen(s, run) : throw GlueError.NotFound($"Job run {id} of job {job} not found.");
     }
+
+    /// <summary>
+    /// The run as a client should see it: one whose process died (a killed server) stops renewing its lease and is FAILED from then on —
+    /// the store marks it so at the job's next start, and no client waits on a RUNNING that will never end.
+    /// </summary>
+    private static JobRun Seen(GlueService s, JobRun run) =>
+        run.State is RunState.Running or RunState.Starting && run.Heartbeat < DateTimeOffset.UtcNow - s.RunLease
+            ? run with { State = RunState.Failed, Ended = run.Heartbeat, Error = $"the process running it stopped (no heartbeat for {(int)s.RunLease.TotalSeconds} s)" }
+            : run;
 
     private static JsonObject Start(GlueService s, GlueRequest r)
     {

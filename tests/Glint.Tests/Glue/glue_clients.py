@@ -8,8 +8,9 @@ import botocore.session
 from botocore import xform_name
 
 SERVICE = botocore.session.get_session().get_service_model("glue")
-# Errors any operation may answer (botocore knows them without the operation declaring them).
-COMMON_ERRORS = {"UnknownOperationException", "SerializationException", "ThrottlingException", "AccessDeniedException"}
+# Errors any AWS operation may answer (request-level: protocol, throttling, authentication), which operations do not declare.
+COMMON_ERRORS = {"UnknownOperationException", "SerializationException", "ThrottlingException", "AccessDeniedException",
+                 "InvalidSignatureException", "UnrecognizedClientException", "MissingAuthenticationTokenException", "IncompleteSignatureException"}
 
 
 class GlueCallError(Exception):
