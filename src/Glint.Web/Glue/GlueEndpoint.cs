@@ -33,6 +33,14 @@ public static class GlueEndpoint
         return app;
     }
 
+    /// <summary>The names of the Glue operations the endpoint implements (docs/glue-api.md lists each).</summary>
+    public static IReadOnlyList<string> Operations()
+    {
+        using var service = new GlueService(new GlueEndpointOptions(null, Path.GetTempPath(), System.Net.IPAddress.Loopback, 0, null));
+        GlueOperations.Register(service);
+        return [.. service.Operations.Order(StringComparer.Ordinal)];
+    }
+
     private static async Task Handle(HttpContext context, GlueService service)
     {
         var requestId = Guid.NewGuid().ToString();

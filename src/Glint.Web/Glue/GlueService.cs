@@ -27,14 +27,18 @@ internal sealed class GlueService : IDisposable
     public GlueService(GlueEndpointOptions options)
     {
         Options = options;
-        Store = (SqlMetastore)Metastores.Open(options.Metastore, options.Home);
-        Jobs = new SqlJobStore(Store);
+        // Opened at the first use: registering the operations (and listing them, GlueEndpoint.Operations) needs no metastore.
+        store = new Lazy<SqlMetastore>(() => (SqlMetastore)Metastores.Open(options.Metastore, options.Home));
+        jobs = new Lazy<SqlJobStore>(() => new SqlJobStore(Store));
         Defaults = new SessionOptions { Metastore = options.Metastore, Home = options.Home };
     }
 
+    private readonly Lazy<SqlMetastore> store;
+    private readonly Lazy<SqlJobStore> jobs;
+
     public GlueEndpointOptions Options { get; }
-    public SqlMetastore Store { get; }
-    public SqlJobStore Jobs { get; }
+    public SqlMetastore Store => store.Value;
+    public SqlJobStore Jobs => jobs.Value;
     public SessionOptions Defaults { get; }
     /// <summary>How long a run's process may go without a heartbeat before its run counts as failed (GLINT_JOB_LEASE_SECONDS).</summary>
     public TimeSpan RunLease => new JobRunner(Jobs, Defaults).Lease;
@@ -44,6 +48,8 @@ internal sealed class GlueService : IDisposable
     public void Add(string operation, Func<GlueRequest, JsonObject> handler) => operations.Add(operation, handler);
 
     public bool Supports(string operation) => operations.ContainsKey(operation);
+
+    public IEnumerable<string> Operations => operations.Keys;
 
     public JsonObject Invoke(GlueRequest request) => operations[request.Operation](request);
 
@@ -66,7 +72,7 @@ internal sealed class GlueService : IDisposable
         Task[] running;
         lock (background) running = [.. background];
         Task.WaitAll(running, TimeSpan.FromSeconds(30));
-        Store.Dispose();
+        if (store.IsValueCreated) Store.Dispose();
         stopping.Dispose();
     }
 }

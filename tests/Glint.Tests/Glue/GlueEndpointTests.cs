@@ -19,6 +19,15 @@ public sealed class GlueEndpointTests : IDisposable
     }
 
     [Fact]
+    public void Docs_glue_api_lists_exactly_the_operations_the_endpoint_implements()
+    {
+        var documented = DocsTests.Doc("glue-api.md").Split('\n')
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\| [a-z]+ \| `([A-Za-z]+)` \|"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Glint.Web.Glue.GlueEndpoint.Operations(), documented);
+    }
+
+    [Fact]
     public void Pages_end_without_a_NextToken_and_unset_members_are_not_echoed()
     {
         using var server = GlueServer.Start(dir["home"]);
