@@ -66,6 +66,27 @@ public sealed partial class CliErrorTests
     }
 
     [Theory]
+    [InlineData("--port", "0", "--port must be 1 to 65535, not 0")]
+    [InlineData("--bind", "nowhere", "--bind takes an IP address, not 'nowhere'")]
+    public void Serve_refuses_an_address_it_cannot_listen_on(string option, string value, string message)
+    {
+        using var dir = new TempFolder("cli-serve");
+        var result = GlintCli.Run(dir["home"], "serve", option, value);
+        AssertOneErrorLine(result, $"serve {option} {value}");
+        Assert.Contains(message, result.Error);
+    }
+
+    [Fact]
+    public void Serve_refuses_half_a_key_pair()
+    {
+        using var dir = new TempFolder("cli-serve-keys");
+        var result = GlintCli.Run(dir["home"], ["serve", "--port", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["GLINT_API_ACCESS_KEY_ID"] = "AKID" });
+        AssertOneErrorLine(result, "serve with only GLINT_API_ACCESS_KEY_ID");
+        Assert.Contains("set both GLINT_API_ACCESS_KEY_ID and GLINT_API_SECRET_ACCESS_KEY", result.Error);
+    }
+
+    [Theory]
     [InlineData("--workers", "0", "number_of_workers must be at least 1")]
     [InlineData("--worker-type", "G.16X", "unknown worker type 'G.16X'")]
     [InlineData("--timeout", "0", "timeout must be longer than 0")]

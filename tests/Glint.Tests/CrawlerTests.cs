@@ -54,6 +54,34 @@ public sealed class CrawlerTests : IDisposable
 
     private CrawlResult Crawl(string path, CrawlerOptions? options = null) => new FolderCrawler(store, options ?? new CrawlerOptions("lake")).Crawl(path);
 
+    [Theory]
+    [InlineData("**/_SUCCESS", "sales/_SUCCESS", true)]
+    [InlineData("**/_SUCCESS", "_SUCCESS", false)]
+    [InlineData("**.tmp", "sales/year=2024/part-9.parquet.tmp", true)]
+    [InlineData("*.csv", "a.csv", true)]
+    [InlineData("*.csv", "customers/a.csv", false)]
+    [InlineData("customers/**", "customers/a.csv", true)]
+    [InlineData("customers/{a,b}.csv", "customers/b.csv", true)]
+    [InlineData("customers/{a,b}.csv", "customers/c.csv", false)]
+    [InlineData("part-?.parquet", "part-1.parquet", true)]
+    [InlineData("part-?.parquet", "part-10.parquet", false)]
+    [InlineData("part-[0-4].parquet", "part-3.parquet", true)]
+    [InlineData("part-[0-4].parquet", "part-7.parquet", false)]
+    public void Exclusion_globs_match_as_Glue_crawlers_match_them(string glob, string relative, bool excluded) =>
+        Assert.Equal(excluded, new ExclusionGlobs([glob]).ExcludesFile(relative));
+
+    [Fact]
+    public void Exclusions_leave_out_files_and_folders_and_a_table_prefix_names_the_tables()
+    {
+        var data = Layout();
+        var result = Crawl(data, new CrawlerOptions("lake") { TablePrefix = "raw_", Exclusions = ["events/**", "regions", "sales/year=2024/month=02/**"] });
+        Assert.Equal(["lake.raw_customers", "lake.raw_sales"], result.TablesCreated.Order());
+        Assert.Null(store.FindTable("lake", "sales"));
+        // month=02 is left out: only January's partitions, and not the discount column only February's files have.
+        Assert.Equal(["01", "01"], store.Partitions("lake", "raw_sales").Select(p => p.Values[1]));
+        Assert.DoesNotContain("discount", store.FindTable("lake", "raw_sales")!.Definition.Columns.Select(c => c.Name));
+    }
+
     [Fact]
     public void A_realistic_layout_yields_the_expected_tables_and_a_second_crawl_changes_nothing()
     {

@@ -55,6 +55,35 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_job_with_a_script_location_reads_its_spec_again_at_each_run()
+    {
+        var script = dir["spec.yaml"];
+        File.WriteAllText(script, Spec);
+        store.CreateJob(Job(BookmarkOption.Disable) with { Spec = "", ScriptLocation = script });
+        AddFile(1);
+        Assert.Equal((RunState.Succeeded, 50), (Runner().Start("incremental", new Dictionary<string, string>()).State, Output().Count));
+        // The script now keeps only amounts of 5 and more: the next run uses it, without updating the job.
+        File.WriteAllText(script, Spec.Replace("amount >= ${min}", "amount >= 5", StringComparison.Ordinal));
+        Assert.Equal(RunState.Succeeded, Runner().Start("incremental", new Dictionary<string, string>()).State);
+        Assert.Equal(50 + 25, Output().Count);
+        File.Delete(script);
+        Assert.Contains("spec.yaml", Assert.ThrowsAny<GlintException>(() => Runner().Start("incremental", new Dictionary<string, string>())).Message);
+    }
+
+    [Fact]
+    public void A_run_may_choose_its_own_bookmark_option()
+    {
+        store.CreateJob(Job(BookmarkOption.Disable));
+        AddFile(1);
+        Assert.Equal(RunState.Succeeded, Runner().Start("incremental", new Dictionary<string, string>(), bookmarks: BookmarkOption.Enable).State);
+        AddFile(2);
+        // Enabled for this run only: it reads just the new file and advances the bookmark.
+        Assert.Equal(50, Runner().Start("incremental", new Dictionary<string, string>(), bookmarks: BookmarkOption.Enable).Record!.RowsIn);
+        // The job's own option (disable) reads everything again.
+        Assert.Equal(100, Runner().Start("incremental", new Dictionary<string, string>()).Record!.RowsIn);
+    }
+
+    [Fact]
     public void Three_runs_with_files_arriving_between_them_process_every_file_exactly_once()
     {
         store.CreateJob(Job());

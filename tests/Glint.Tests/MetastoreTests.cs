@@ -140,6 +140,89 @@ public abstract class MetastoreTests : IDisposable
         Assert.Empty(store.Partitions("db", "sales"));
         Assert.Contains("does not exist", Assert.Throws<CatalogException>(() => store.DropTable("db", "sales")).Message);
     }
+
+    [Fact]
+    public void A_partition_is_found_by_its_values_and_replaced_in_one_step()
+    {
+        var store = Open();
+        store.CreateDatabase("db");
+        store.CreateTable("db", "sales", Sales());
+        ImmutableArray<string?> d1 = ["2024-01-01"], d9 = ["2024-01-09"];
+        store.PutPartitions("db", "sales", [new CatalogPartition(d1, "/data/sales/day=2024-01-01", 1, 10, 1, "f1")]);
+        Assert.Equal("/data/sales/day=2024-01-01", store.FindPartition("db", "sales", d1)?.Location);
+        Assert.Null(store.FindPartition("db", "sales", d9));
+        store.ReplacePartition("db", "sales", d1, new CatalogPartition(d9, "/elsewhere", 0, 0, null, ""));
+        Assert.Equal([("2024-01-09", "/elsewhere")], store.Partitions("db", "sales").Select(p => (p.Values[0], p.Location)));
+    }
+
+    [Fact]
+    public void Only_an_archived_table_version_can_be_deleted()
+    {
+        var store = Open();
+        store.CreateDatabase("db");
+        store.CreateTable("db", "sales", Sales());
+        store.UpdateTable(store.FindTable("db", "sales")!, Sales("channel"));
+        var versions = store.Versions("db", "sales").Select(v => v.Version).Order().ToList();
+        Assert.Equal(2, versions.Count);
+        Assert.True(store.DeleteVersion("db", "sales", versions[0]));
+        Assert.False(store.DeleteVersion("db", "sales", versions[0]));
+        Assert.Throws<CatalogException>(() => store.DeleteVersion("db", "sales", versions[1]));
+        Assert.Equal([versions[1]], store.Versions("db", "sales").Select(v => v.Version));
+    }
+
+    [Fact]
+    public void Crawlers_have_one_running_crawl_at_a_time_and_abandoned_crawls_end_failed()
+    {
+        var resources = (IResourceStore)Open();
+        var crawler = new CrawlerDefinition("nightly", "lake", [new CrawlTarget("/data/raw", ["**/_SUCCESS"])], SchemaChangePolicy.UpdateInDatabase,
+            DeletePolicy.DeprecateInDatabase, "raw_");
+        Assert.True(resources.CreateCrawler(crawler));
+        Assert.False(resources.CreateCrawler(crawler));
+        Assert.Equal(["**/_SUCCESS"], resources.FindCrawler("nightly")!.Targets[0].Exclusions.ToArray());
+        Assert.True(resources.UpdateCrawler(crawler with { TablePrefix = "r_" }));
+        Assert.Equal("r_", resources.FindCrawler("nightly")!.TablePrefix);
+        var first = resources.StartCrawl("nightly");
+        Assert.NotNull(first);
+        Assert.Null(resources.StartCrawl("nightly"));
+        Assert.True(resources.RequestCrawlStop("nightly"));
+        Assert.True(resources.Crawls("nightly").Single().StopRequested);
+        Assert.Equal(1, resources.AbandonCrawls("the server stopped"));
+        var ended = resources.Crawls("nightly").Single();
+        Assert.Equal((CrawlState.Failed, "the server stopped"), (ended.State, ended.Error));
+        Assert.False(resources.RequestCrawlStop("nightly"));
+        var second = resources.StartCrawl("nightly")!;
+        resources.FinishCrawl(second.Finished(CrawlState.Succeeded, null, null));
+        Assert.Equal([CrawlState.Succeeded, CrawlState.Failed], resources.Crawls("nightly").Select(c => c.State));
+        Assert.True(resources.DeleteCrawler("nightly"));
+        Assert.Null(resources.FindCrawler("nightly"));
+        Assert.False(resources.DeleteCrawler("nightly"));
+    }
+
+    [Fact]
+    public void Connections_tags_and_documents_are_kept_per_resource()
+    {
+        var resources = (IResourceStore)Open();
+        var shop = new ConnectionDefinition("shop", "JDBC", "jdbc:postgresql://db:5432/shop", "etl");
+        Assert.True(resources.CreateConnection(shop));
+        Assert.False(resources.CreateConnection(shop));
+        Assert.Equal("postgresql://etl@db:5432/shop", resources.FindConnection("shop")!.Location());
+        Assert.True(resources.UpdateConnection(shop with { Url = "jdbc:sqlite:/data/shop.db" }));
+        Assert.Equal("/data/shop.db", Assert.Single(resources.Connections()).Location());
+        Assert.True(resources.DeleteConnection("shop"));
+        Assert.False(resources.DeleteConnection("shop"));
+        resources.Tag("job/a", new Dictionary<string, string> { ["team"] = "data", ["tier"] = "gold" });
+        resources.Tag("job/a", new Dictionary<string, string> { ["tier"] = "silver" });
+        resources.Untag("job/a", ["team", "absent"]);
+        Assert.Equal(new Dictionary<string, string> { ["tier"] = "silver" }, resources.Tags("job/a"));
+        Assert.Empty(resources.Tags("job/b"));
+        resources.SetDocument("table", "db.t#1", "{\"a\":1}");
+        resources.SetDocument("table", "db.t#2", "{\"a\":2}");
+        resources.SetDocument("table", "db.u#1", "{}");
+        Assert.Equal(["db.t#1", "db.t#2"], resources.Documents("table", "db.t#").Keys.Order());
+        resources.SetDocument("table", "db.t#1", null);
+        Assert.Null(resources.Document("table", "db.t#1"));
+        Assert.Equal("{\"a\":2}", resources.Document("table", "db.t#2"));
+    }
 }
 
 [Trait("needs", "postgresql")]

@@ -52,8 +52,7 @@ public static class GlueEndpoint
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
             output = Dispatch(context.Request, buffer.ToArray(), service);
         }
-        catch (GlueError e) { await Error(context, 400, e.Code, e.Message); return; }
-        catch (Common.GlintException e) { var g = GlueError.From(e); await Error(context, 400, g.Code, g.Message); return; }
+        catch (Exception e) when (GlueError.IsExpected(e)) { var g = GlueError.Of(e); await Error(context, 400, g.Code, g.Message); return; }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await Error(context, 500, "InternalServiceException", $"a bug in glint: {e.GetType().Name}: {e.Message}");

@@ -71,18 +71,14 @@ internal static class JobRunOperations
         var (stopped, errors) = (new JsonArray(), new JsonArray());
         foreach (var id in r.Strings("JobRunIds", required: true, max: 25))
         {
-            try
+            var detail = GlueError.Attempt(() =>
             {
                 var run = RequireRun(s, job, id);
                 if (run.State is not (RunState.Running or RunState.Starting)) throw GlueError.Invalid($"Job run {id} is {State(run)}, not running");
                 s.Jobs.RequestStop(run.RunId);
-                stopped.Add(new JsonObject { ["JobName"] = job, ["JobRunId"] = id });
-            }
-            catch (Exception e) when (e is GlueError or GlintException)
-            {
-                var g = e as GlueError ?? GlueError.From((GlintException)e);
-                errors.Add(new JsonObject { ["JobName"] = job, ["JobRunId"] = id, ["ErrorDetail"] = TableOperations.Detail(g) });
-            }
+            });
+            if (detail is null) stopped.Add(new JsonObject { ["JobName"] = job, ["JobRunId"] = id });
+            else errors.Add(new JsonObject { ["JobName"] = job, ["JobRunId"] = id, ["ErrorDetail"] = detail });
         }
         return new JsonObject { ["SuccessfulSubmissions"] = stopped, ["Errors"] = errors };
     }

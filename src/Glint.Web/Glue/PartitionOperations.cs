@@ -33,8 +33,7 @@ internal static class PartitionOperations
 
     private static CatalogPartition? Find(GlueService s, CatalogTable table, ImmutableArray<string?> values)
     {
-        var key = new CatalogPartition(values, "", 0, 0, null, "").Key;
-        return s.Store.Partitions(table.Database, table.Name).FirstOrDefault(p => p.Key == key);
+        return s.Store.FindPartition(table.Database, table.Name, values);
     }
 
     private static void Create(GlueService s, CatalogTable table, GlueRequest input)
@@ -48,8 +47,7 @@ internal static class PartitionOperations
     {
         var old = Find(s, table, Values(values)) ?? throw GlueError.NotFound($"Partition not found: {string.Join(", ", values)}");
         var partition = TableInputs.Partition(input, table);
-        if (partition.Key != old.Key) s.Store.DeletePartitions(table.Database, table.Name, [old.Values]);
-        s.Store.PutPartitions(table.Database, table.Name, [partition]);
+        s.Store.ReplacePartition(table.Database, table.Name, old.Values, partition);
     }
 
     private static void Delete(GlueService s, CatalogTable table, List<string> values)
@@ -132,13 +130,9 @@ internal static class PartitionOperations
     /// <summary>Applies one batch entry; its failure becomes an entry of Errors naming its values, and the batch goes on.</summary>
     private static void Each(JsonArray errors, string member, Func<List<string>> values, Action apply)
     {
-        try { apply(); }
-        catch (Exception e) when (e is GlueError or Common.GlintException)
-        {
-            var g = e as GlueError ?? GlueError.From((Common.GlintException)e);
-            List<string> named;
-            try { named = values(); } catch (GlueError) { named = []; }
-            errors.Add(new JsonObject { [member] = GlueJson.Strings(named), ["ErrorDetail"] = TableOperations.Detail(g) });
-        }
+        if (GlueError.Attempt(apply) is not { } detail) return;
+        List<string> named;
+        try { named = values(); } catch (GlueError) { named = []; }
+        errors.Add(new JsonObject { [member] = GlueJson.Strings(named), ["ErrorDetail"] = detail });
     }
 }

@@ -91,13 +91,11 @@ internal static class TableOperations
         var errors = new JsonArray();
         foreach (var name in r.Strings("TablesToDelete", required: true, max: 100))
         {
-            try { Delete(s, database, name); }
-            catch (GlueError e) { errors.Add(new JsonObject { ["TableName"] = name, ["ErrorDetail"] = Detail(e) }); }
+            if (GlueError.Attempt(() => Delete(s, database, name)) is { } detail) errors.Add(new JsonObject { ["TableName"] = name, ["ErrorDetail"] = detail });
         }
         return new JsonObject { ["Errors"] = errors };
     }
 
-    public static JsonObject Detail(GlueError e) => new() { ["ErrorCode"] = e.Code, ["ErrorMessage"] = e.Message };
 
     private static JsonObject Versions(GlueService s, GlueRequest r)
     {
@@ -136,12 +134,8 @@ internal static class TableOperations
         var errors = new JsonArray();
         foreach (var id in r.Strings("VersionIds", required: true, max: 100))
         {
-            try { DeleteVersion(s, database, name, id); }
-            catch (Exception e) when (e is GlueError or Common.GlintException)
-            {
-                var g = e as GlueError ?? GlueError.From((Common.GlintException)e);
-                errors.Add(new JsonObject { ["TableName"] = name, ["VersionId"] = id, ["ErrorDetail"] = Detail(g) });
-            }
+            if (GlueError.Attempt(() => DeleteVersion(s, database, name, id)) is { } detail)
+                errors.Add(new JsonObject { ["TableName"] = name, ["VersionId"] = id, ["ErrorDetail"] = detail });
         }
         return new JsonObject { ["Errors"] = errors };
     }

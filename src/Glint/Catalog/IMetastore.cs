@@ -31,7 +31,11 @@ public interface IMetastore : IDisposable
     bool DeleteVersion(string database, string name, long version);
 
     IReadOnlyList<CatalogPartition> Partitions(string database, string table);
+    /// <summary>The partition with these values, or null; one row read, however many partitions the table has.</summary>
+    CatalogPartition? FindPartition(string database, string table, ImmutableArray<string?> values);
     /// <summary>Adds partitions or replaces those with the same values.</summary>
     void PutPartitions(string database, string table, IEnumerable<CatalogPartition> partitions);
     void DeletePartitions(string database, string table, IEnumerable<ImmutableArray<string?>> values);
+    /// <summary>Replaces the partition with values <paramref name="old"/> by <paramref name="partition"/> (whose values may differ) in one transaction.</summary>
+    void ReplacePartition(string database, string table, ImmutableArray<string?> old, CatalogPartition partition);
 }

@@ -153,25 +153,41 @@ public sealed partial class SqlMetastore : IMetastore
             ("d", database), ("n", name), ("v", version)) > 0;
     });
 
+    private const string PartitionColumns = "SELECT values_key, location, file_count, bytes, row_count, fingerprint, state FROM glint_partitions WHERE database_name = @d AND table_name = @n";
+
+    private static CatalogPartition ReadPartition(DbDataReader r) =>
+        new(JsonSerializer.Deserialize<ImmutableArray<string?>>(r.GetString(0)), r.GetString(1), Convert.ToInt64(r.GetValue(2)),
+            Convert.ToInt64(r.GetValue(3)), r.IsDBNull(4) ? null : Convert.ToInt64(r.GetValue(4)), r.GetString(5), Enum.Parse<PartitionState>(r.GetString(6)));
+
     public IReadOnlyList<CatalogPartition> Partitions(string database, string table) => Read(c => Query(c, null,
-        "SELECT values_key, location, file_count, bytes, row_count, fingerprint, state FROM glint_partitions WHERE database_name = @d AND table_name = @n ORDER BY values_key",
-        r => new CatalogPartition(JsonSerializer.Deserialize<ImmutableArray<string?>>(r.GetString(0)), r.GetString(1), Convert.ToInt64(r.GetValue(2)),
-            Convert.ToInt64(r.GetValue(3)), r.IsDBNull(4) ? null : Convert.ToInt64(r.GetValue(4)), r.GetString(5), Enum.Parse<PartitionState>(r.GetString(6))),
-        ("d", database), ("n", table)));
+        PartitionColumns + " ORDER BY values_key", ReadPartition, ("d", database), ("n", table)));
+
+    public CatalogPartition? FindPartition(string database, string table, ImmutableArray<string?> values) => Read(c => Query(c, null,
+        PartitionColumns + " AND values_key = @k", ReadPartition, ("d", database), ("n", table), ("k", JsonSerializer.Serialize(values)))).FirstOrDefault();
+
+    public void ReplacePartition(string database, string table, ImmutableArray<string?> old, CatalogPartition partition) => Write(c =>
+    {
+        Exec(c.Connection, c.Transaction, "DELETE FROM glint_partitions WHERE database_name = @d AND table_name = @n AND values_key = @k",
+            ("d", database), ("n", table), ("k", JsonSerializer.Serialize(old)));
+        Upsert(c, database, table, partition, Now());
+        return 0;
+    });
 
     public void PutPartitions(string database, string table, IEnumerable<CatalogPartition> partitions) => Write(c =>
     {
         var now = Now();
-        foreach (var p in partitions)
-            Exec(c.Connection, c.Transaction, """
+        foreach (var p in partitions) Upsert(c, database, table, p, now);
+        return 0;
+    });
+
+    private static void Upsert(Unit c, string database, string table, CatalogPartition p, long now) =>
+        Exec(c.Connection, c.Transaction, """
                 INSERT INTO glint_partitions (database_name, table_name, values_key, location, file_count, bytes, row_count, fingerprint, state, updated_ms)
                 VALUES (@d, @n, @k, @l, @f, @b, @r, @p, @s, @t)
                 ON CONFLICT (database_name, table_name, values_key) DO UPDATE SET location = excluded.location, file_count = excluded.file_count,
                     bytes = excluded.bytes, row_count = excluded.row_count, fingerprint = excluded.fingerprint, state = excluded.state, updated_ms = excluded.updated_ms
                 """, ("d", database), ("n", table), ("k", p.Key), ("l", p.Location), ("f", p.FileCount), ("b", p.Bytes), ("r", p.Rows),
                 ("p", p.Fingerprint), ("s", p.State.ToString()), ("t", now));
-        return 0;
-    });
 
     public void DeletePartitions(string database, string table, IEnumerable<ImmutableArray<string?>> values) => Write(c =>
     {
