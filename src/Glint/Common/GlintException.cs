@@ -129,3 +129,15 @@ public sealed class ConcurrentRunsException(string job, string message) : GlintE
     public string Job { get; } = job;
     public override string Category => "concurrent runs";
 }
+
+/// <summary>A DQDL ruleset does not parse or names a rule wrongly; the message names the line and column.</summary>
+public sealed class RulesetException(string message) : GlintException(message)
+{
+    public override string Category => "ruleset error";
+}
+
+/// <summary>A data-quality gate with on_failure: fail saw a rule fail: the run stops before its commit and no target changes.</summary>
+public sealed class DataQualityException(string message) : GlintException(message)
+{
+    public override string Category => "data quality";
+}
