@@ -45,14 +45,15 @@ public sealed class GlintSession(SessionOptions? options = null)
             (database, name) => CatalogTables.Node(Catalog, CatalogSource.Find(Catalog, $"{database}.{name}"), null, listFiles: false, Options.Settings.S3)));
 
     /// <summary>Plans and runs several actions as one run; their targets commit together after every task succeeded.</summary>
-    public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default)
+    /// <param name="gate">checks the collected rows of the run before its commit, and may stop it (data-quality rules)</param>
+    public RunOutcome Run(IReadOnlyList<PlannedAction> actions, CancellationToken cancellation = default, RunGate? gate = null)
     {
         actions = Optimized(actions);
         var plan = PlanRewritten(actions);
         // Catalog tables learn of their new files and partitions as part of the commit (and of its recovery).
         var tables = actions.Where(a => a.Sink is TargetSink { Target.Table: not null })
             .Select(a => new Execution.Commit.CatalogRegistration(((TargetSink)a.Sink).Target, a.Root.Schema)).ToList();
-        return new RunDriver(Options).Execute(plan, cancellation, tables);
+        return new RunDriver(Options).Execute(plan, cancellation, tables, gate);
     }
 
     /// <summary>The physical plan of some actions, checked but not run.</summary>

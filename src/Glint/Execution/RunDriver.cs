@@ -35,11 +35,12 @@ internal sealed class RunDriver(SessionOptions options)
 
     /// <summary>Runs the plan; the listener hears of every task attempt, so a caller recording a failed run has them too.</summary>
     /// <param name="tables">catalog tables the plan writes: registered as part of the commit</param>
-    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null) =>
-        Run(options.Place(plan), cancellation, tables ?? []);
+    /// <param name="gate">checks the collected rows before the commit (data-quality rules); it may stop the run</param>
+    public RunOutcome Execute(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration>? tables = null, RunGate? gate = null) =>
+        Run(options.Place(plan), cancellation, tables ?? [], gate);
 
     /// <summary>The run as a sequence of named steps; every step that can fail before the commit point leaves targets untouched.</summary>
-    private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration> tables)
+    private RunOutcome Run(PhysicalPlan plan, CancellationToken cancellation, IReadOnlyList<CatalogRegistration> tables, RunGate? gate)
     {
         var runId = options.RunId ?? RunId.New();
         var run = new RunContext(runId, Path.Combine(options.Home, "scratch", runId.Value), options.Settings) { Slots = options.Slots };
@@ -64,8 +65,10 @@ internal sealed class RunDriver(SessionOptions options)
             var stages = new StageLoop(plan, run, scheduler, listener).Run();
             cancellation.ThrowIfCancellationRequested();
             cap.ThrowIfReached();
+            // Before the commit point: a gate that throws leaves every target untouched.
+            var quality = gate?.Check([.. Collected(plan, stages).OrderBy(r => r.Key.Value).Select(r => r.Value)]) ?? [];
             var summary = CommitRun(plan, commit, stages, scheduler, clock, new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
-                null, 0, [], [], []) { MeteredDpuSeconds = attached?.MeteredDpuSeconds });
+                null, 0, [], [], []) { MeteredDpuSeconds = attached?.MeteredDpuSeconds, Quality = [.. quality] });
             succeeded = true;
             return Outcome(plan, summary, stages);
         }
@@ -109,10 +112,13 @@ internal sealed class RunDriver(SessionOptions options)
     }
 
     /// <summary>The summary with each action's collected rows and counts.</summary>
-    private static RunOutcome Outcome(PhysicalPlan plan, RunSummary summary, StageResults stages) => new(summary,
-        plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
-            s => (IReadOnlyList<object?[]>)stages.Results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList()),
+    private static RunOutcome Outcome(PhysicalPlan plan, RunSummary summary, StageResults stages) => new(summary, Collected(plan, stages),
         plan.Stages.Where(s => s.Sink is CountSink).ToDictionary(s => s.Id, s => stages.Results[s.Id].Values.Sum(r => r.RowsOut)));
+
+    /// <summary>The rows of each collecting stage, in task order.</summary>
+    private static Dictionary<StageId, IReadOnlyList<object?[]>> Collected(PhysicalPlan plan, StageResults stages) =>
+        plan.Stages.Where(s => s.Sink is CollectSink).ToDictionary(s => s.Id,
+            s => (IReadOnlyList<object?[]>)stages.Results[s.Id].OrderBy(r => r.Key.Partition).SelectMany(r => r.Value.Rows ?? []).ToList());
 
     /// <summary>After the run, succeeded or not: telemetry, the undo of a failed commit, the slots, the metastore and the scratch.</summary>
     private void Finish(RunContext run, CommitCoordinator commit, List<ITaskSlot> slots, bool succeeded, TimeSpan elapsed, Activity? span)

@@ -54,6 +54,8 @@ public sealed record RunSummary(
     public long ErrorRecords { get; init; }
     /// <summary>The JSON-lines file holding the run's error records, when it had any.</summary>
     public string? ErrorFile { get; init; }
+    /// <summary>The outcomes of the data-quality rules the run evaluated (its <see cref="RunGate"/>), recorded with it.</summary>
+    public ImmutableArray<QualityOutcome> Quality { get; init; } = [];
     /// <summary>The price the cost is reckoned at (the dpu_hour_price setting).</summary>
     public double DollarsPerDpuHour { get; init; } = Meter.DollarsPerDpuHour;
     public double Cost => DpuSeconds / 3600 * DollarsPerDpuHour;

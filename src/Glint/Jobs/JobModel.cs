@@ -52,7 +52,7 @@ public enum RunState { Starting, Running, Succeeded, Failed, Timeout, Stopped }
 /// <summary>What a finished run did, kept with it.</summary>
 public sealed record RunRecord(long? RowsIn, long RowsOut, int FilesWritten, long BytesWritten, int Tasks, int Attempts, double WallSeconds, double DpuSeconds, double Cost,
     long ErrorRecords = 0, string? WorkerType = null, int Workers = 0, int Slots = 0, IReadOnlyList<StageRecord>? Stages = null,
-    string? ErrorFile = null);
+    string? ErrorFile = null, IReadOnlyList<QualityOutcome>? Quality = null);
 
 /// <summary>One stage of a finished run as executed: what it read, its tasks (planned and run), what it wrote, and the adaptive decisions taken for it.</summary>
 public sealed record StageRecord(int Id, string Name, IReadOnlyList<int> DependsOn, int PlannedTasks, int Tasks, int Attempts, long? RowsIn, long RowsOut,

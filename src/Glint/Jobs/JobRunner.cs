@@ -77,7 +77,8 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
 
     private static RunRecord RecordOf(RunSummary s) =>
         new(s.RowsIn, s.RowsOut, s.FilesWritten, s.BytesWritten, s.Tasks, s.Attempts.Length, s.Wall.TotalSeconds, s.DpuSeconds, s.Cost, s.ErrorRecords,
-            s.WorkerType.Name, s.Workers, s.WorkerType.VCpus * s.Workers, [.. s.Stages.Select(StageRecord.From)], s.ErrorFile);
+            s.WorkerType.Name, s.Workers, s.WorkerType.VCpus * s.Workers, [.. s.Stages.Select(StageRecord.From)], s.ErrorFile,
+            s.Quality.IsEmpty ? null : s.Quality);
 
     /// <summary>Runs the job (and its retries); returns the last attempt.</summary>
     /// <param name="bookmarks">this run's bookmark option, instead of the job's (Glue's --job-bookmark-option in a run's arguments)</param>
