@@ -14,10 +14,12 @@ internal static class JobConsole
     public static RunSummary Run(JobSpec spec, SessionOptions options, CancellationToken cancellation)
     {
         using var store = Catalog.Metastores.Open(options.Metastore, options.Home);
-        return JobRunner.Record(SqlJobStore.Of(store), spec, options, recorded => RunNow(spec, recorded, cancellation));
+        var jobs = SqlJobStore.Of(store);
+        var history = QualityHistory.Of(jobs, $"adhoc-{spec.Name ?? "job"}");
+        return JobRunner.Record(jobs, spec, options, recorded => RunNow(spec, recorded, history, cancellation));
     }
 
-    private static RunSummary RunNow(JobSpec spec, SessionOptions options, CancellationToken cancellation)
+    private static RunSummary RunNow(JobSpec spec, SessionOptions options, Func<string, Quality.MetricHistory> history, CancellationToken cancellation)
     {
         AnsiConsole.MarkupLineInterpolated($"Job [bold]{spec.Name}[/] on {options.NumberOfWorkers} × {options.WorkerType} = {options.Slots} slots");
         RunOutcome? outcome = null;
@@ -28,13 +30,15 @@ internal static class JobConsole
                 .Start(ctx =>
                 {
                     var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new ProgressListener(ctx)) });
-                    outcome = session.Run(JobPlanner.Actions(spec, session), cancellation);
+                    var plan = JobPlanner.Plan(spec, session, history: history);
+                    outcome = session.Run(plan.Actions, cancellation, plan.Gate);
                 });
         }
         else
         {
             var session = new GlintSession(options with { Listener = RunListeners.Both(options.Listener, new LineListener()) });
-            outcome = session.Run(JobPlanner.Actions(spec, session), cancellation);
+            var plan = JobPlanner.Plan(spec, session, history: history);
+            outcome = session.Run(plan.Actions, cancellation, plan.Gate);
         }
         Print(outcome!.Summary);
         return outcome.Summary;
@@ -77,6 +81,8 @@ internal static class JobConsole
         foreach (var stage in s.Stages)
             foreach (var decision in stage.Decisions)
                 Row($"adaptive, stage {stage.Id}", decision.Text);
+        foreach (var o in s.Quality)
+            Row($"quality, {o.Ruleset}", $"{o.Outcome}: {o.Rule}{(o.Reason is null ? "" : $" ({o.Reason})")}");
         Row("wall time", $"{s.Wall.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         Row("workers", $"{s.Workers} × {s.WorkerType}");
         Row("DPU-seconds", $"{s.DpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} (billed minimum {Meter.MinimumBilledSeconds:0} s)");

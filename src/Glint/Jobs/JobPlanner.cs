@@ -31,10 +31,21 @@ public static class JobPlanner
     }
 
     /// <param name="sources">rewrites each source once resolved (job bookmarks keep only new and changed files, or rows past the last key)</param>
-    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session, SourceRewrites? sources = null)
+    public static IReadOnlyList<PlannedAction> Actions(JobSpec spec, GlintSession session, SourceRewrites? sources = null) =>
+        Plan(spec, session, sources).Actions;
+
+    /// <summary>The run's actions (its targets, then the metrics of its quality gates) and the gate that decides on them before the commit.</summary>
+    /// <param name="history">each ruleset's metric history, by transform name (dynamic rules); none for a spec never run</param>
+    public static JobPlan Plan(JobSpec spec, GlintSession session, SourceRewrites? sources = null, Func<string, Quality.MetricHistory>? history = null)
     {
-        var frames = Frames(spec, session, sources);
-        return spec.Targets.Select(target =>
+        var gates = new QualityGates();
+        var frames = Build(spec, session, sources, gates, history);
+        IReadOnlyList<PlannedAction> targets = [.. spec.Targets.Select(target => Target(target, frames))];
+        return new JobPlan([.. targets, .. gates.Actions], gates.Gate());
+    }
+
+    private static PlannedAction Target(TargetSpec target, IReadOnlyDictionary<string, DataFrame> frames)
+    {
         {
             var writer = frames[target.From!].Write().PartitionBy([.. target.PartitionBy]);
             if (target.Format is not null) writer.Format(target.Format);
@@ -42,11 +53,15 @@ public static class JobPlanner
             if (target.Connection is { } connection)
                 return writer.UpsertKeys([.. target.UpsertKeys]).ToDatabaseAction(connection, target.Dbtable!);
             return target.Table is { } table ? writer.ToTableAction(table, target.Path) : writer.ToAction(target.Path!);
-        }).ToList();
+        }
     }
 
     /// <summary>Every source and transform of the spec as a DataFrame, by name.</summary>
-    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session, SourceRewrites? sources = null)
+    public static IReadOnlyDictionary<string, DataFrame> Frames(JobSpec spec, GlintSession session, SourceRewrites? sources = null) =>
+        Build(spec, session, sources, new QualityGates(), null);
+
+    private static Dictionary<string, DataFrame> Build(JobSpec spec, GlintSession session, SourceRewrites? sources, QualityGates gates,
+        Func<string, Quality.MetricHistory>? history)
     {
         var frames = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
@@ -68,7 +83,11 @@ public static class JobPlanner
         }
         foreach (var t in spec.Transforms)
         {
-            try { frames[t.Name!] = Apply(t, frames, session); }
+            try
+            {
+                if (t.EvaluateDataQuality is { } dq) gates.Add(t.Name!, dq, frames[t.From!], frames, history?.Invoke(t.Name!));
+                else frames[t.Name!] = Apply(t, frames, session);
+            }
             catch (PlanException e) { throw new PlanException($"transform '{t.Name}': {e.Message}", e.Subject, e); }
         }
         return frames;

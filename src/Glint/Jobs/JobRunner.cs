@@ -101,10 +101,14 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
             var run = store.StartRun(job.Name, attempt, previous?.RunId, args, job.MaxConcurrentRuns, Lease);
             started?.Invoke(run);
             previous = Execute(job, spec, run, cancellation);
-            if (previous.State != RunState.Failed || cancellation.IsCancellationRequested) break;
+            // A quality gate fails the same way on the same input: it is not retried.
+            if (previous.State != RunState.Failed || cancellation.IsCancellationRequested || previous.Error?.StartsWith(QualityFailure, StringComparison.Ordinal) == true) break;
         }
         return previous!;
     }
+
+    /// <summary>How the error of a run stopped by a quality gate begins.</summary>
+    private const string QualityFailure = "data quality: ";
 
     private JobRun Execute(JobDefinition job, JobSpec spec, JobRun run, CancellationToken cancellation)
     {
@@ -157,7 +161,8 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
                 if (windowed.Window!.UpTo is { } upTo) keysRead[name] = new KeyBookmark(windowed.Window.Keys, windowed.Window.Descending, upTo);
                 return windowed;
             }
-            var outcome = session.Run(JobPlanner.Actions(spec, session, new SourceRewrites(Unseen, PastLastKey)), cancel.Token);
+            var plan = JobPlanner.Plan(spec, session, new SourceRewrites(Unseen, PastLastKey), QualityHistory.Of(store, job.Name));
+            var outcome = session.Run(plan.Actions, cancel.Token, plan.Gate);
             var s = outcome.Summary;
             // The commit recorded the success and the bookmarks in the ledger (exactly once, even across a crash).
             return binding is not null
@@ -171,6 +176,10 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
         catch (RunCancelledException) when (!cancellation.IsCancellationRequested)
         {
             return store.FinishRun(run.RunId, RunState.Timeout, $"timed out after {job.TimeoutText}", Billed(run, options, progress), attempts: progress.Rows());
+        }
+        catch (DataQualityException e)
+        {
+            return store.FinishRun(run.RunId, RunState.Failed, QualityFailure + e.Message, Billed(run, options, progress), attempts: progress.Rows());
         }
         catch (GlintException e)
         {

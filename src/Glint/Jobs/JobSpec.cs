@@ -59,6 +59,21 @@ public sealed class TransformSpec
     public List<string>? OrderBy { get; set; }
     /// <summary>Sort keys applied within each task only.</summary>
     public List<string>? SortWithinPartitions { get; set; }
+    /// <summary>A DQDL ruleset evaluated on the input (docs/data-quality.md): outputs the input's rows, and fails, continues or quarantines.</summary>
+    public DataQualitySpec? EvaluateDataQuality { get; set; }
+}
+
+/// <summary>A quality gate: a DQDL ruleset, what a failing rule does, and where quarantined rows go.</summary>
+public sealed class DataQualitySpec
+{
+    /// <summary>The ruleset's DQDL text, or a file holding it (a path ending in .dqdl, relative to the spec).</summary>
+    public string? Ruleset { get; set; }
+    /// <summary>fail (stop before the commit, targets untouched), continue (record the outcomes) or quarantine (failing rows to <see cref="Quarantine"/>).</summary>
+    public string OnFailure { get; set; } = "fail";
+    /// <summary>With on_failure quarantine: the name of the rows that failed a row-level rule, which a target writes.</summary>
+    public string? Quarantine { get; set; }
+    /// <summary>Adds DataQualityRulesPass, DataQualityRulesFail, DataQualityRulesSkip and DataQualityEvaluationResult to the rows.</summary>
+    public bool RowLevelColumns { get; set; }
 }
 
 /// <summary>The right side and keys of a join whose left side is the transform's <c>from</c>.</summary>

@@ -35,6 +35,8 @@ public static class JobSpecLoader
             throw new SpecException($"{origin} line {e.Start.Line}, column {e.Start.Column}: {Clean(inner)}", e);
         }
         if (spec is null) throw new SpecException($"{origin} is empty");
+        foreach (var dq in spec.Transforms.Select(t => t.EvaluateDataQuality).OfType<DataQualitySpec>())
+            dq.Ruleset = RulesetText(baseFolder, dq.Ruleset, origin);
         Check(spec, origin);
         foreach (var source in spec.Sources.Values.Where(s => s.Path is not null))
             source.Path = Resolve(baseFolder, source.Path!);
@@ -43,6 +45,29 @@ public static class JobSpecLoader
         foreach (var target in spec.Targets.Where(t => t.Path is not null))
             target.Path = Resolve(baseFolder, target.Path!);
         return spec;
+    }
+
+    /// <summary>on_failure and quarantine agree, and the ruleset parses (a mistake names its line and column) before any task.</summary>
+    private static void CheckQuality(DataQualitySpec dq, string label, string origin, HashSet<string> known)
+    {
+        if (string.IsNullOrWhiteSpace(dq.Ruleset)) throw new SpecException($"{origin}: {label}: evaluate_data_quality needs a 'ruleset' (DQDL text or a .dqdl file)");
+        if (dq.OnFailure is not ("fail" or "continue" or "quarantine"))
+            throw new SpecException($"{origin}: {label}: on_failure is fail, continue or quarantine, not '{dq.OnFailure}'{Suggestions.DidYouMean(dq.OnFailure, ["fail", "continue", "quarantine"])}");
+        if ((dq.OnFailure == "quarantine") != (dq.Quarantine is not null))
+            throw new SpecException(dq.Quarantine is null
+                ? $"{origin}: {label}: on_failure quarantine needs 'quarantine', the name a target writes the failing rows from"
+                : $"{origin}: {label}: 'quarantine' goes with on_failure: quarantine");
+        if (dq.Quarantine is { } q && !known.Add(q)) throw new SpecException($"{origin}: the name '{q}' is used twice");
+        try { Quality.DqRuleset.Parse(dq.Ruleset); }
+        catch (RulesetException e) { throw new SpecException($"{origin}: {label}: {e.Message}"); }
+    }
+
+    /// <summary>A ruleset given as a file (one line ending in .dqdl) is read; DQDL text is kept.</summary>
+    private static string? RulesetText(string baseFolder, string? ruleset, string origin)
+    {
+        if (ruleset is null || ruleset.Contains('\n') || !ruleset.Trim().EndsWith(".dqdl", StringComparison.OrdinalIgnoreCase)) return ruleset;
+        var path = Resolve(baseFolder, ruleset.Trim());
+        return File.Exists(path) ? File.ReadAllText(path) : throw new SpecException($"{origin}: the ruleset file '{path}' does not exist");
     }
 
     private static string Resolve(string baseFolder, string path) =>
@@ -71,10 +96,11 @@ public static class JobSpecLoader
             if (string.IsNullOrWhiteSpace(t.Name)) throw new SpecException($"{origin}: {label} needs a 'name'");
             if (!known.Add(t.Name)) throw new SpecException($"{origin}: the name '{t.Name}' is used twice");
             var aggregate = t.GroupBy is not null || t.Agg is not null ? (object)true : null;
-            var operations = new object?[] { t.Sql, t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.DropDuplicates, t.Repartition, t.Coalesce, t.Join, t.Window, t.OrderBy, t.SortWithinPartitions }
+            var operations = new object?[] { t.Sql, t.Filter, t.Select, t.WithColumns, t.MapSql, t.Union, t.Limit, aggregate, t.Distinct, t.DropDuplicates, t.Repartition, t.Coalesce, t.Join, t.Window, t.OrderBy, t.SortWithinPartitions, t.EvaluateDataQuality }
                 .Count(o => o is not null);
             if (operations != 1)
-                throw new SpecException($"{origin}: {label} must have exactly one of sql, filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window, order_by, sort_within_partitions (it has {operations})");
+                throw new SpecException($"{origin}: {label} must have exactly one of sql, filter, select, with_columns, map_sql, union, limit, group_by/agg, distinct, drop_duplicates, repartition, coalesce, join, window, order_by, sort_within_partitions, evaluate_data_quality (it has {operations})");
+            if (t.EvaluateDataQuality is { } dq) CheckQuality(dq, label, origin, known);
             if (t.Salt is not null && t.GroupBy is null)
                 throw new SpecException($"{origin}: {label}: salt goes with group_by");
             if (t.RepartitionBy is not null && t.Repartition is null)
@@ -104,5 +130,7 @@ public static class JobSpecLoader
             if (target.From is null || !known.Contains(target.From))
                 throw new SpecException($"{origin}: target '{target.Path}' reads '{target.From}', which is not a source or transform");
         }
+        foreach (var t in spec.Transforms.Where(t => t.EvaluateDataQuality?.Quarantine is { } q && !spec.Targets.Any(x => string.Equals(x.From, q, StringComparison.OrdinalIgnoreCase))))
+            throw new SpecException($"{origin}: transform '{t.Name}' quarantines rows as '{t.EvaluateDataQuality!.Quarantine}', but no target writes them (add a target with from: {t.EvaluateDataQuality.Quarantine})");
     }
 }

@@ -86,6 +86,9 @@ public sealed class RulesetEvaluation
     private IReadOnlyList<(string Rule, string Predicate)> RowRules() =>
         [.. ruleset.Rules.Select(r => (Rule: r.ToString()!, Predicate: RowLevel.Predicate(r, ctx))).Where(r => r.Predicate is not null).Select(r => (r.Rule, r.Predicate!))];
 
+    /// <summary>Whether the top-level rule (by its text) decides row by row.</summary>
+    public bool IsRowLevel(string rule) => RowRules().Any(r => r.Rule == rule);
+
     /// <summary>Whether any rule decides row by row (only those can divert rows to a quarantine).</summary>
     public bool HasRowLevelRules => RowRules().Count > 0;
 
