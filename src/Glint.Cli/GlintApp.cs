@@ -98,6 +98,14 @@ public static class GlintApp
             .WithExample("report", "run-20261125-101500-1a2b3c", "-o", "report.html");
         config.AddCommand<AdviseCommand>("advise").WithDescription("Replay a run on other worker types and counts: predicted wall time, DPU-seconds and cost; the cheapest within --deadline.")
             .WithExample("advise", "run-20261125-101500-1a2b3c", "--deadline", "10m");
+        config.AddBranch("dq", dq =>
+        {
+            dq.SetDescription("Data quality: evaluate DQDL rulesets, and recommend one.");
+            dq.AddCommand<DqCheckCommand>("check").WithDescription("Evaluate a DQDL ruleset on a catalog table or files; exits 1 when a rule does not pass.")
+                .WithExample("dq", "check", "data/orders", "--ruleset", "orders.dqdl", "--source", "customers=data/customers");
+            dq.AddCommand<DqRecommendCommand>("recommend").WithDescription("Print a starter DQDL ruleset from the data's statistics.")
+                .WithExample("dq", "recommend", "lake.orders");
+        });
         config.AddBranch("bookmark", bookmark =>
         {
             bookmark.SetDescription("Job bookmarks: what each source has already processed.");

@@ -55,6 +55,7 @@ public sealed class RunShowCommand : Command<RunShowCommand.Settings>
         using var jobs = settings.OpenJobs();
         var run = jobs.RequireRun(settings.RunId);
         RunsCommand.Print([run]);
+        if (run.Record?.Quality is { Count: > 0 } quality) Terminal.QualityTable.Print(quality, withRuleset: true);
         if (settings.Plan)
         {
             Console.Out.Write(ExecutedPlan.Render(run));

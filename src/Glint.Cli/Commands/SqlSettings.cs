@@ -33,12 +33,13 @@ public class SqlSettings : PoolSettings
         return options;
     }
 
-    /// <summary>Each --source read as a DataFrame, by name.</summary>
-    public Dictionary<string, DataFrame> Inputs(GlintSession session)
+    /// <summary>Each --source read as a DataFrame, by name (and the <paramref name="more"/> name=path pairs a command adds).</summary>
+    public Dictionary<string, DataFrame> Inputs(GlintSession session, params string[] more)
     {
         var inputs = new Dictionary<string, DataFrame>(StringComparer.OrdinalIgnoreCase);
-        var options = OptionsBySource(Sources.Select(s => s.IndexOf('=') is var eq and > 0 ? s[..eq].Trim() : s));
-        foreach (var source in Sources)
+        var all = Sources.Concat(more).ToList();
+        var options = OptionsBySource(all.Select(s => s.IndexOf('=') is var eq and > 0 ? s[..eq].Trim() : s));
+        foreach (var source in all)
         {
             var eq = source.IndexOf('=');
             if (eq <= 0) throw new ConfigException("--source", $"--source takes name=path[:format], not '{source}'");

@@ -22,7 +22,8 @@ internal sealed class Leaf
     /// <summary>The metric the rule's condition compares (and its history is kept under), once planned.</summary>
     public string? MainMetric { get; private set; }
 
-    public string Column(int i) => Sql.Ident(Ctx.Primary.Schema.Require(Call.Parameters[i], $"{Call.Type} \"{Call.Parameters[i]}\"").Name);
+    public string Column(int i) => Sql.Ident((Ctx.Primary.Schema.Find(Call.Parameters[i]) ?? throw new PlanException(
+        $"column '{Call.Parameters[i]}' does not exist; available columns: {string.Join(", ", Ctx.Primary.Schema.Names)}", Call.Parameters[i])).Name);
 
     /// <summary>A column metric's name: Column.&lt;c&gt;.&lt;metric&gt;, or Multicolumn.&lt;a,b&gt;.&lt;metric&gt;.</summary>
     public string Key(string metric) => Call.Parameters.Length > 1 && Call.Type is "Uniqueness" or "IsUnique" or "IsPrimaryKey"
