@@ -30,7 +30,7 @@ internal static class RunPages
         {
             var run = jobs.FindRun(id);
             return run is null ? Results.NotFound($"run '{id}' is not on record")
-                : Results.Content(Reports.RunReport.Render(run, jobs.TaskAttempts(id)), "text/html; charset=utf-8");
+                : Results.Content(Reports.RunReport.Render(run, jobs.TaskAttempts(id), jobs.Runs(run.Job)), "text/html; charset=utf-8");
         }));
 
         app.MapGet("/api/runs/{id}", (RunId id) => web.With((_, jobs) =>
@@ -70,6 +70,13 @@ internal static class RunPages
             E(a.AttemptId), E(a.Slot), E(a.Started.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)), a.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
             a.Succeeded ? "yes" : "no", a.RowsOut?.ToString("N0", CultureInfo.InvariantCulture) ?? "", E(a.Error),
         }), "attempts");
+        var quality = run.Record?.Quality is { Count: > 0 } q
+            ? "<h2>Data quality</h2>" + Table(["ruleset", "rule", "outcome", "failure reason", "metrics"], q.Select(o => new[]
+            {
+                E(o.Ruleset), E(o.Rule), E(o.Outcome), E(o.Reason ?? ""),
+                E(string.Join(", ", o.Metrics.OrderBy(m => m.Key).Select(m => $"{m.Key}: {m.Value.ToString("0.######", CultureInfo.InvariantCulture)}"))),
+            }), "quality")
+            : "";
         var stop = live ? $"""
             <form method="post" action="/runs/{Url(id.Value)}/stop"><input type="password" name="token" placeholder="token" required><button type="submit">Stop</button></form>
             """ : "";
@@ -78,7 +85,7 @@ internal static class RunPages
                    (live ? " · <em>live: this page refreshes every second</em>" : "") + "</p>" +
                    (run.Error is { } err ? $"<p class=\"FAILED\">{E(err)}</p>" : "") + stop +
                    (live ? "" : $"<p><a id=\"report-link\" href=\"/runs/{Url(id.Value)}/report\">Run report</a></p>") +
-                   $"<h2>Stages</h2>{stages}<h2>Task attempts ({attempts.Count})</h2>{tasks}";
+                   $"{quality}<h2>Stages</h2>{stages}<h2>Task attempts ({attempts.Count})</h2>{tasks}";
         return web.Page($"Run {id}", body, live ? 1 : null);
     }
 

@@ -28,7 +28,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         // Not into whatever folder the user happens to be in: under the Glint home, where the runs it reports on live.
         var path = Path.GetFullPath(settings.Output ?? Path.Combine(Glint.Execution.SessionOptions.DefaultHome(), "reports", $"report-{run.RunId}.html"));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, RunReport.Render(run, jobs.TaskAttempts(run.RunId)));
+        File.WriteAllText(path, RunReport.Render(run, jobs.TaskAttempts(run.RunId), jobs.Runs(run.Job)));
         AnsiConsole.MarkupLineInterpolated($"wrote the report of run {run.RunId} to {path}");
         return 0;
     }

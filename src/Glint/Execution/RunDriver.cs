@@ -108,6 +108,7 @@ internal sealed class RunDriver(SessionOptions options)
             ErrorFile = errorFile,
         });
         Telemetry.DpuSeconds.Add(summary.DpuSeconds, new TagList { { "glint.run_id", summary.RunId.Value } });
+        Telemetry.Quality(summary.RunId, summary.Quality);
         return summary;
     }
 

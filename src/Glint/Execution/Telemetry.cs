@@ -23,6 +23,26 @@ public static class Telemetry
     public static readonly Counter<long> Runs = Metrics.CreateCounter<long>("glint.runs", description: "runs finished, by outcome");
     public static readonly Histogram<double> RunDuration = Metrics.CreateHistogram<double>("glint.run.duration", "s", "wall time of a run");
     public static readonly Counter<double> DpuSeconds = Metrics.CreateCounter<double>("glint.run.dpu_seconds", description: "DPU-seconds billed for runs");
+    public static readonly Counter<long> QualityRules = Metrics.CreateCounter<long>("glint.dq.rules", description: "data-quality rules evaluated, by outcome");
+    public static readonly Histogram<double> QualityMetric = Metrics.CreateHistogram<double>("glint.dq.metric", description: "a metric a data-quality rule evaluated (Dataset.*.RowCount, Column.<c>.Completeness …)");
+
+    /// <summary>Each outcome as glint.dq.rules and each of its metrics as glint.dq.metric, with the run, ruleset and rule.</summary>
+    public static void Quality(RunId run, IEnumerable<QualityOutcome> outcomes)
+    {
+        foreach (var o in outcomes)
+        {
+            var tags = new TagList { { "glint.run_id", run.Value }, { "glint.dq.ruleset", o.Ruleset }, { "glint.dq.rule", o.Rule } };
+            var counted = tags;
+            counted.Add("glint.dq.outcome", o.Outcome);
+            QualityRules.Add(1, counted);
+            foreach (var (metric, value) in o.Metrics)
+            {
+                var measured = tags;
+                measured.Add("glint.dq.metric", metric);
+                QualityMetric.Record(value, measured);
+            }
+        }
+    }
 
     /// <summary>A finished task attempt as a span under the run's, and in the task metrics.</summary>
     public static void Attempt(ActivityContext run, RunId runId, TaskAttemptRecord attempt)

@@ -16,7 +16,8 @@ public static class RunReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Render(JobRun run, IReadOnlyList<TaskAttemptRow> attempts)
+    /// <param name="history">the job's runs, newest first: the data-quality section draws each metric's trend over them</param>
+    public static string Render(JobRun run, IReadOnlyList<TaskAttemptRow> attempts, IReadOnlyList<JobRun>? history = null)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -29,6 +30,7 @@ public static class RunReport
         Durations(html, attempts);
         Utilization(html, run, attempts);
         Errors(html, run);
+        QualitySection.Append(html, run, history ?? [run]);
         html.Append("</body></html>\n");
         return html.ToString();
     }
@@ -261,6 +263,6 @@ public static class RunReport
         table.grid{border-collapse:collapse;margin-top:8px}table.grid td,table.grid th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
         tr.skew td{background:#fff1f0}
         svg text{font:12px system-ui,sans-serif;fill:#333}svg text.b{font-weight:600}svg text.a{fill:#1f5fa8}svg text.axis,svg text.lane{fill:#666;font-size:11px}svg text.straggler-label{fill:#fff;font-size:11px;font-weight:600}
-        .legend{color:#666}
+        .legend{color:#666}td.ok{color:#1a7f37}td.bad{color:#c62828;font-weight:600}
         """;
 }

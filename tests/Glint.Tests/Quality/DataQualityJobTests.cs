@@ -56,6 +56,17 @@ public sealed class DataQualityJobTests : IDisposable
     [Fact]
     public void Quarantine_splits_the_rows_exactly_and_records_the_outcomes_with_the_run()
     {
+        var measured = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Name.StartsWith("glint.dq.", StringComparison.Ordinal)) l.EnableMeasurementEvents(instrument); };
+        void Keep(System.Diagnostics.Metrics.Instrument i, double v, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var copy = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
+            lock (measured) measured.Add((i.Name, v, copy));
+        }
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Keep(i, v, tags));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Keep(i, v, tags));
+        listener.Start();
         var run = Run("medallion", Medallion("quarantine", RowRules));
         Assert.True(run.State == RunState.Succeeded, run.Error);
         var bronze = $"read_parquet('{data}/t/*.parquet')";
@@ -78,6 +89,13 @@ public sealed class DataQualityJobTests : IDisposable
         Assert.Equal(QualityOutcome.Failed, complete.Outcome);
         Assert.Equal(Convert.ToDouble(Reference.Query($"SELECT count(customer) / count(*) FROM {bronze}").Single()[0]), complete.Metrics["Column.customer.Completeness"]);
         Assert.Equal(QualityOutcome.Passed, outcomes.Single(o => o.Rule.StartsWith("ReferentialIntegrity")).Outcome);
+
+        // Exported as OpenTelemetry metrics too, with the run's id.
+        List<(string Instrument, double Value, Dictionary<string, object?> Tags)> mine;
+        lock (measured) mine = [.. measured.Where(m => (string?)m.Tags["glint.run_id"] == run.RunId.Value)];
+        Assert.Equal(4, mine.Count(m => m.Instrument == "glint.dq.rules"));
+        Assert.Contains(mine, m => m.Instrument == "glint.dq.rules" && (string?)m.Tags["glint.dq.outcome"] == "Failed" && (string?)m.Tags["glint.dq.rule"] == "IsComplete \"customer\"");
+        Assert.Contains(mine, m => m.Instrument == "glint.dq.metric" && (string?)m.Tags["glint.dq.metric"] == "Column.customer.Completeness" && m.Value == complete.Metrics["Column.customer.Completeness"]);
     }
 
     [Fact]
@@ -138,5 +156,13 @@ public sealed class DataQualityJobTests : IDisposable
         var next = Runner().Start("incremental", ImmutableDictionary<string, string>.Empty);
         Assert.True(next.State == RunState.Succeeded, next.Error);
         Assert.Equal(111, next.Record!.Quality!.Single().Metrics["Dataset.*.RowCount"]);
+
+        // The report shows the outcome and the metric's trend over the runs that recorded it (the failed run recorded none).
+        var html = Glint.Reports.RunReport.Render(next, store.TaskAttempts(next.RunId), store.Runs("incremental"));
+        Assert.Contains("<section id=\"quality\">", html);
+        Assert.Contains("<code>RowCount &gt;= avg(last(3))</code>", html);
+        var points = System.Text.RegularExpressions.Regex.Match(html, "<polyline[^>]*points=\"([^\"]*)\"").Groups[1].Value;
+        Assert.Equal(4, points.Split(' ').Length);
+        Assert.Contains("Dataset.*.RowCount: 100, 120, 110, 111", html);
     }
 }
