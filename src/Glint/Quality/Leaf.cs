@@ -30,7 +30,10 @@ internal sealed class Leaf
         ? $"Multicolumn.{string.Join(",", Call.Parameters)}.{metric}"
         : $"Column.{Call.Parameters[0]}.{metric}";
 
-    public Func<MetricValues, double?> Count() => Ctx.Requests.Aggregate($"count_if({Where})");
+    /// <summary>Rows where the condition holds, as count(CASE …): 0 over no rows, where DuckDB's count_if gives NULL.</summary>
+    public static string CountWhere(string condition) => $"count(CASE WHEN {condition} THEN 1 END)";
+
+    public Func<MetricValues, double?> Count() => Ctx.Requests.Aggregate(CountWhere(Where));
 
     /// <summary>A rule deciding on one metric with its condition (a dynamic condition reads the metric's history).</summary>
     public Finish Metric(string key, Func<MetricValues, double?> value)
@@ -67,7 +70,7 @@ internal sealed class Leaf
     /// <summary>A row-level rule: the fraction of rows meeting the predicate must be 1, or meet the rule's threshold.</summary>
     public Finish Compliance(string name, string predicate)
     {
-        var passing = Ctx.Requests.Aggregate($"count_if({Where} AND {predicate})");
+        var passing = Ctx.Requests.Aggregate(CountWhere($"{Where} AND {predicate}"));
         var rows = Count();
         var key = MainMetric = Key(name + ".Compliance");
         return v =>

@@ -17,7 +17,7 @@ internal static partial class RuleChecks
         var names = call.Parameters.Select(p => leaf.Ctx.Primary.Schema.Require(p, call.Type).Name).ToList();
         var counts = leaf.Ctx.Requests.Counts(names, leaf.Where);
         var rows = leaf.Count();
-        var complete = columns.Select(c => leaf.Ctx.Requests.Aggregate($"count_if({leaf.Where} AND {c} IS NOT NULL)")).ToList();
+        var complete = columns.Select(c => leaf.Ctx.Requests.Aggregate(Leaf.CountWhere($"{leaf.Where} AND {c} IS NOT NULL"))).ToList();
         double? Of(MetricValues v, int i) => MetricValues.Number(counts(v)?[i]);
         Func<MetricValues, double?> uniqueness = v => Ratio(Of(v, 1), rows(v));
         return call.Type switch
@@ -49,7 +49,7 @@ internal static partial class RuleChecks
         var c = leaf.Column(0);
         var r = leaf.Ctx.Requests;
         var rows = leaf.Count();
-        var present = r.Aggregate($"count_if({leaf.Where} AND {c} IS NOT NULL)");
+        var present = r.Aggregate(Leaf.CountWhere($"{leaf.Where} AND {c} IS NOT NULL"));
         var counts = r.Counts([column.Name], leaf.Where);
         var numeric = NumericTypes.Contains(column.Type) || column.Type.StartsWith("DECIMAL", StringComparison.Ordinal);
         var stats = numeric

@@ -80,7 +80,7 @@ internal static partial class RuleChecks
 
     private static Finish Completeness(Leaf leaf, bool all)
     {
-        var present = leaf.Ctx.Requests.Aggregate($"count_if({leaf.Where} AND {leaf.Column(0)} IS NOT NULL)");
+        var present = leaf.Ctx.Requests.Aggregate(Leaf.CountWhere($"{leaf.Where} AND {leaf.Column(0)} IS NOT NULL"));
         var rows = leaf.Count();
         var key = leaf.Key("Completeness");
         if (!all) return leaf.Metric(key, v => Ratio(present(v), rows(v)));
@@ -124,7 +124,7 @@ internal static partial class RuleChecks
         string Sum(string e) => $"sum(CASE WHEN {both} THEN {e} END)";
         var (x, y) = ($"CAST({a} AS DOUBLE)", $"CAST({b} AS DOUBLE)");
         var r = leaf.Ctx.Requests;
-        var n = r.Aggregate($"count_if({both})");
+        var n = r.Aggregate(Leaf.CountWhere(both));
         var (sx, sy, sxx, syy, sxy) = (r.Aggregate(Sum(x)), r.Aggregate(Sum(y)), r.Aggregate(Sum($"{x} * {x}")), r.Aggregate(Sum($"{y} * {y}")), r.Aggregate(Sum($"{x} * {y}")));
         return v =>
         {
@@ -143,8 +143,8 @@ internal static partial class RuleChecks
         var min = checks.Aggregate($"min(CASE WHEN {leaf.Where} THEN {length} END)");
         var max = checks.Aggregate($"max(CASE WHEN {leaf.Where} THEN {length} END)");
         var valued = $"{leaf.Where} AND {leaf.Column(0)} IS NOT NULL";
-        var passing = checks.Aggregate($"count_if({valued} AND {leaf.Ctx.Conditions.Predicate(leaf.Call.Condition!, length)})");
-        var total = checks.Aggregate($"count_if({valued})");
+        var passing = checks.Aggregate(Leaf.CountWhere($"{valued} AND {leaf.Ctx.Conditions.Predicate(leaf.Call.Condition!, length)}"));
+        var total = checks.Aggregate(Leaf.CountWhere(valued));
         var (minKey, maxKey) = (leaf.Key("MinimumLength"), leaf.Key("MaximumLength"));
         return v =>
         {

@@ -95,7 +95,11 @@ public sealed class DataQualityRuleTests : IDisposable
         var empty = Evaluate("""Rules = [ Completeness "customer" > 0.5 where "qty > 100", RowCount = 0 where "qty > 100" ]""");
         Assert.Equal([QualityOutcome.Error, QualityOutcome.Passed], empty.Outcomes.Select(o => o.Outcome));
         Assert.False(empty.Passed);
+        // No row reaches the aggregate at all (a filter that keeps none): counts are 0, not missing.
         var frame = Data(out var session);
+        var none = RulesetEvaluation.Plan("r", DqRuleset.Parse("""Rules = [ RowCount = 0, IsComplete "id" ]"""), frame.Filter("qty > 100")).Run();
+        Assert.Equal([QualityOutcome.Passed, QualityOutcome.Error], none.Outcomes.Select(o => o.Outcome));
+        Assert.Equal(0, none.Outcomes[0].Metrics["Dataset.*.RowCount"]);
         var missing = Assert.Throws<PlanException>(() => RulesetEvaluation.Plan("r", DqRuleset.Parse("""Rules = [ IsComplete "nope" ]"""), frame));
         Assert.StartsWith("rule IsComplete \"nope\": column 'nope' does not exist", missing.Message);
         var where = Assert.Throws<PlanException>(() => RulesetEvaluation.Plan("r", DqRuleset.Parse("""Rules = [ RowCount > 0 where "nope > 1" ]"""), frame));
