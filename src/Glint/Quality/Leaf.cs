@@ -30,6 +30,12 @@ internal sealed class Leaf
         ? $"Multicolumn.{string.Join(",", Call.Parameters)}.{metric}"
         : $"Column.{Call.Parameters[0]}.{metric}";
 
+    /// <summary>The condition on the rows the rule sees (just the condition without a where clause).</summary>
+    public string And(string condition) => Call.Where is null ? condition : $"{Where} AND {condition}";
+
+    /// <summary>The value on the rows the rule sees, NULL on the others (just the value without a where clause).</summary>
+    public string Only(string value) => Call.Where is null ? value : $"CASE WHEN {Where} THEN {value} END";
+
     /// <summary>Rows where the condition holds, as count(CASE …): 0 over no rows, where DuckDB's count_if gives NULL.</summary>
     public static string CountWhere(string condition) => $"count(CASE WHEN {condition} THEN 1 END)";
 
@@ -70,7 +76,7 @@ internal sealed class Leaf
     /// <summary>A row-level rule: the fraction of rows meeting the predicate must be 1, or meet the rule's threshold.</summary>
     public Finish Compliance(string name, string predicate)
     {
-        var passing = Ctx.Requests.Aggregate(CountWhere($"{Where} AND {predicate}"));
+        var passing = Ctx.Requests.Aggregate(CountWhere(And(predicate)));
         var rows = Count();
         var key = MainMetric = Key(name + ".Compliance");
         return v =>

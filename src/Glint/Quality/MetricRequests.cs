@@ -44,7 +44,7 @@ internal sealed class MetricRequests(DataFrame primary)
         if (!grouped.TryGetValue(key, out var i))
         {
             var present = string.Join(" OR ", columns.Select(c => $"{Sql.Ident(c)} IS NOT NULL"));
-            var counts = primary.Filter($"({where}) AND ({present})")
+            var counts = primary.Filter(where == "TRUE" ? present : $"({where}) AND ({present})")
                 .GroupBy([.. columns]).Agg("count(*) AS n")
                 .Agg("count(*) AS groups", "count(CASE WHEN n = 1 THEN 1 END) AS uniques", "sum(n) AS rows", "sum(n * ln(n)) AS nlogn");
             grouped[key] = i = frames.Count;

@@ -17,7 +17,7 @@ internal static partial class RuleChecks
         var names = call.Parameters.Select(p => leaf.Ctx.Primary.Schema.Require(p, call.Type).Name).ToList();
         var counts = leaf.Ctx.Requests.Counts(names, leaf.Where);
         var rows = leaf.Count();
-        var complete = columns.Select(c => leaf.Ctx.Requests.Aggregate(Leaf.CountWhere($"{leaf.Where} AND {c} IS NOT NULL"))).ToList();
+        var complete = columns.Select(c => leaf.Ctx.Requests.Aggregate(Leaf.CountWhere(leaf.And($"{c} IS NOT NULL")))).ToList();
         double? Of(MetricValues v, int i) => MetricValues.Number(counts(v)?[i]);
         Func<MetricValues, double?> uniqueness = v => Ratio(Of(v, 1), rows(v));
         return call.Type switch
@@ -49,12 +49,12 @@ internal static partial class RuleChecks
         var c = leaf.Column(0);
         var r = leaf.Ctx.Requests;
         var rows = leaf.Count();
-        var present = r.Aggregate(Leaf.CountWhere($"{leaf.Where} AND {c} IS NOT NULL"));
+        var present = r.Aggregate(Leaf.CountWhere(leaf.And($"{c} IS NOT NULL")));
         var counts = r.Counts([column.Name], leaf.Where);
         var numeric = NumericTypes.Contains(column.Type) || column.Type.StartsWith("DECIMAL", StringComparison.Ordinal);
         var stats = numeric
             ? new[] { "Mean", "Sum", "StandardDeviation", "Minimum", "Maximum" }.Zip(new[] { Mean(leaf), Sum(leaf), Moments(leaf, sqrt: true),
-                r.Aggregate($"min(CASE WHEN {leaf.Where} THEN CAST({c} AS DOUBLE) END)"), r.Aggregate($"max(CASE WHEN {leaf.Where} THEN CAST({c} AS DOUBLE) END)") }).ToList()
+                r.Aggregate($"min({leaf.Only($"CAST({c} AS DOUBLE)")})"), r.Aggregate($"max({leaf.Only($"CAST({c} AS DOUBLE)")})") }).ToList()
             : [];
         return v =>
         {

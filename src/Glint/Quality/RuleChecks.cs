@@ -80,7 +80,7 @@ internal static partial class RuleChecks
 
     private static Finish Completeness(Leaf leaf, bool all)
     {
-        var present = leaf.Ctx.Requests.Aggregate(Leaf.CountWhere($"{leaf.Where} AND {leaf.Column(0)} IS NOT NULL"));
+        var present = leaf.Ctx.Requests.Aggregate(Leaf.CountWhere(leaf.And($"{leaf.Column(0)} IS NOT NULL")));
         var rows = leaf.Count();
         var key = leaf.Key("Completeness");
         if (!all) return leaf.Metric(key, v => Ratio(present(v), rows(v)));
@@ -92,20 +92,20 @@ internal static partial class RuleChecks
     private static Func<MetricValues, double?> Mean(Leaf leaf)
     {
         var sum = Sum(leaf);
-        var count = leaf.Ctx.Requests.Aggregate($"count(CASE WHEN {leaf.Where} THEN {leaf.Column(0)} END)");
+        var count = leaf.Ctx.Requests.Aggregate($"count({leaf.Only(leaf.Column(0))})");
         return v => count(v) is > 0 ? sum(v) / count(v) : null;
     }
 
     private static Func<MetricValues, double?> Sum(Leaf leaf)
     {
-        var sum = leaf.Ctx.Requests.Aggregate($"sum(CASE WHEN {leaf.Where} THEN CAST({leaf.Column(0)} AS DOUBLE) END)");
+        var sum = leaf.Ctx.Requests.Aggregate($"sum({leaf.Only($"CAST({leaf.Column(0)} AS DOUBLE)")})");
         return v => sum(v) ?? 0;
     }
 
     /// <summary>The population variance (or its square root) from count, Σx and Σx², which combine across tasks.</summary>
     private static Func<MetricValues, double?> Moments(Leaf leaf, bool sqrt)
     {
-        var x = $"CASE WHEN {leaf.Where} THEN CAST({leaf.Column(0)} AS DOUBLE) END";
+        var x = leaf.Only($"CAST({leaf.Column(0)} AS DOUBLE)");
         var n = leaf.Ctx.Requests.Aggregate($"count({x})");
         var s1 = leaf.Ctx.Requests.Aggregate($"sum({x})");
         var s2 = leaf.Ctx.Requests.Aggregate($"sum(({x}) * ({x}))");
@@ -120,7 +120,7 @@ internal static partial class RuleChecks
     private static Func<MetricValues, double?> Correlation(Leaf leaf)
     {
         var (a, b) = (leaf.Column(0), leaf.Column(1));
-        var both = $"{leaf.Where} AND {a} IS NOT NULL AND {b} IS NOT NULL";
+        var both = leaf.And($"{a} IS NOT NULL AND {b} IS NOT NULL");
         string Sum(string e) => $"sum(CASE WHEN {both} THEN {e} END)";
         var (x, y) = ($"CAST({a} AS DOUBLE)", $"CAST({b} AS DOUBLE)");
         var r = leaf.Ctx.Requests;
@@ -140,9 +140,9 @@ internal static partial class RuleChecks
     {
         var length = $"length(CAST({leaf.Column(0)} AS VARCHAR))";
         var checks = leaf.Ctx.Requests;
-        var min = checks.Aggregate($"min(CASE WHEN {leaf.Where} THEN {length} END)");
-        var max = checks.Aggregate($"max(CASE WHEN {leaf.Where} THEN {length} END)");
-        var valued = $"{leaf.Where} AND {leaf.Column(0)} IS NOT NULL";
+        var min = checks.Aggregate($"min({leaf.Only(length)})");
+        var max = checks.Aggregate($"max({leaf.Only(length)})");
+        var valued = leaf.And($"{leaf.Column(0)} IS NOT NULL");
         var passing = checks.Aggregate(Leaf.CountWhere($"{valued} AND {leaf.Ctx.Conditions.Predicate(leaf.Call.Condition!, length)}"));
         var total = checks.Aggregate(Leaf.CountWhere(valued));
         var (minKey, maxKey) = (leaf.Key("MinimumLength"), leaf.Key("MaximumLength"));

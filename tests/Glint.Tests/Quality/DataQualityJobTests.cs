@@ -46,8 +46,10 @@ public sealed class DataQualityJobTests : IDisposable
 
     private JobRun Run(string name, string spec)
     {
-        if (store.FindJob(name) is null) store.CreateJob(new JobDefinition(name, spec, ImmutableDictionary<string, string>.Empty));
-        else store.UpdateJob(new JobDefinition(name, spec, ImmutableDictionary<string, string>.Empty));
+        // Two retries: a run stopped by its gate is still not retried (the same input fails the same way).
+        var job = new JobDefinition(name, spec, ImmutableDictionary<string, string>.Empty, MaxRetries: 2);
+        if (store.FindJob(name) is null) store.CreateJob(job);
+        else store.UpdateJob(job);
         return Runner().Start(name, ImmutableDictionary<string, string>.Empty);
     }
 
@@ -109,6 +111,7 @@ public sealed class DataQualityJobTests : IDisposable
         Assert.Equal(RunState.Failed, run.State);
         Assert.StartsWith("data quality: ruleset 'silver': 1 of 2 rules did not pass: IsComplete \"customer\" (Failed:", run.Error);
         Assert.Equal(1, run.Attempt);
+        Assert.Single(store.Runs("medallion"), r => r.State == RunState.Failed);
         Assert.Equal(silver, TreeSnapshot.Of(dir["silver"]));
         Assert.Equal(quarantine, TreeSnapshot.Of(dir["quarantine"]));
         // continue records the same failure and writes.
