@@ -13,5 +13,6 @@ internal static class GlueOperations
         CrawlerOperations.Register(service);
         ConnectionOperations.Register(service);
         TagOperations.Register(service);
+        DataQualityOperations.Register(service);
     }
 }

@@ -49,6 +49,7 @@ internal static class TagOperations
         "connection" => s.Store.FindConnection(name) is not null,
         "database" => s.Store.Databases().Any(d => d.Name == name),
         "table" => name.Split('/') is [var db, var table] && s.Store.FindTable(db, table) is not null,
+        "dataQualityRuleset" => s.Store.Document("dq-ruleset", name) is not null,
         _ => false,
     };
 }

@@ -71,6 +71,9 @@ public static class CatalogSource
             throw new CatalogException(qualifiedName, $"table '{qualifiedName}' is a {definition.Format} table, read through its connection, not as files");
         var keys = definition.PartitionKeys.Select(k => new Column(k.Name, k.Type)).ToList();
         var partitions = store.Partitions(database, name).Where(p => p.State == PartitionState.Active).ToList();
+        // A table registered with no partition keys and no partition (CreateTable through the Glue API) is its location's files.
+        if (keys.Count == 0 && partitions.Count == 0 && (S3Uri.IsS3(definition.Location) || Directory.Exists(definition.Location)))
+            partitions = [new CatalogPartition([], definition.Location, 0, 0, null, "")];
         var kept = partitions;
         if (predicate is not null)
         {

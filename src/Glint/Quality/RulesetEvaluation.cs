@@ -68,6 +68,8 @@ public sealed class RulesetEvaluation
         var outcomes = rules.Select(r =>
         {
             var result = r.Finish(values);
+            // An analyzer only measures: one that could not (no rows) says why, but is no failed rule.
+            if (r.Analyzer) result = result with { Outcome = QualityOutcome.Analyzed };
             var labels = ruleset.DefaultLabels.SetItems(r.Rule is DqRuleCall call ? call.Labels : ImmutableDictionary<string, string>.Empty);
             return new QualityOutcome(name, r.Rule.ToString()!, result.Outcome, result.Reason, result.Metrics) { Labels = labels };
         });
