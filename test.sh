@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Glint's whole test suite and ends with "N passed, N failed[, N skipped]".
-# Needs the .NET SDK and Node.js; packages come from the NuGet feed and the npm registry; PostgreSQL and Redis from Debian's.
+# Needs the .NET SDK and Node.js; packages come from the NuGet feed and the npm registry; PostgreSQL, Redis and nats-server from Debian's.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -60,6 +60,16 @@ if ! GLINT_TEST_AWSCLI_V2=$(scripts/awscli.sh); then
 fi
 export GLINT_TEST_AWSCLI_V2
 trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; scripts/redis.sh stop "$redisdir"; rm -f "$log"' EXIT
+
+# A private nats-server with JetStream (Debian's nats-server) for the streaming tests.
+natsdir=$(mktemp -d)
+if ! GLINT_TEST_NATS=$(scripts/nats.sh start "$natsdir"); then
+  echo "could not start nats-server (see $natsdir/log)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export GLINT_TEST_NATS
+trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; scripts/redis.sh stop "$redisdir"; scripts/nats.sh stop "$natsdir"; rm -f "$log"' EXIT
 dotnet test tests/Glint.Tests -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

@@ -106,6 +106,18 @@ public static class GlintApp
             dq.AddCommand<DqRecommendCommand>("recommend").WithDescription("Print a starter DQDL ruleset from the data's statistics.")
                 .WithExample("dq", "recommend", "lake.orders");
         });
+        config.AddBranch("stream", stream =>
+        {
+            stream.SetDescription("Streaming jobs: micro-batches from a NATS JetStream stream, committed with their checkpoint.");
+            stream.AddCommand<StreamStartCommand>("start").WithDescription("Run a streaming job's micro-batches until stopped (or drained with --once / --available-now).")
+                .WithExample("stream", "start", "orders-stream.yaml");
+            stream.AddCommand<StreamStopCommand>("stop").WithDescription("Ask a running streaming job to stop after its current batch.")
+                .WithExample("stream", "stop", "orders-stream.yaml");
+            stream.AddCommand<StreamStatusCommand>("status").WithDescription("Show committed sequences, lag, the last batch, dead letters and freshness.")
+                .WithExample("stream", "status", "orders-stream.yaml");
+            stream.AddCommand<StreamResetCommand>("reset").WithDescription("Set where a stopped streaming job resumes: after a sequence, or at a time.")
+                .WithExample("stream", "reset", "orders-stream.yaml", "--to-sequence", "0");
+        });
         config.AddBranch("bookmark", bookmark =>
         {
             bookmark.SetDescription("Job bookmarks: what each source has already processed.");

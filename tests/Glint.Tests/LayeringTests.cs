@@ -9,7 +9,7 @@ public sealed class LayeringTests
 {
     /// <summary>Bottom to top. A folder may use itself and any folder listed before it, never one after it.</summary>
     public static readonly string[] Layers =
-        ["Common", "Engine", "Storage", "Catalog", "Plan", "SqlFrontend", "Execution", "Api", "Quality", "Jobs", "Reports"];
+        ["Common", "Engine", "Storage", "Catalog", "Plan", "SqlFrontend", "Execution", "Api", "Quality", "Jobs", "Streaming", "Reports"];
 
     [Fact]
     public void No_folder_of_the_engine_uses_a_folder_above_it()

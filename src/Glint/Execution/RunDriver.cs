@@ -147,6 +147,9 @@ internal sealed class RunDriver(SessionOptions options)
             foreach (var stage in plan.Stages)
                 if (stage.Sink is TargetSink t) committers.Add((stage.Id, ITargetCommitter.For(t.Target, run), CanonicalPath.Of(t.Target.Path)));
                 else if (stage.Sink is DatabaseTargetSink d) committers.Add((stage.Id, new DatabaseTargetCommitter(d.Target, run), d.Target.ToString()));
+            // The checkpoint's lock keeps two processes from committing batches of one stream at once.
+            if (options.Checkpoint is { } checkpoint)
+                committers.Add((CheckpointStage, new CheckpointCommitter(checkpoint, options.Settings.S3), "checkpoint " + CanonicalPath.Of(checkpoint.Folder)));
             return CommitCoordinator.Begin(options.Home, run.RunId, run.ScratchFolder, committers, options.Ledger, options.Settings.KeepScratch,
                 tables, () => catalog ??= Catalog.Metastores.Open(options.Metastore, options.Home), options.Settings.S3);
         }
@@ -158,6 +161,9 @@ internal sealed class RunDriver(SessionOptions options)
     }
 
     private IMetastore? catalog;
+
+    /// <summary>The stage id a checkpoint's committer is filed under: no stage writes files for it.</summary>
+    private static readonly StageId CheckpointStage = new(-1);
 
     /// <summary>The metastore this process uses, for recovering a dead run recorded there (null when it cannot be opened).</summary>
     private IRunLedger? OpenLedger()

@@ -32,9 +32,12 @@ public sealed class JobRunner(IJobStore store, SessionOptions defaults)
     /// <summary>Records an ad-hoc run of a spec (<c>glint run</c>) under the job name "adhoc-&lt;spec name&gt;", around <paramref name="run"/>.</summary>
     /// <remarks><paramref name="run"/> gets the run's id and its ledger binding: the run's success is recorded by its commit.</remarks>
     /// <param name="options">the run's pool and prices, which bill a failed run too</param>
-    public static RunSummary Record(IJobStore store, JobSpec spec, SessionOptions options, Func<SessionOptions, RunSummary> run)
+    /// <param name="job">the job name to record under, instead of "adhoc-&lt;spec name&gt;" (a streaming job's batches)</param>
+    /// <param name="arguments">what the run is recorded with (a batch's number)</param>
+    public static RunSummary Record(IJobStore store, JobSpec spec, SessionOptions options, Func<SessionOptions, RunSummary> run, string? job = null,
+        ImmutableDictionary<string, string>? arguments = null)
     {
-        var recorded = store.StartRun($"adhoc-{spec.Name ?? "job"}", 1, null, ImmutableDictionary<string, string>.Empty, int.MaxValue, TimeSpan.FromDays(365));
+        var recorded = store.StartRun(job ?? $"adhoc-{spec.Name ?? "job"}", 1, null, arguments ?? ImmutableDictionary<string, string>.Empty, int.MaxValue, TimeSpan.FromDays(365));
         var log = new AttemptLog(options.Listener);
         try
         {

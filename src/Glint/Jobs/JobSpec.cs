@@ -10,6 +10,45 @@ public sealed class JobSpec
     public Dictionary<string, SourceSpec> Sources { get; set; } = [];
     public List<TransformSpec> Transforms { get; set; } = [];
     public List<TargetSpec> Targets { get; set; } = [];
+    /// <summary>batch (one run over what the sources hold) or streaming (micro-batches from a stream source; docs/streaming.md).</summary>
+    public string Type { get; set; } = "batch";
+    /// <summary>Streaming: when a micro-batch starts (every interval, once, or until the stream is drained).</summary>
+    public TriggerSpec? Trigger { get; set; }
+    /// <summary>Streaming: the folder (or s3:// prefix) where each committed batch records the sequences it read up to.</summary>
+    public string? Checkpoint { get; set; }
+    /// <summary>Streaming: where messages that do not parse or fit the schema go, with their bytes, sequence, partition and reason.</summary>
+    public DeadLetterSpec? DeadLetter { get; set; }
+    /// <summary>Streaming: a batch with a larger share of dead letters stops the job before its commit.</summary>
+    public double? MaxDeadLetterRatio { get; set; }
+}
+
+/// <summary>When a streaming job's micro-batches run: every <see cref="Interval"/>, or once, or until nothing is left (available_now).</summary>
+public sealed class TriggerSpec
+{
+    /// <summary>A duration (10s, 1m): a batch starts this long after the previous one started, or at once if it took longer.</summary>
+    public string? Interval { get; set; }
+    /// <summary>Run one batch of what is there now, then stop.</summary>
+    public bool Once { get; set; }
+    /// <summary>Run batches until the stream is drained, then stop.</summary>
+    public bool AvailableNow { get; set; }
+}
+
+/// <summary>A streaming job's dead-letter target: a folder (or s3:// prefix) of Parquet files committed with each batch.</summary>
+public sealed class DeadLetterSpec
+{
+    public string? Path { get; set; }
+}
+
+/// <summary>A NATS JetStream stream read as a source: each subject is a partition, read from its committed sequence on.</summary>
+public sealed class NatsSourceSpec
+{
+    /// <summary>The server (nats://host:port); NATS_URL when not given.</summary>
+    public string? Url { get; set; }
+    public string? Stream { get; set; }
+    /// <summary>Subject filters (wildcards allowed) whose subjects are the partitions; all the stream's subjects when empty.</summary>
+    public List<string> Subjects { get; set; } = [];
+    /// <summary>At most this many messages of one partition go into one batch.</summary>
+    public int MaxMessagesPerPartition { get; set; } = 100_000;
 }
 
 /// <summary>A named source: files at a path, a catalog table, or a relational database.</summary>
@@ -22,6 +61,8 @@ public sealed class SourceSpec
     public string? Table { get; set; }
     /// <summary>With table: a condition on partition columns that prunes partitions in the metastore before any listing.</summary>
     public string? PushDownPredicate { get; set; }
+    /// <summary>A NATS JetStream stream (streaming jobs only; instead of path): the messages' payloads in <see cref="Format"/>.</summary>
+    public NatsSourceSpec? Nats { get; set; }
     public string Format { get; set; } = "parquet";
     public Dictionary<string, string> Options { get; set; } = [];
 }

@@ -44,6 +44,8 @@ public static class JobSpecLoader
             source.Connection = "sqlite:" + Resolve(baseFolder, source.Connection!["sqlite:".Length..]);
         foreach (var target in spec.Targets.Where(t => t.Path is not null))
             target.Path = Resolve(baseFolder, target.Path!);
+        if (spec.Checkpoint is not null) spec.Checkpoint = Resolve(baseFolder, spec.Checkpoint);
+        if (spec.DeadLetter?.Path is { } dead) spec.DeadLetter.Path = Resolve(baseFolder, dead);
         return spec;
     }
 
@@ -81,11 +83,12 @@ public static class JobSpecLoader
         if (string.IsNullOrWhiteSpace(spec.Name)) throw new SpecException($"{origin}: 'name' is required");
         if (spec.Sources.Count == 0) throw new SpecException($"{origin}: 'sources' must name at least one source");
         if (spec.Targets.Count == 0) throw new SpecException($"{origin}: 'targets' must list at least one target");
+        StreamingSpec.Check(spec, origin);
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in spec.Sources)
         {
-            if (new[] { source.Path, source.Table, source.Connection }.Count(x => !string.IsNullOrWhiteSpace(x)) != 1)
-                throw new SpecException($"{origin}: source '{name}' needs exactly one of 'path', a catalog 'table' (database.table) or a database 'connection'");
+            if (new[] { source.Path, source.Table, source.Connection, source.Nats is null ? null : "nats" }.Count(x => !string.IsNullOrWhiteSpace(x)) != 1)
+                throw new SpecException($"{origin}: source '{name}' needs exactly one of 'path', a catalog 'table' (database.table), a database 'connection' or a 'nats' stream");
             if (source.PushDownPredicate is not null && source.Table is null)
                 throw new SpecException($"{origin}: source '{name}': push_down_predicate goes with a catalog 'table'");
             known.Add(name);

@@ -15,6 +15,7 @@ internal sealed record PlacedFile(string From, string Path, long? Rows, long Byt
 [JsonDerivedType(typeof(FolderIntent), "folder")]
 [JsonDerivedType(typeof(ObjectStores.ObjectStoreIntent), "s3")]
 [JsonDerivedType(typeof(Databases.DatabaseIntent), "database")]
+[JsonDerivedType(typeof(CheckpointIntent), "checkpoint")]
 internal abstract record TargetIntent
 {
     /// <summary>The folder, prefix or table written.</summary>

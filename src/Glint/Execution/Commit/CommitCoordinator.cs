@@ -97,12 +97,12 @@ internal sealed class CommitCoordinator : IDisposable
     public RunSummary Commit(IReadOnlyDictionary<StageId, IReadOnlyList<WrittenFile>> written, Func<ImmutableArray<CommittedTarget>, RunSummary> summary)
     {
         trace.Step("tasks done");
-        intents = [.. committers.Select(c => c.Committer.Plan(written[c.Stage]))];
+        intents = [.. committers.Select(c => c.Committer.Plan(written.GetValueOrDefault(c.Stage) ?? []))];
         Journal(CommitPhase.Prepared, null);
         trace.Step("prepared");
         intents = [.. committers.Select((c, i) => c.Committer.Place(intents[i], trace))];
         trace.Step("placed all");
-        var result = summary([.. committers.Select((c, i) => c.Committer.Outcome(intents[i]))]);
+        var result = summary([.. committers.Select((c, i) => (c, i)).Where(x => intents[x.i] is not CheckpointIntent).Select(x => x.c.Committer.Outcome(intents[x.i]))]);
         var completion = ledger?.Completion(result);
         Journal(CommitPhase.Committed, completion); // the commit point
         trace.Step("committed");

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Glint.Streaming;
+
+/// <summary>
+/// What one committed micro-batch recorded in the checkpoint, published by its commit with its outputs: the last
+/// sequence read of every partition (all partitions, not only those it read), what it read and dead-lettered, and the
+/// running totals. The newest file of a checkpoint folder is where the next batch starts.
+/// </summary>
+public sealed record BatchCheckpoint(
+    long Batch,
+    string RunId,
+    DateTimeOffset CommittedUtc,
+    IReadOnlyDictionary<string, long> Sequences,
+    long Messages,
+    long DeadLetters,
+    long TotalMessages,
+    long TotalDeadLetters,
+    DateTimeOffset? NewestMessageUtc,
+    double Seconds)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Set by an operator (glint stream reset) rather than by a batch's commit.</summary>
+    public string? ResetBy { get; init; }
+
+    /// <summary>The checkpoint file of a batch: numbered so that names sort as batches do.</summary>
+    public static string FileName(long batch) => $"batch-{batch:D12}.json";
+
+    /// <summary>The batch a checkpoint file name holds, or null for another file.</summary>
+    public static long? BatchOf(string fileName) =>
+        fileName.StartsWith("batch-", StringComparison.Ordinal) && fileName.EndsWith(".json", StringComparison.Ordinal)
+        && long.TryParse(fileName["batch-".Length..^".json".Length], out var n) ? n : null;
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static BatchCheckpoint? Parse(string json)
+    {
+        try { return JsonSerializer.Deserialize<BatchCheckpoint>(json, Json); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>The sequence a partition was read up to (0: nothing of it yet).</summary>
+    public long SequenceOf(string partition) => Sequences.GetValueOrDefault(partition);
+}
