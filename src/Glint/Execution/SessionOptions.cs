@@ -21,7 +21,7 @@ public sealed record SessionOptions
     /// <summary>A recorded run's ledger: its completion is journaled with the commit and written to the metastore after it.</summary>
     public RunLedgerBinding? Ledger { get; init; }
     /// <summary>A file the run's commit publishes with its targets (a streaming batch's checkpoint); none when null.</summary>
-    public Storage.CommitCheckpoint? Checkpoint { get; init; }
+    internal Storage.CommitCheckpoint? Checkpoint { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>
     public TaskFaultInjector? FaultInjector { get; init; }
     /// <summary>The clock cost caps are timed by; tests pass a faster one so a minute-long cap passes in milliseconds.</summary>

@@ -8,4 +8,4 @@ namespace Glint.Storage;
 /// <param name="FileName">the file written there, named by the batch</param>
 /// <param name="Content">the file's text, asked for under the target lock before the commit point (after the run's gate)</param>
 /// <param name="Expected">checked under the target lock before the commit point: the file's predecessor that must still be the newest (null: none yet)</param>
-public sealed record CommitCheckpoint(string Folder, string FileName, Func<string> Content, Func<bool> Expected);
+internal sealed record CommitCheckpoint(string Folder, string FileName, Func<string> Content, Func<bool> Expected);

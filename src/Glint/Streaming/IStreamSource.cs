@@ -1,13 +1,13 @@
 namespace Glint.Streaming;
 
 /// <summary>The newest message of one partition as a batch sees it when it starts.</summary>
-public sealed record PartitionHead(string Partition, long LastSequence, DateTimeOffset? LastTime);
+internal sealed record PartitionHead(string Partition, long LastSequence, DateTimeOffset? LastTime);
 
 /// <summary>What is left to read of one partition after a sequence: how many messages, and when the oldest of them arrived.</summary>
-public sealed record PartitionLag(string Partition, long Messages, DateTimeOffset? Oldest);
+internal sealed record PartitionLag(string Partition, long Messages, DateTimeOffset? Oldest);
 
 /// <summary>What a batch read of one partition: how many messages, the last sequence, and the newest message time.</summary>
-public sealed record PartitionRead(string Partition, long Messages, long LastSequence, DateTimeOffset? Newest);
+internal sealed record PartitionRead(string Partition, long Messages, long LastSequence, DateTimeOffset? Newest);
 
 /// <summary>
 /// A durable stream read in micro-batches: its partitions, each an ordered log of messages numbered by sequence. A
