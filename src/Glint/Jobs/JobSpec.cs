@@ -33,6 +33,17 @@ public sealed class TriggerSpec
     public bool AvailableNow { get; set; }
 }
 
+/// <summary>A tumbling event-time window: rows grouped by window of <see cref="Size"/> over <see cref="Column"/>, closed once the watermark passes.</summary>
+public sealed class EventWindowSpec
+{
+    /// <summary>The event-time column (a TIMESTAMP).</summary>
+    public string? Column { get; set; }
+    /// <summary>The window's length (5m, 1h).</summary>
+    public string? Size { get; set; }
+    /// <summary>How late an event may be: the watermark is the newest event time seen minus this.</summary>
+    public string Watermark { get; set; } = "0s";
+}
+
 /// <summary>A streaming job's dead-letter target: a folder (or s3:// prefix) of Parquet files committed with each batch.</summary>
 public sealed class DeadLetterSpec
 {
@@ -85,6 +96,8 @@ public sealed class TransformSpec
     public List<string>? Agg { get; set; }
     /// <summary>Spread partial aggregates over this many random buckets before the final shuffle (hot keys).</summary>
     public int? Salt { get; set; }
+    /// <summary>Streaming, with group_by/agg: an event-time window per group, emitted once the watermark passes its end.</summary>
+    public EventWindowSpec? EventWindow { get; set; }
     public bool? Distinct { get; set; }
     /// <summary>Keep one row per distinct value of these columns.</summary>
     public List<string>? DropDuplicates { get; set; }

@@ -106,6 +106,7 @@ public static class JobSpecLoader
             if (t.EvaluateDataQuality is { } dq) CheckQuality(dq, label, origin, known);
             if (t.Salt is not null && t.GroupBy is null)
                 throw new SpecException($"{origin}: {label}: salt goes with group_by");
+            if (t.EventWindow is { } window) StreamingSpec.CheckWindow(spec, t, window, label, origin);
             if (t.RepartitionBy is not null && t.Repartition is null)
                 throw new SpecException($"{origin}: {label}: repartition_by needs repartition (the number of partitions)");
             if (t.Join is not null && (t.Join.With is null || (t.Join.On.Count == 0) == (t.Join.LeftOn.Count == 0 && t.Join.RightOn.Count == 0)))

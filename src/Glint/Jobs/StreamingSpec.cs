@@ -24,6 +24,18 @@ public static class StreamingSpec
         _ => DefaultInterval,
     };
 
+    /// <summary>An event window goes with group_by/agg in a streaming job, on a column, with a size and a watermark that parse.</summary>
+    internal static void CheckWindow(JobSpec spec, TransformSpec t, EventWindowSpec window, string label, string origin)
+    {
+        if (!spec.IsStreaming()) throw new SpecException($"{origin}: {label}: event_window belongs to a streaming job (add type: streaming)");
+        if (t.Agg is null) throw new SpecException($"{origin}: {label}: event_window goes with group_by and agg");
+        if (t.Salt is not null) throw new SpecException($"{origin}: {label}: event_window and salt do not go together");
+        if (string.IsNullOrWhiteSpace(window.Column)) throw new SpecException($"{origin}: {label}: event_window needs 'column', the event-time column");
+        if (string.IsNullOrWhiteSpace(window.Size)) throw new SpecException($"{origin}: {label}: event_window needs 'size', the window's length (5m)");
+        if (Durations.Parse("event_window.size", window.Size) <= TimeSpan.Zero) throw new SpecException($"{origin}: {label}: event_window size must be more than 0");
+        _ = Durations.Parse("event_window.watermark", window.Watermark);
+    }
+
     internal static void Check(JobSpec spec, string origin)
     {
         if (spec.Type is not ("batch" or "streaming"))

@@ -44,25 +44,41 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
             foreach (var r in reads.Where(r => r.Messages > 0)) sequences[r.Partition] = r.LastSequence;
             var newest = reads.Max(r => r.Newest) is { } n && (previous?.NewestMessageUtc is not { } p || n > p) ? n : previous?.NewestMessageUtc;
             long dead = 0;
+            var windows = Windows();
+            var states = new Dictionary<string, WindowState>();
             BatchCheckpoint Committed(RunId run) => new(batch, run.Value, DateTimeOffset.UtcNow, sequences, messages, dead,
-                (previous?.TotalMessages ?? 0) + messages, (previous?.TotalDeadLetters ?? 0) + dead, newest, clock.Elapsed.TotalSeconds);
+                (previous?.TotalMessages ?? 0) + messages, (previous?.TotalDeadLetters ?? 0) + dead, newest, clock.Elapsed.TotalSeconds)
+                { Windows = windows.Count == 0 ? null : states };
             BatchCheckpoint? result = null;
             var summary = JobRunner.Record(store, spec, defaults, options =>
             {
-                var frames = BatchSpec(incoming, batch);
+                var marks = Watermarks(options, incoming, batch, windows, previous, cancellation);
+                var frames = BatchSpec(incoming, batch, windows, marks, previous);
                 var session = new GlintSession(options with
                 {
                     Checkpoint = new CommitCheckpoint(checkpoint.Location, BatchCheckpoint.FileName(batch),
                         () => (result = Committed(options.RunId!.Value)).ToJson(), () => checkpoint.Latest()?.Batch == previous?.Batch),
                 });
                 var plan = JobPlanner.Plan(frames, session);
-                var counts = JobPlanner.Frames(frames, session)[CheckedName].GroupBy("_reason").Agg("count(*) AS n");
+                var all = JobPlanner.Frames(frames, session);
+                List<PlannedAction> mine = [new(all[CheckedName].GroupBy("_reason").Agg("count(*) AS n").Plan, new CollectSink())];
+                foreach (var w in windows)
+                {
+                    mine.Add(new(all[w.Late].Agg("count(*) AS n").Plan, new CollectSink()));
+                    mine.Add(new(all[w.Open].Plan, new CollectSink()));
+                }
                 var gate = new RunGate(rows =>
                 {
-                    dead = Tally(rows[^1], messages);
-                    return plan.Gate?.Check([.. rows.Take(rows.Count - 1)]) ?? [];
+                    var own = rows.Skip(rows.Count - mine.Count).ToList();
+                    dead = Tally(own[0], messages);
+                    foreach (var (w, i) in windows.Select((w, i) => (w, i)))
+                    {
+                        dead += Convert.ToInt64(own[1 + 2 * i][0][0], CultureInfo.InvariantCulture);
+                        states[w.Name] = WindowState.Of(marks[w.Name].After, [.. all[w.Open].Schema.Columns], own[2 + 2 * i]);
+                    }
+                    return plan.Gate?.Check([.. rows.Take(rows.Count - mine.Count)]) ?? [];
                 });
-                return session.Run([.. plan.Actions, new PlannedAction(counts.Plan, new CollectSink())], cancellation, gate).Summary;
+                return session.Run([.. plan.Actions, .. mine], cancellation, gate).Summary;
             }, spec.Name, ImmutableDictionary<string, string>.Empty.Add("batch", batch.ToString(CultureInfo.InvariantCulture)));
             checkpoint.Prune();
             return new BatchResult(result!, summary);
@@ -98,36 +114,118 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = Readers, CancellationToken = cancellation },
             async (i, ct) =>
             {
-                using var writer = new EnvelopeWriter(Path.Combine(incoming, $"p{i:D5}.json"));
+                using var writer = new EnvelopeWriter(Path.Combine(incoming, "messages", $"p{i:D5}.json"));
                 reads[i] = await source.Read(due[i].Partition, previous?.SequenceOf(due[i].Partition) ?? 0, due[i].LastSequence, max, writer, ct);
             });
-        foreach (var empty in reads.Where(r => r.Messages == 0)) File.Delete(Path.Combine(incoming, $"p{Array.IndexOf(reads, empty):D5}.json"));
+        foreach (var empty in reads.Where(r => r.Messages == 0)) File.Delete(Path.Combine(incoming, "messages", $"p{Array.IndexOf(reads, empty):D5}.json"));
         return [.. reads];
     }
 
-    /// <summary>The batch as a batch job: the envelopes as its source, parsed into the stream's rows and its dead letters, then the job's own transforms and targets.</summary>
-    private JobSpec BatchSpec(string incoming, long batch)
+    /// <summary>The event windows of the spec; each reads a name defined before the first of them.</summary>
+    private List<EventWindow> Windows()
+    {
+        var windows = spec.Transforms.Where(t => t.EventWindow is not null).Select(t => new EventWindow(t, $"job '{spec.Name}'")).ToList();
+        var before = Prefix().Select(t => t.Name).Append(spec.StreamSource().Name).Concat(spec.Sources.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var w in windows.Where(w => !before.Contains(w.From)))
+            throw new SpecException($"job '{spec.Name}': transform '{w.Name}' windows '{w.From}', which comes after another event window; an event window reads the stream or transforms before the first window");
+        return windows;
+    }
+
+    /// <summary>The spec's transforms before its first event window.</summary>
+    private IEnumerable<TransformSpec> Prefix() => spec.Transforms.TakeWhile(t => t.EventWindow is null);
+
+    /// <summary>A window's watermarks around this batch, and its input's columns.</summary>
+    private sealed record Marks(DateTime? Before, DateTime? After, System.Collections.Immutable.ImmutableArray<string> Input);
+
+    /// <summary>
+    /// Each window's watermark before the batch (the checkpoint's) and after it (the newest event time of the batch's
+    /// rows minus the window's watermark delay, never going back): a query of its own over the batch before the batch runs.
+    /// </summary>
+    private Dictionary<string, Marks> Watermarks(SessionOptions options, string incoming, long batch, List<EventWindow> windows, BatchCheckpoint? previous,
+        CancellationToken cancellation)
+    {
+        if (windows.Count == 0) return [];
+        var (sources, transforms) = Parsed(incoming, batch, previous, windows);
+        var prefix = new JobSpec { Name = spec.Name, Settings = spec.Settings, Sources = sources, Transforms = [.. transforms, .. Prefix()] };
+        var session = new GlintSession(options with { RunId = null, Ledger = null });
+        var frames = JobPlanner.Frames(prefix, session);
+        var actions = windows.Select(w => new PlannedAction(frames[w.From].Agg($"max(CAST({Sql.Ident(w.Column)} AS TIMESTAMP)) AS newest").Plan, new CollectSink())).ToList();
+        var outcome = session.Run(actions, cancellation);
+        return windows.Select((w, i) =>
+        {
+            var before = previous?.Windows?.GetValueOrDefault(w.Name)?.Watermark;
+            var newest = outcome.Rows[outcome.Rows.Keys.OrderBy(k => k.Value).ElementAt(i)][0][0] as DateTime?;
+            return (w.Name, new Marks(before, w.Advance(before, newest), [.. frames[w.From].Schema.Names]));
+        }).ToDictionary(m => m.Name, m => m.Item2);
+    }
+
+    /// <summary>The envelopes as a source parsed into the stream's rows and its poison messages, and each window's open state as a source.</summary>
+    private (Dictionary<string, SourceSpec> Sources, List<TransformSpec> Transforms) Parsed(string incoming, long batch, BatchCheckpoint? previous, List<EventWindow> windows)
     {
         var (name, stream) = spec.StreamSource();
         var options = ReadOptions.From(stream.Options);
         var parsing = new MessageParsing(options.ParseSchema()!.Value, FileFormats.Parse(stream.Format), options.Delimiter);
         var sources = spec.Sources.Where(s => s.Key != name).ToDictionary();
-        sources["glint_stream_envelopes"] = new SourceSpec { Path = incoming, Format = "json", Options = { ["schema"] = EnvelopeWriter.Schema } };
+        sources["glint_stream_envelopes"] = new SourceSpec { Path = Path.Combine(incoming, "messages"), Format = "json", Options = { ["schema"] = EnvelopeWriter.Schema } };
+        foreach (var w in windows)
+            if (previous?.Windows?.GetValueOrDefault(w.Name) is { Rows.Count: > 0 } state)
+                sources[w.State] = new SourceSpec { Path = StateFile(incoming, w, state), Format = "json", Options = { ["schema"] = string.Join(", ", state.Columns.Select(c => $"{Sql.Ident(c.Name)} {c.Type}")) } };
         List<TransformSpec> transforms =
         [
             new() { Name = CheckedName, From = "glint_stream_envelopes", MapSql = parsing.Checked() },
             new() { Name = name, From = CheckedName, MapSql = parsing.Rows() },
-            .. spec.Transforms,
+            new() { Name = PoisonName, From = CheckedName, MapSql = parsing.DeadLetters(source.Describe, batch) },
         ];
+        return (sources, transforms);
+    }
+
+    /// <summary>The batch as a batch job: the parsed stream, the job's own transforms (event windows planned as their steps) and targets, and the dead letters.</summary>
+    private JobSpec BatchSpec(string incoming, long batch, List<EventWindow> windows, Dictionary<string, Marks> marks, BatchCheckpoint? previous)
+    {
+        var (sources, transforms) = Parsed(incoming, batch, previous, windows);
+        foreach (var t in spec.Transforms)
+        {
+            if (windows.FirstOrDefault(w => w.Name == t.Name) is not { } w) { transforms.Add(t); continue; }
+            var m = marks[w.Name];
+            transforms.AddRange(w.Transforms(m.Before, m.After, sources.ContainsKey(w.State), m.Input, source.Describe, batch));
+        }
         var targets = spec.Targets.Select(t => t.Mode is null && t.Connection is null ? Appending(t) : t).ToList();
         if (spec.DeadLetter?.Path is { } deadLetters)
         {
-            transforms.Add(new() { Name = DeadLetterName, From = CheckedName, MapSql = parsing.DeadLetters(source.Describe, batch) });
+            transforms.Add(windows.Count == 0
+                ? new() { Name = DeadLetterName, From = PoisonName, Select = ["*"] }
+                : new() { Name = DeadLetterName, Union = [PoisonName, .. windows.Select(w => w.Late)] });
             targets.Add(new TargetSpec { From = DeadLetterName, Path = deadLetters, Mode = "append" });
         }
         return new JobSpec { Name = spec.Name, WorkerType = spec.WorkerType, NumberOfWorkers = spec.NumberOfWorkers, Settings = spec.Settings,
             Sources = sources, Transforms = transforms, Targets = targets };
     }
+
+    /// <summary>A window's open state written as JSON lines for the batch to read (the checkpoint holds it).</summary>
+    private static string StateFile(string incoming, EventWindow w, WindowState state)
+    {
+        var folder = Path.Combine(incoming, "state", w.Name);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "open.json");
+        using var file = File.Create(path);
+        foreach (var row in state.Rows)
+        {
+            using (var json = new System.Text.Json.Utf8JsonWriter(file))
+            {
+                json.WriteStartObject();
+                foreach (var (c, v) in state.Columns.Zip(row))
+                {
+                    json.WritePropertyName(c.Name);
+                    v.WriteTo(json);
+                }
+                json.WriteEndObject();
+            }
+            file.WriteByte((byte)'\n');
+        }
+        return folder;
+    }
+
+    private const string PoisonName = "glint_stream_poison";
 
     private const string DeadLetterName = "glint_stream_dead_letters";
 
