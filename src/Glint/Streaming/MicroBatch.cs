@@ -100,7 +100,7 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
         {
             var reasons = string.Join("; ", dead.OrderByDescending(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture)).Take(3).Select(r => $"{r[1]} × {r[0]}"));
             throw new SourceException(source.Describe,
-                $"{count} of {messages} messages of this batch ({(double)count / messages:P2}) are dead letters, more than max_dead_letter_ratio {max.ToString(CultureInfo.InvariantCulture)}: {reasons}. "
+                $"{count} of {messages} messages of this batch ({(100.0 * count / messages).ToString("0.##", CultureInfo.InvariantCulture)}%) are dead letters, more than max_dead_letter_ratio {max.ToString(CultureInfo.InvariantCulture)}: {reasons}. "
                 + "The batch was undone: nothing written, the checkpoint unchanged");
         }
         return count;

@@ -31,6 +31,9 @@ public sealed class StreamRunner(IJobStore store, SessionOptions defaults)
         File.WriteAllText(Path.Combine(home, "process.json"), JsonSerializer.Serialize(new { pid = Environment.ProcessId, started = DateTimeOffset.UtcNow }));
         File.Delete(StopFile(home));
         RunRecovery.Recover(defaults.Home, () => store.Ledger, defaults.Settings.S3);
+        // Holding the job's lock, no batch of it runs elsewhere: a batch still RUNNING on record died before its commit began.
+        foreach (var dead in store.Runs(spec.Name).Where(r => r.State == RunState.Running && r.Arguments.ContainsKey("batch")))
+            store.FinishRun(dead.RunId, RunState.Failed, "the stream's process ended before this batch's commit; a later batch read its messages again", null);
         var folder = new CheckpointFolder(spec.Checkpoint!, defaults.Settings.S3);
         var previous = Checked(spec, folder);
         using var source = Sources.Open(spec);

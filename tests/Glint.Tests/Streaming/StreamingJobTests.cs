@@ -50,4 +50,80 @@ public sealed class StreamingJobTests
         Assert.Contains("\"messages\":1000", status.Output);
         Assert.Contains("\"dead_letters\":20", status.Output);
     }
+
+    private static async Task<NatsStreams> Published(int partitions, int count, Func<int, string> payload, int from = 0)
+    {
+        var stream = new NatsStreams(partitions);
+        await stream.Publish([.. Enumerable.Range(from, count).Select(i => NatsStreams.Utf8(payload(i)))]);
+        return stream;
+    }
+
+    private static string Good(int i) => $$"""{"id": {{i}}, "amount": 1.5, "customer": "c"}""";
+
+    private static long Rows(string folder) => Convert.ToInt64(Reference.Query($"SELECT count(*) FROM read_parquet('{folder}/**/*.parquet')")[0][0]);
+
+    [Fact]
+    public async Task A_lost_checkpoint_is_an_error_naming_it_and_reset_chooses_where_to_resume()
+    {
+        using var dir = new TempFolder("stream-lost");
+        await using var stream = await Published(2, 100, Good);
+        File.WriteAllText(dir["job.yaml"], Spec(dir, stream));
+        Assert.Equal(0, GlintCli.Run(dir["home"], "stream", "start", dir["job.yaml"], "--available-now").ExitCode);
+        Directory.Delete(dir["checkpoint"], recursive: true);
+        var lost = GlintCli.Run(dir["home"], "stream", "start", dir["job.yaml"], "--available-now");
+        Assert.Equal(1, lost.ExitCode);
+        Assert.Contains($"checkpoint '{dir["checkpoint"]}' holds no committed batch, but streaming job 'orders-stream' committed 1 batch(es)", lost.Error);
+        Assert.Single(lost.Error.Trim().Split('\n'));
+        Assert.Equal(100, Rows(dir["out"])); // nothing read again
+
+        await stream.Publish([.. Enumerable.Range(100, 50).Select(i => NatsStreams.Utf8(Good(i)))], 100);
+        var reset = GlintCli.Run(dir["home"], "stream", "reset", dir["job.yaml"], "--to-sequence", "100");
+        Assert.True(reset.ExitCode == 0, reset.All);
+        Assert.Equal(0, GlintCli.Run(dir["home"], "stream", "start", dir["job.yaml"], "--available-now").ExitCode);
+        Assert.Equal(150, Rows(dir["out"]));
+        Assert.Equal(150L, Convert.ToInt64(Reference.Query($"SELECT count(DISTINCT id) FROM read_parquet('{dir["out"]}/**/*.parquet')")[0][0]));
+    }
+
+    [Fact]
+    public async Task Too_many_dead_letters_stop_the_batch_before_its_commit_and_name_the_reasons()
+    {
+        using var dir = new TempFolder("stream-ratio");
+        await using var stream = await Published(2, 200, i => i % 10 == 0 ? "[1, 2]" : Good(i));
+        File.WriteAllText(dir["job.yaml"], Spec(dir, stream, "max_dead_letter_ratio: 0.05"));
+        var run = GlintCli.Run(dir["home"], "stream", "start", dir["job.yaml"], "--once");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("20 of 200 messages of this batch (10%) are dead letters, more than max_dead_letter_ratio 0.05: 20 × not a JSON object", run.Error);
+        Assert.False(Directory.Exists(dir["out"]) && Directory.EnumerateFiles(dir["out"], "*.parquet", SearchOption.AllDirectories).Any());
+        Assert.False(Directory.Exists(dir["checkpoint"]) && Directory.EnumerateFiles(dir["checkpoint"]).Any());
+        var status = GlintCli.Run(dir["home"], "stream", "status", dir["job.yaml"], "--json");
+        Assert.Contains("\"lag_messages\":200", status.Output);
+    }
+
+    [Fact]
+    public async Task A_running_stream_refuses_a_second_process_and_stops_on_request()
+    {
+        using var dir = new TempFolder("stream-stop");
+        await using var stream = await Published(2, 50, Good);
+        File.WriteAllText(dir["job.yaml"], Spec(dir, stream));
+        using var first = GlintCli.Start(dir["home"], ["stream", "start", dir["job.yaml"]]);
+        var output = first.StandardOutput.ReadToEndAsync();
+        _ = first.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Directory.Exists(dir["checkpoint"]) || !Directory.EnumerateFiles(dir["checkpoint"]).Any())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no batch was committed");
+            Thread.Sleep(100);
+        }
+        var second = GlintCli.Run(dir["home"], "stream", "start", dir["job.yaml"], "--once");
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains($"streaming job 'orders-stream' is already running (process {first.Id})", second.Error);
+        await stream.Publish([.. Enumerable.Range(50, 10).Select(i => NatsStreams.Utf8(Good(i)))], 50);
+        Assert.Equal(0, GlintCli.Run(dir["home"], "stream", "stop", dir["job.yaml"]).ExitCode);
+        Assert.True(first.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("stopped on request", await output);
+        var status = GlintCli.Run(dir["home"], "stream", "status", dir["job.yaml"]);
+        Assert.Contains("not running", status.Output);
+        Assert.Equal(60 - Convert.ToInt64(System.Text.RegularExpressions.Regex.Match(status.Output, @"lag (\d+) messages").Groups[1].Value), Rows(dir["out"]));
+    }
 }
