@@ -26,6 +26,7 @@ if (options.Scenarios.Contains("tpch")) TpchBench.Run(options, duckdb);
 if (options.Scenarios.Contains("catalog")) CatalogBench.Run(options, duckdb);
 if (options.Scenarios.Contains("glue-api")) GlueApiBench.Run(options, duckdb);
 if (options.Scenarios.Contains("dq")) QualityBench.Run(options, duckdb);
+if (options.Scenarios.Contains("stream")) StreamBench.Run(options, duckdb);
 if (options.Scenarios.Contains("d")) BookmarkBench.Run(options, duckdb);
 if (options.Scenarios.Contains("jdbc")) DatabaseBench.Run(options, duckdb);
 if (options.Scenarios.Contains("a-s3")) ObjectStoreBench.Run(options, duckdb);

@@ -23,7 +23,7 @@ internal static class Html
         .SUCCEEDED{color:#2e7d32}.FAILED,.TIMEOUT{color:#c62828}.RUNNING,.STARTING{color:#1565c0}.STOPPED{color:#6d4c41}
         form{display:inline}input{font:inherit}
         </style></head><body>
-        <nav><a href="/">Glint</a><a href="/jobs">Jobs</a><a href="/runs">Runs</a><a href="/catalog">Catalog</a></nav>
+        <nav><a href="/">Glint</a><a href="/jobs">Jobs</a><a href="/runs">Runs</a><a href="/catalog">Catalog</a><a href="/streams">Streams</a></nav>
         <main><h1>{{E(title)}}</h1>
         {{body}}
         </main></body></html>

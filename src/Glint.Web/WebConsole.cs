@@ -38,6 +38,7 @@ public static class WebConsole
         RunPages.Map(app, web);
         JobPages.Map(app, web);
         CatalogPages.Map(app, web);
+        StreamPages.Map(app, web);
         return app;
     }
 }

@@ -106,6 +106,43 @@ public sealed class WebConsoleTests
     }
 
     [Fact]
+    [Trait("needs", "nats")]
+    public async Task The_streams_page_shows_a_streaming_job_with_its_lag_per_partition_and_its_batches()
+    {
+        using var dir = new TempFolder("web-stream");
+        await using var stream = new NatsStreams(3);
+        await stream.Publish([.. Enumerable.Range(0, 300).Select(i => NatsStreams.Utf8($"{{\"id\": {i}}}"))]);
+        File.WriteAllText(dir["stream.yaml"], $$"""
+            name: clicks
+            type: streaming
+            checkpoint: {{dir["checkpoint"]}}
+            sources:
+              clicks:
+                nats: { url: "{{NatsStreams.Url}}", stream: {{stream.Name}} }
+                format: json
+                options: { schema: "id BIGINT" }
+            targets:
+              - { from: clicks, path: {{dir["out"]}} }
+            """);
+        var run = GlintCli.Run(dir["home"], "stream", "start", dir["stream.yaml"], "--once");
+        Assert.True(run.ExitCode == 0, run.All);
+        await stream.Publish([.. Enumerable.Range(300, 30).Select(i => NatsStreams.Utf8($"{{\"id\": {i}}}"))], 300);
+        using var console = new Console(dir["home"]);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browser(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(console.Url);
+        await page.ClickAsync("nav >> text=Streams");
+        await page.ClickAsync("#streams a:text('clicks')");
+        Assert.Contains("stopped", await page.InnerTextAsync("#stream"));
+        Assert.Contains("300", await page.InnerTextAsync("#stream")); // messages committed
+        Assert.Equal(3, await page.Locator("#partitions tr").CountAsync() - 1);
+        var lags = await page.Locator("#partitions tr td:nth-child(4)").AllInnerTextsAsync();
+        Assert.Equal(30, lags.Sum(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains("SUCCEEDED", await page.InnerTextAsync("body"));
+    }
+
+    [Fact]
     public async Task Find_a_run_open_its_report_and_start_a_job_with_the_token()
     {
         using var dir = new TempFolder("web");

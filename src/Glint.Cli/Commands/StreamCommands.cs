@@ -53,7 +53,7 @@ public sealed class StreamStartCommand : Command<StreamStartCommand.Settings>
         {
             var trigger = settings.Once ? new TriggerSpec { Once = true } : settings.AvailableNow ? new TriggerSpec { AvailableNow = true } : null;
             AnsiConsole.MarkupLineInterpolated($"Streaming job [bold]{spec.Name}[/] on {options.PoolText()}, checkpoint {spec.Checkpoint}");
-            var end = new StreamRunner(store, options).Run(spec, (batch, status) =>
+            var end = new StreamRunner(store, options) { SpecPath = Path.GetFullPath(settings.Spec) }.Run(spec, (batch, status) =>
             {
                 var c = batch.Checkpoint;
                 AnsiConsole.MarkupLineInterpolated(

@@ -68,7 +68,7 @@ internal sealed class RunDriver(SessionOptions options)
             // Before the commit point: a gate that throws leaves every target untouched.
             var quality = gate?.Check([.. Collected(plan, stages).OrderBy(r => r.Key.Value).Select(r => r.Value)]) ?? [];
             var summary = CommitRun(plan, commit, stages, scheduler, clock, new RunSummary(runId, true, null, workerType, workers, started, clock.Elapsed,
-                null, 0, [], [], []) { MeteredDpuSeconds = attached?.MeteredDpuSeconds, Quality = [.. quality] });
+                null, 0, [], [], []) { MeteredDpuSeconds = attached?.MeteredDpuSeconds, Quality = [.. quality], MinimumBilledSeconds = options.MinimumBilledSeconds });
             succeeded = true;
             return Outcome(plan, summary, stages);
         }

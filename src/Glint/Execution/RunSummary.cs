@@ -46,8 +46,10 @@ public sealed record RunSummary(
     /// <summary>Bytes written by shuffle map tasks (what moved between stages).</summary>
     public long ShuffleBytes => Stages.Sum(s => s.Buckets.Sum(b => b.Bytes));
     public double DpuSeconds => MeteredDpuSeconds is { } metered
-        ? Math.Max(metered, WorkerType.Dpus * Meter.MinimumBilledSeconds)
-        : Meter.DpuSeconds(WorkerType, Workers, Wall);
+        ? Math.Max(metered, WorkerType.Dpus * MinimumBilledSeconds)
+        : Workers * WorkerType.Dpus * Math.Max(MinimumBilledSeconds, Wall.TotalSeconds);
+    /// <summary>The least a run is billed for (a minute, as Glue bills a job run; none for a streaming job's micro-batch, billed as one long run).</summary>
+    public double MinimumBilledSeconds { get; init; } = Meter.MinimumBilledSeconds;
     /// <summary>For an auto-scaled pool: each executor's active seconds × its DPUs, as Glue bills auto-scaled runs (at least one worker for a minute).</summary>
     public double? MeteredDpuSeconds { get; init; }
     /// <summary>Input rows that were rejected as malformed instead of failing the run (CSV with on_error: record).</summary>

@@ -20,6 +20,8 @@ public sealed record SessionOptions
     public IWorkerPool? Pool { get; init; }
     /// <summary>A recorded run's ledger: its completion is journaled with the commit and written to the metastore after it.</summary>
     public RunLedgerBinding? Ledger { get; init; }
+    /// <summary>The least a run is billed for; a streaming job's micro-batches set none (the stream is billed as one run).</summary>
+    internal double MinimumBilledSeconds { get; init; } = Meter.MinimumBilledSeconds;
     /// <summary>A file the run's commit publishes with its targets (a streaming batch's checkpoint); none when null.</summary>
     internal Storage.CommitCheckpoint? Checkpoint { get; init; }
     /// <summary>For tests: fails chosen task attempts after they did their work.</summary>

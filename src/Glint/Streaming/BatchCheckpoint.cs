@@ -46,6 +46,9 @@ public sealed record BatchCheckpoint(
     /// <summary>Set by an operator (glint stream reset) rather than by a batch's commit.</summary>
     public string? ResetBy { get; init; }
 
+    /// <summary>Of <see cref="Seconds"/>, the time spent reading the messages from the stream (the rest ran the job and committed).</summary>
+    public double ReadSeconds { get; init; }
+
     /// <summary>Each event window's watermark and open windows (partial aggregates), by transform name.</summary>
     public IReadOnlyDictionary<string, WindowState>? Windows { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -15,13 +16,14 @@ internal sealed class EnvelopeWriter : IDisposable
 
     private static readonly UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
     private readonly FileStream file;
+    private readonly ArrayBufferWriter<byte> buffer = new(1 << 20);
     private readonly Utf8JsonWriter json;
 
     public EnvelopeWriter(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        json = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+        json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 
     public long Written { get; private set; }
@@ -41,13 +43,23 @@ internal sealed class EnvelopeWriter : IDisposable
         else json.WriteString("_raw", Convert.ToBase64String(payload));
         json.WriteEndObject();
         json.Flush();
-        file.WriteByte((byte)'\n');
+        buffer.GetSpan(1)[0] = (byte)'\n';
+        buffer.Advance(1);
         json.Reset();
+        if (buffer.WrittenCount > 1 << 19) Drain();
         Written++;
+    }
+
+    /// <summary>Lines go to the file a half megabyte at a time.</summary>
+    private void Drain()
+    {
+        file.Write(buffer.WrittenSpan);
+        buffer.ResetWrittenCount();
     }
 
     public void Dispose()
     {
+        Drain();
         json.Dispose();
         file.Dispose();
     }

@@ -16,7 +16,7 @@ internal sealed class MessageParsing(ImmutableArray<Column> columns, FileFormat 
 
     /// <summary>The envelopes with <c>_reason</c> (null for a good message) and the value text of each column, for <c>map_sql</c>.</summary>
     public string Checked() => $"""
-        SELECT *, {Reason()} AS _reason FROM (SELECT *, {Prepared()} FROM input)
+        SELECT *, {Reason()} AS _reason FROM ({Prepared()})
         """;
 
     /// <summary>The good messages as rows: each column cast to its type, then the metadata.</summary>
@@ -30,17 +30,26 @@ internal sealed class MessageParsing(ImmutableArray<Column> columns, FileFormat 
         + "_headers AS headers, _payload AS payload, coalesce(_raw, to_base64(encode(_payload))) AS payload_base64, _reason AS reason, "
         + $"CAST({batch} AS BIGINT) AS batch FROM input WHERE _reason IS NOT NULL";
 
-    private string Prepared() => format == FileFormat.Json
-        ? "CASE WHEN _payload IS NOT NULL AND json_valid(_payload) AND json_type(_payload) = 'OBJECT' THEN _payload END AS _json"
-        : $"string_split(_payload, {Sql.Literal(delimiter)}) AS _fields";
+    /// <summary>
+    /// The envelopes with each payload parsed once: a JSON object into a struct of its columns' texts (nested values as
+    /// JSON) by one from_json call, which later casts and checks read; a CSV line split into its fields.
+    /// </summary>
+    private string Prepared()
+    {
+        if (format == FileFormat.Csv) return $"SELECT *, string_split(_payload, {Sql.Literal(delimiter)}) AS _fields FROM input";
+        var structure = "{" + string.Join(",", columns.Select(c => $"\"{c.Name.Replace("\"", "\\\"")}\":\"{(Nested(c) ? "JSON" : "VARCHAR")}\"")) + "}";
+        return $"SELECT *, from_json(_json, {Sql.Literal(structure)}) AS _obj FROM "
+            + "(SELECT *, CASE WHEN _payload IS NOT NULL AND json_valid(_payload) AND json_type(_payload) = 'OBJECT' THEN _payload END AS _json FROM input)";
+    }
+
+    private static bool Nested(Column c) =>
+        c.Type.EndsWith(']') || c.Type.StartsWith("STRUCT", StringComparison.OrdinalIgnoreCase) || c.Type.StartsWith("MAP", StringComparison.OrdinalIgnoreCase);
 
     private string Value(Column c)
     {
         if (format == FileFormat.Csv)
             return $"nullif(trim(_fields[{columns.IndexOf(c) + 1}]), '')";
-        var path = Sql.Literal("$.\"" + c.Name.Replace("\"", "\\\"") + "\"");
-        var nested = c.Type.EndsWith(']') || c.Type.StartsWith("STRUCT", StringComparison.OrdinalIgnoreCase) || c.Type.StartsWith("MAP", StringComparison.OrdinalIgnoreCase);
-        return nested ? $"json_extract(_json, {path})" : $"json_extract_string(_json, {path})";
+        return $"struct_extract(_obj, {Sql.Literal(c.Name)})";
     }
 
     private string Reason()

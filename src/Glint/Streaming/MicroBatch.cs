@@ -38,6 +38,7 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
         try
         {
             var reads = await Read(due, previous, incoming, cancellation);
+            var read = clock.Elapsed.TotalSeconds;
             var messages = reads.Sum(r => r.Messages);
             if (messages == 0) return null;
             var sequences = new SortedDictionary<string, long>(previous?.Sequences.ToDictionary() ?? [], StringComparer.Ordinal);
@@ -48,7 +49,7 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
             var states = new Dictionary<string, WindowState>();
             BatchCheckpoint Committed(RunId run) => new(batch, run.Value, DateTimeOffset.UtcNow, sequences, messages, dead,
                 (previous?.TotalMessages ?? 0) + messages, (previous?.TotalDeadLetters ?? 0) + dead, newest, clock.Elapsed.TotalSeconds)
-                { Windows = windows.Count == 0 ? null : states };
+                { Windows = windows.Count == 0 ? null : states, ReadSeconds = read };
             BatchCheckpoint? result = null;
             var summary = JobRunner.Record(store, spec, defaults, options =>
             {
@@ -56,6 +57,7 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
                 var frames = BatchSpec(incoming, batch, windows, marks, previous);
                 var session = new GlintSession(options with
                 {
+                    MinimumBilledSeconds = 0,
                     Checkpoint = new CommitCheckpoint(checkpoint.Location, BatchCheckpoint.FileName(batch),
                         () => (result = Committed(options.RunId!.Value)).ToJson(), () => checkpoint.Latest()?.Batch == previous?.Batch),
                 });

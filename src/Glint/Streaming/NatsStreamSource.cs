@@ -66,7 +66,7 @@ internal sealed class NatsStreamSource : IStreamSource
             while (last < upTo && count < max)
             {
                 var fetched = 0;
-                var opts = new NatsJSFetchOpts { MaxMsgs = (int)Math.Min(max - count, 10_000), Expires = Idle };
+                var opts = new NatsJSFetchOpts { MaxMsgs = (int)Math.Min(max - count, 50_000), Expires = Idle };
                 await foreach (var message in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, cancellation))
                 {
                     fetched++;

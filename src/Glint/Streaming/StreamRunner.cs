@@ -17,6 +17,9 @@ public enum StreamEnd { Stopped, Drained, Cancelled }
 /// </summary>
 public sealed class StreamRunner(IJobStore store, SessionOptions defaults)
 {
+    /// <summary>The spec file the job was started from, recorded for the console's stream pages.</summary>
+    public string? SpecPath { get; init; }
+
     /// <summary>How often a waiting stream looks for a stop request.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
@@ -28,7 +31,7 @@ public sealed class StreamRunner(IJobStore store, SessionOptions defaults)
         var home = StreamHome.Of(defaults.Home, spec.Name!);
         using var running = FileLock.TryAcquire(Path.Combine(home, "lock"))
             ?? throw new ConcurrentRunsException(spec.Name!, $"streaming job '{spec.Name}' is already running ({Owner(home)}); glint stream stop {spec.Name} stops it");
-        File.WriteAllText(Path.Combine(home, "process.json"), JsonSerializer.Serialize(new { pid = Environment.ProcessId, started = DateTimeOffset.UtcNow }));
+        File.WriteAllText(Path.Combine(home, "process.json"), JsonSerializer.Serialize(new { pid = Environment.ProcessId, started = DateTimeOffset.UtcNow, spec = SpecPath }));
         File.Delete(StopFile(home));
         RunRecovery.Recover(defaults.Home, () => store.Ledger, defaults.Settings.S3);
         // Holding the job's lock, no batch of it runs elsewhere: a batch still RUNNING on record died before its commit began.
@@ -78,6 +81,24 @@ public sealed class StreamRunner(IJobStore store, SessionOptions defaults)
         var path = Path.Combine(StreamHome.Of(home, job), "process.json");
         try { return File.Exists(path) ? JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("pid").GetInt32() : null; }
         catch (JsonException) { return null; }
+    }
+
+    /// <summary>The streaming jobs started under this Glint home, with the spec each was last started from.</summary>
+    public static IReadOnlyList<(string Job, string? Spec)> Known(string home)
+    {
+        var root = Path.Combine(home, "streams");
+        if (!Directory.Exists(root)) return [];
+        var known = new List<(string, string?)>();
+        foreach (var file in Directory.EnumerateFiles(root, "process.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var json = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+                known.Add((Path.GetFileName(Path.GetDirectoryName(file)!), json.TryGetProperty("spec", out var spec) ? spec.GetString() : null));
+            }
+            catch (Exception e) when (e is JsonException or IOException) { } // being written by a starting stream
+        }
+        return known;
     }
 
     private static string StopFile(string home) => Path.Combine(home, "stop");
