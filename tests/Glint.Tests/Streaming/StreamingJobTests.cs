@@ -126,4 +126,38 @@ public sealed class StreamingJobTests
         Assert.Contains("not running", status.Output);
         Assert.Equal(60 - Convert.ToInt64(System.Text.RegularExpressions.Regex.Match(status.Output, @"lag (\d+) messages").Groups[1].Value), Rows(dir["out"]));
     }
+
+    [Fact]
+    public async Task Each_batch_reports_its_messages_and_the_lag_after_it_as_OpenTelemetry_metrics()
+    {
+        using var dir = new TempFolder("stream-otel");
+        await using var stream = await Published(2, 120, Good);
+        File.WriteAllText(dir["job.yaml"], Spec(dir, stream));
+        var spec = Glint.Jobs.JobSpecLoader.Load(dir["job.yaml"]);
+        spec.Sources["orders"].Nats!.MaxMessagesPerPartition = 40; // 60 per partition: batches of 80, then 40
+        var messages = new List<long>();
+        var lags = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Glint.Execution.Telemetry.Name && instrument.Name.StartsWith("glint.stream.", StringComparison.Ordinal)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "glint.stream.messages") lock (messages) messages.Add(value);
+            if (instrument.Name == "glint.stream.lag") lock (lags) lags[(string)tags.ToArray().Single(t => t.Key == "glint.partition").Value!] = value;
+        });
+        listener.Start();
+        using var metastore = Glint.Catalog.Metastores.Open(null, dir["home"]);
+        var options = new Glint.Execution.SessionOptions { Home = dir["home"] };
+        var lagAfterFirst = -1L;
+        new Glint.Streaming.StreamRunner(Glint.Jobs.SqlJobStore.Of(metastore), options).Run(spec, (_, _) =>
+        {
+            listener.RecordObservableInstruments();
+            if (lagAfterFirst < 0) lock (lags) lagAfterFirst = lags.Values.Sum();
+        }, CancellationToken.None, new Glint.Jobs.TriggerSpec { AvailableNow = true });
+        Assert.Equal([80L, 40L], messages);
+        Assert.Equal(40, lagAfterFirst);
+        Assert.Equal(0, lags.Values.Sum());
+    }
 }
