@@ -32,6 +32,7 @@ internal static class StreamBench
         {
             Console.WriteLine($"\n(stream) a streaming job: JSON messages over {Partitions} partitions of a nats-server stream → Parquet, on 1 × local ({Environment.ProcessorCount} slots)");
             Drain(root, url, Math.Min(o.Rows, 1_000_000), duckdb);
+            Sustained(root, url, rate: 10_000, TimeSpan.FromSeconds(30));
             Sustained(root, url, rate: 20_000, TimeSpan.FromSeconds(30));
         }
         finally { Script("stop", server); }
@@ -66,8 +67,8 @@ internal static class StreamBench
 
     private static void Sustained(string root, string url, int rate, TimeSpan duration)
     {
-        var stream = NewStream(url, "steady");
-        var (spec, store, options) = Job(root, url, stream, "steady");
+        var stream = NewStream(url, $"steady{rate}");
+        var (spec, store, options) = Job(root, url, stream, $"steady{rate}");
         var batches = new List<BatchResult>();
         var runner = new Thread(() => new StreamRunner(store, options).Run(spec, (b, _) => { lock (batches) batches.Add(b); }, CancellationToken.None));
         runner.Start();
@@ -84,7 +85,7 @@ internal static class StreamBench
         var commits = string.Join(" UNION ALL ", batches.Select(b => $"SELECT '{b.Checkpoint.RunId}' AS run, {b.Checkpoint.CommittedUtc.ToUnixTimeMilliseconds()} AS committed"));
         c.CommandText = $"""
             SELECT quantile_cont(committed - sent, 0.5), quantile_cont(committed - sent, 0.95), count(*)
-            FROM read_parquet('{root}/out-steady/**/*.parquet', filename = true) o JOIN ({commits}) b ON contains(o.filename, b.run)
+            FROM read_parquet('{root}/out-steady{rate}/**/*.parquet', filename = true) o JOIN ({commits}) b ON contains(o.filename, b.run)
             """;
         using var r = c.ExecuteReader();
         r.Read();

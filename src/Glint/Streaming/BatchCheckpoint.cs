@@ -49,6 +49,9 @@ public sealed record BatchCheckpoint(
     /// <summary>Of <see cref="Seconds"/>, the time spent reading the messages from the stream (the rest ran the job and committed).</summary>
     public double ReadSeconds { get; init; }
 
+    /// <summary>How many messages of each partition the committed batches read in all (none after a reset).</summary>
+    public IReadOnlyDictionary<string, long>? Read { get; init; }
+
     /// <summary>Each event window's watermark and open windows (partial aggregates), by transform name.</summary>
     public IReadOnlyDictionary<string, WindowState>? Windows { get; init; }
 

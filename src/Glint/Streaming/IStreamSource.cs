@@ -25,8 +25,9 @@ internal interface IStreamSource : IDisposable
     /// <summary>Writes the partition's messages after <paramref name="after"/>, up to <paramref name="upTo"/> and at most <paramref name="max"/> of them.</summary>
     Task<PartitionRead> Read(string partition, long after, long upTo, int max, EnvelopeWriter writer, CancellationToken cancellation);
 
-    /// <summary>The messages after <paramref name="after"/>: how many, and the oldest's time (consumer lag).</summary>
-    Task<PartitionLag> Lag(string partition, long after, CancellationToken cancellation);
+    /// <summary>The messages after <paramref name="after"/>: how many, and the oldest's time (consumer lag); after <see cref="Heads"/>.</summary>
+    /// <param name="readSoFar">how many messages of the partition the committed batches read, when the checkpoint knows (a cheaper count)</param>
+    Task<PartitionLag> Lag(string partition, long after, long? readSoFar, CancellationToken cancellation);
 
     /// <summary>The first sequence of a partition at or after <paramref name="time"/> (for resetting a checkpoint to a time).</summary>
     Task<long?> SequenceAt(string partition, DateTimeOffset time, CancellationToken cancellation);

@@ -39,6 +39,9 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
         {
             var reads = await Read(due, previous, incoming, cancellation);
             var read = clock.Elapsed.TotalSeconds;
+            SortedDictionary<string, long>? counts = previous is null || previous.Read is not null
+                ? new(previous?.Read?.ToDictionary() ?? [], StringComparer.Ordinal) : null;
+            foreach (var r in reads.Where(r => counts is not null)) counts![r.Partition] = counts.GetValueOrDefault(r.Partition) + r.Messages;
             var messages = reads.Sum(r => r.Messages);
             if (messages == 0) return null;
             var sequences = new SortedDictionary<string, long>(previous?.Sequences.ToDictionary() ?? [], StringComparer.Ordinal);
@@ -49,7 +52,7 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
             var states = new Dictionary<string, WindowState>();
             BatchCheckpoint Committed(RunId run) => new(batch, run.Value, DateTimeOffset.UtcNow, sequences, messages, dead,
                 (previous?.TotalMessages ?? 0) + messages, (previous?.TotalDeadLetters ?? 0) + dead, newest, clock.Elapsed.TotalSeconds)
-                { Windows = windows.Count == 0 ? null : states, ReadSeconds = read };
+                { Windows = windows.Count == 0 ? null : states, ReadSeconds = read, Read = counts };
             BatchCheckpoint? result = null;
             var summary = JobRunner.Record(store, spec, defaults, options =>
             {

@@ -40,11 +40,19 @@ internal sealed class NatsStreamSource : IStreamSource
     public async Task<IReadOnlyList<PartitionHead>> Heads(CancellationToken cancellation)
     {
         var subjects = new SortedSet<string>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lossless = true;
         foreach (var filter in filters)
         {
             var info = await Call(() => js.GetStreamAsync(stream, new StreamInfoRequest { SubjectsFilter = filter }, cancellation).AsTask());
-            foreach (var subject in info.Info.State.Subjects?.Keys ?? []) subjects.Add(subject);
+            foreach (var (subject, count) in info.Info.State.Subjects ?? new Dictionary<string, long>())
+            {
+                subjects.Add(subject);
+                counts[subject] = count;
+            }
+            lossless &= info.Info.State.FirstSeq <= 1 && info.Info.State.NumDeleted == 0;
         }
+        subjectCounts = lossless ? counts : null;
         var heads = new List<PartitionHead>();
         var handle = await Call(() => js.GetStreamAsync(stream, cancellationToken: cancellation).AsTask());
         foreach (var subject in subjects)
@@ -87,8 +95,19 @@ internal sealed class NatsStreamSource : IStreamSource
         return new PartitionRead(partition, count, last, newest);
     }
 
-    public async Task<PartitionLag> Lag(string partition, long after, CancellationToken cancellation)
+    /// <summary>Messages per subject at the last <see cref="Heads"/>, while the stream has removed none (else null).</summary>
+    private Dictionary<string, long>? subjectCounts;
+
+    public async Task<PartitionLag> Lag(string partition, long after, long? readSoFar, CancellationToken cancellation)
     {
+        // A stream that never removed a message holds, per subject, exactly the messages read so far and those still to read.
+        if (readSoFar is { } read && subjectCounts?.GetValueOrDefault(partition) is { } total)
+        {
+            if (total <= read) return new PartitionLag(partition, 0, null);
+            var stream = await Call(() => js.GetStreamAsync(this.stream, cancellationToken: cancellation).AsTask());
+            var next = await Call(() => stream.GetAsync(new StreamMsgGetRequest { Seq = (ulong)(after + 1), NextBySubj = partition }, cancellation).AsTask());
+            return new PartitionLag(partition, total - read, next.Message.Time);
+        }
         var consumer = await Consumer(partition, ConsumerConfigDeliverPolicy.ByStartSequence, after + 1, null, cancellation);
         var pending = (long)consumer.Info.NumPending;
         await Delete(consumer);

@@ -21,7 +21,7 @@ public static class StreamStatuses
         foreach (var head in source.Heads(cancellation).GetAwaiter().GetResult())
         {
             var committed = latest?.SequenceOf(head.Partition) ?? 0;
-            var lag = committed >= head.LastSequence ? new PartitionLag(head.Partition, 0, null) : source.Lag(head.Partition, committed, cancellation).GetAwaiter().GetResult();
+            var lag = committed >= head.LastSequence ? new PartitionLag(head.Partition, 0, null) : source.Lag(head.Partition, committed, latest?.Read is { } read ? read.GetValueOrDefault(head.Partition) : null, cancellation).GetAwaiter().GetResult();
             partitions.Add(new PartitionStatus(head.Partition, committed, head.LastSequence, lag.Messages, lag.Oldest is { } o ? Math.Max(0, (now - o).TotalSeconds) : null));
         }
         return new StreamStatus(spec.Name!, spec.Checkpoint!, StreamRunner.IsRunning(options.Home, spec.Name!), StreamRunner.ProcessOf(options.Home, spec.Name!),
