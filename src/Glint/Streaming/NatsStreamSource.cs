@@ -14,7 +14,7 @@ namespace Glint.Streaming;
 internal sealed class NatsStreamSource : IStreamSource
 {
     /// <summary>How long a read waits for a message it knows exists before it ends the partition's read there.</summary>
-    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
 
     private readonly NatsConnection connection;
     private readonly NatsJSContext js;
@@ -23,7 +23,8 @@ internal sealed class NatsStreamSource : IStreamSource
 
     public NatsStreamSource(string url, string stream, IReadOnlyList<string> subjects)
     {
-        connection = new NatsConnection(new NatsOpts { Url = url, Name = "glint" });
+        // A full subscription channel waits rather than drops: a message dropped by the client would be a gap in a partition's read.
+        connection = new NatsConnection(new NatsOpts { Url = url, Name = "glint", SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
         js = new NatsJSContext(connection);
         this.stream = stream;
         filters = subjects.Count == 0 ? [">"] : subjects;
@@ -74,7 +75,7 @@ internal sealed class NatsStreamSource : IStreamSource
             while (last < upTo && count < max)
             {
                 var fetched = 0;
-                var opts = new NatsJSFetchOpts { MaxMsgs = (int)Math.Min(max - count, 50_000), Expires = Idle };
+                var opts = new NatsJSFetchOpts { MaxMsgs = (int)Math.Min(max - count, 10_000), Expires = Idle };
                 await foreach (var message in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, cancellation))
                 {
                     fetched++;
