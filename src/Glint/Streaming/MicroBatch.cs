@@ -56,8 +56,10 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
             BatchCheckpoint? result = null;
             var summary = JobRunner.Record(store, spec, defaults, options =>
             {
-                var marks = Watermarks(options, incoming, batch, windows, previous, cancellation);
-                var frames = BatchSpec(incoming, batch, windows, marks, previous);
+                // Parsed once: it writes each window's open state for the batch to read.
+                var parsed = Parsed(incoming, batch, previous, windows);
+                var marks = Watermarks(options, parsed, windows, previous, cancellation);
+                var frames = BatchSpec(parsed, windows, marks, batch);
                 var session = new GlintSession(options with
                 {
                     MinimumBilledSeconds = 0,
@@ -146,11 +148,11 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
     /// Each window's watermark before the batch (the checkpoint's) and after it (the newest event time of the batch's
     /// rows minus the window's watermark delay, never going back): a query of its own over the batch before the batch runs.
     /// </summary>
-    private Dictionary<string, Marks> Watermarks(SessionOptions options, string incoming, long batch, List<EventWindow> windows, BatchCheckpoint? previous,
-        CancellationToken cancellation)
+    private Dictionary<string, Marks> Watermarks(SessionOptions options, (Dictionary<string, SourceSpec> Sources, List<TransformSpec> Transforms) parsed,
+        List<EventWindow> windows, BatchCheckpoint? previous, CancellationToken cancellation)
     {
         if (windows.Count == 0) return [];
-        var (sources, transforms) = Parsed(incoming, batch, previous, windows);
+        var (sources, transforms) = parsed;
         var prefix = new JobSpec { Name = spec.Name, Settings = spec.Settings, Sources = sources, Transforms = [.. transforms, .. Prefix()] };
         var session = new GlintSession(options with { RunId = null, Ledger = null });
         var frames = JobPlanner.Frames(prefix, session);
@@ -185,9 +187,11 @@ internal sealed class MicroBatch(JobSpec spec, IStreamSource source, CheckpointF
     }
 
     /// <summary>The batch as a batch job: the parsed stream, the job's own transforms (event windows planned as their steps) and targets, and the dead letters.</summary>
-    private JobSpec BatchSpec(string incoming, long batch, List<EventWindow> windows, Dictionary<string, Marks> marks, BatchCheckpoint? previous)
+    private JobSpec BatchSpec((Dictionary<string, SourceSpec> Sources, List<TransformSpec> Transforms) parsed, List<EventWindow> windows,
+        Dictionary<string, Marks> marks, long batch)
     {
-        var (sources, transforms) = Parsed(incoming, batch, previous, windows);
+        var sources = parsed.Sources;
+        List<TransformSpec> transforms = [.. parsed.Transforms];
         foreach (var t in spec.Transforms)
         {
             if (windows.FirstOrDefault(w => w.Name == t.Name) is not { } w) { transforms.Add(t); continue; }
