@@ -17,6 +17,12 @@ case "$cmd" in
       mkdir -p "$tools"
       npm install --prefix "$tools" --no-audit --no-fund --silent s3rver@3.7.1 >&2
     fi
+    # s3rver 3.7.1 decodes CopyObject's x-amz-copy-source with decodeURI, which leaves the %2F and %3D that every AWS
+    # SDK sends for '/' and '=' (docs/object-stores.md): it would find no bucket. AWS S3, MinIO and Ceph decode it whole.
+    controller="$tools/node_modules/s3rver/lib/controllers/object.js"
+    if grep -q "decodeURI(ctx.headers\['x-amz-copy-source'\])" "$controller"; then
+      sed -i "s/decodeURI(ctx.headers\['x-amz-copy-source'\])/decodeURIComponent(ctx.headers['x-amz-copy-source'])/" "$controller"
+    fi
     mkdir -p "$dir/data"
     port=$(free_port)
     nohup "$tools/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$port" --configure-bucket glint-test --silent \

@@ -233,11 +233,38 @@ public sealed class CommitCrashTests
             // Exactly the new run's objects are left: the manifest names every data object under the prefix.
             var manifest = Manifest.TryRead(target, S3Server.Options)!;
             Assert.Equal(manifest.Files.Select(f => f.Path).Order(StringComparer.Ordinal), S3Server.Listing(target).Where(l => !l.StartsWith('_')).Select(l => l.Split(": ")[0]).Order(StringComparer.Ordinal));
+            Assert.DoesNotContain(S3Server.Listing(target), l => l.StartsWith(RunContext.StagingFolderName, StringComparison.Ordinal));
             AssertRepaired(home, dir["none"]);
             current = next;
         }
         Assert.Contains("old", outcomes);
         Assert.Contains("new", outcomes);
+
+        // Killed while its tasks upload, before any commit step: the target is the old version, and the next process
+        // removes the objects the dead run's tasks had staged under the target.
+        KillWhenStaged(home, target, Run(specs[1 - current]));
+        Assert.Equal(rows[current], S3Rows(dir, target));
+        var again = GlintCli.Run(home, Run(specs[1 - current]));
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Equal(rows[1 - current], S3Rows(dir, target));
+        Assert.DoesNotContain(S3Server.Listing(target), l => l.StartsWith(RunContext.StagingFolderName, StringComparison.Ordinal));
+        AssertRepaired(home, dir["none"]);
+    }
+
+    /// <summary>Starts glint and SIGKILLs it as soon as the first object its tasks upload shows under the target's staging prefix.</summary>
+    private static void KillWhenStaged(string home, string target, string[] args)
+    {
+        using var process = GlintCli.Start(home, args);
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)
+            && !S3Server.Listing(target).Any(l => l.StartsWith(RunContext.StagingFolderName, StringComparison.Ordinal)))
+            Thread.Sleep(5);
+        Assert.False(process.HasExited, "the run ended before its tasks staged anything");
+        process.Kill();
+        process.WaitForExit();
+        Assert.Contains(S3Server.Listing(target), l => l.StartsWith(RunContext.StagingFolderName, StringComparison.Ordinal));
     }
 
     private static List<string> S3Rows(TempFolder dir, string target)

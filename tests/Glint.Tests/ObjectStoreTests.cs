@@ -6,6 +6,7 @@ using Glint.Catalog;
 using Glint.Common;
 using Glint.Execution;
 using Glint.Jobs;
+using Glint.Storage;
 using Glint.Storage.ObjectStores;
 using Glint.Tests.Support;
 
@@ -83,6 +84,7 @@ public sealed class ObjectStoreTests : IDisposable
 
         var listing = S3Server.Listing(target);
         Assert.Contains(listing, l => l.StartsWith("_SUCCESS: "));
+        Assert.DoesNotContain(listing, l => l.StartsWith(RunContext.StagingFolderName, StringComparison.Ordinal)); // the tasks' uploads went with the commit
         Assert.Equal(summary.FilesWritten, listing.Count(l => l.EndsWith(".parquet", StringComparison.Ordinal) || l.Contains(".parquet:")));
         S3Server.DownloadPrefix(target, dir["back"]);
         // Same input, same tasks: every object is byte for byte the file the local write produced (names differ by run id).
@@ -116,16 +118,17 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_failure_in_the_middle_of_the_uploads_leaves_the_target_as_it_was()
+    public void A_failure_in_the_middle_of_the_commits_copies_leaves_the_target_as_it_was_and_nothing_staged()
     {
         var target = S3Server.NewPrefix("atomic");
         var session = Session(new GlintSettings().With("group_files", "none"));
         session.Read.Parquet(Datasets.Path("sales_parquet")).Write().PartitionBy("day").Save(target);
         var before = S3Server.Listing(target);
-        var uploads = 0;
+        var copies = 0;
         ObjectStore.BeforeUpload = key =>
         {
-            if (key.Contains("atomic") && Interlocked.Increment(ref uploads) == 5) throw new TransientException("injected: connection dropped mid-upload");
+            if (key.Contains("atomic") && !key.Contains(RunContext.StagingFolderName) && Interlocked.Increment(ref copies) == 5)
+                throw new TransientException("injected: connection dropped mid-copy");
         };
         try
         {
@@ -135,6 +138,25 @@ public sealed class ObjectStoreTests : IDisposable
         }
         finally { ObjectStore.BeforeUpload = null; }
         Assert.Equal(before, S3Server.Listing(target));
+    }
+
+    [Fact]
+    public void A_task_whose_upload_drops_is_retried_and_the_target_holds_every_row_once_with_nothing_staged()
+    {
+        var target = S3Server.NewPrefix("retried");
+        var uploads = 0;
+        ObjectStore.BeforeUpload = key =>
+        {
+            if (key.Contains(RunContext.StagingFolderName) && Interlocked.Increment(ref uploads) == 3)
+                throw new TransientException("injected: connection dropped mid-upload");
+        };
+        try { Session(new GlintSettings().With("group_files", "none")).Read.Parquet(Datasets.Path("sales_parquet")).Write().PartitionBy("day").Save(target); }
+        finally { ObjectStore.BeforeUpload = null; }
+        Assert.True(uploads > 3, "the injected failure never happened");
+        Assert.DoesNotContain(S3Server.Listing(target), l => l.StartsWith(RunContext.StagingFolderName, StringComparison.Ordinal));
+        var back = Session().Read.Parquet(target).Select("id", "customer", "amount", "qty", "CAST(day AS VARCHAR)").Collect();
+        var expected = Reference.Query($"SELECT id, customer, amount, qty, CAST(day AS VARCHAR) FROM {Datasets.ReferenceScan("sales_parquet")}");
+        Assert.Equal(Reference.Canonical(expected), Reference.Canonical(back));
     }
 
     [Fact]

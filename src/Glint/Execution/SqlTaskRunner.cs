@@ -8,6 +8,9 @@ namespace Glint.Execution;
 /// <summary>Runs a task's query on its slot's DuckDB and delivers the rows as the task's output asks.</summary>
 public sealed class SqlTaskRunner : ITaskRunner
 {
+    /// <summary>Uploads a task runs at once: transfers wait on the network, not on the slot's core.</summary>
+    private const int Uploads = 4;
+
     public TaskResult Run(TaskSpec task, TaskAttemptId attempt, ITaskSlot taskSlot, CancellationToken cancellation)
     {
         var slot = taskSlot as Slot ?? throw new InvalidOperationException($"slot {taskSlot.Name} has no DuckDB of this process");
@@ -105,19 +108,24 @@ public sealed class SqlTaskRunner : ITaskRunner
     {
         if (output.Upload is { } s3)
         {
-            // Exchanges on S3: write in the slot's own folder, upload under the attempt's prefix, keep nothing local.
-            var local = Path.Combine(slot.WorkFolder, "exchange-out");
+            // An s3:// target or exchanges on S3: write in the slot's own folder, upload under the attempt's prefix as the
+            // task ends (so transfers overlap with the other slots' work, not with the commit), keep nothing local.
+            var local = Path.Combine(slot.WorkFolder, "upload-out");
             try
             {
                 var written = Write(query, output with { StagingFolder = local, Upload = null }, attempt, slot, cancellation);
                 var prefix = $"{output.StagingFolder}/{attempt}";
                 var store = new Storage.ObjectStores.ObjectStore(s3);
-                var uploaded = written.Files.Select(f =>
+                try
                 {
-                    store.Upload(f.FullPath, Common.S3Uri.Parse($"{prefix}/{f.RelativePath}"));
-                    return f with { AttemptFolder = prefix };
-                }).ToImmutableArray();
-                return written with { Files = uploaded };
+                    Parallel.ForEach(written.Files, new ParallelOptions { MaxDegreeOfParallelism = Uploads, CancellationToken = cancellation },
+                        f => store.Upload(f.FullPath, Common.S3Uri.Parse($"{prefix}/{f.RelativePath}")));
+                }
+                catch (AggregateException e) when (e.InnerExceptions[0] is GlintException first)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first); // classified as the upload's own failure
+                }
+                return written with { Files = [.. written.Files.Select(f => f with { AttemptFolder = prefix })] };
             }
             finally
             {

@@ -11,7 +11,7 @@ internal static class StageOutputs
     public static TaskOutput Of(Stage stage, RunContext run) => stage.Sink switch
     {
         TargetSink { Target: var t } => new WriteFilesOutput(run.StagingFolder(t.Path), t.Format, t.PartitionBy,
-            run.Settings.TargetFileSize, $"part-{run.RunId}-"),
+            run.Settings.TargetFileSize, $"part-{run.RunId}-") { Upload = Common.S3Uri.IsS3(t.Path) ? run.Settings.S3 : null },
         DatabaseTargetSink { Target: var d } => new DatabaseOutput(d, DatabaseTargetCommitter.StagingName(d, run.RunId)),
         ScratchSink => new WriteFilesOutput(run.ExchangeFolder(stage.Id), FileFormat.Parquet, [], run.Settings.TargetFileSize, "exchange-")
             { Upload = run.ExchangesOnS3 ? run.Settings.S3 : null },

@@ -57,7 +57,7 @@ public abstract record TaskOutput;
 internal sealed record WriteFilesOutput(
     string StagingFolder, FileFormat Format, ImmutableArray<string> PartitionBy, long TargetFileSize, string FilePrefix) : TaskOutput
 {
-    /// <summary>Set when <see cref="StagingFolder"/> is an s3:// prefix (exchanges on S3): the task writes locally, then uploads.</summary>
+    /// <summary>Set when <see cref="StagingFolder"/> is an s3:// prefix (an s3:// target, or exchanges on S3): the task writes locally, then uploads.</summary>
     public Common.S3Options? Upload { get; init; }
 }
 

@@ -14,9 +14,12 @@ public sealed record RunContext(RunId RunId, string ScratchFolder, GlintSettings
     /// <summary>Folder inside a target where attempts stage their files until the job commit.</summary>
     public const string StagingFolderName = "_glint_temporary";
 
-    /// <summary>Where attempts stage a target's files: inside a local target; for an s3:// target, in the run's local scratch (the commit uploads them).</summary>
+    /// <summary>
+    /// Where attempts stage a target's files: inside the target, in a hidden folder no reader lists. For an s3:// target
+    /// it is a prefix there: each task uploads its files as it ends, and the commit copies the winners' server-side.
+    /// </summary>
     public string StagingFolder(string target) => Common.S3Uri.IsS3(target)
-        ? Path.Combine(ScratchFolder, "targets", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target)))[..16])
+        ? Common.S3Uri.Parse(target).Child($"{StagingFolderName}/{RunId.Value}").ToString()
         : Path.Combine(target, StagingFolderName, RunId.Value);
 
     /// <summary>Where a stage's exchange files go: the local scratch folder, or the run's prefix under an s3:// scratch setting.</summary>

@@ -4,10 +4,11 @@ using Glint.Common;
 namespace Glint.Storage.ObjectStores;
 
 /// <summary>
-/// The job commit for an s3:// target. S3 has no rename, so attempts stage their files locally; placing uploads the
-/// winning attempts' files to their final keys (names unique to the run, so nothing existing is touched); publishing
-/// writes the <c>_SUCCESS</c> manifest — Glint reads a prefix through it — and only then deletes what the write mode
-/// replaces. Rolling back deletes what was uploaded.
+/// The job commit for an s3:// target. S3 has no rename, so each task uploads its attempt's files under the target's
+/// hidden staging prefix as it ends; placing copies the winning attempts' objects server-side to their final keys
+/// (names unique to the run, so nothing existing is touched); publishing writes the <c>_SUCCESS</c> manifest — Glint
+/// reads a prefix through it — and only then deletes what the write mode replaces, and the staging prefix. Rolling back
+/// deletes what was copied and staged.
 /// </summary>
 internal sealed class S3TargetCommitter(WriteTarget target, RunContext run) : ITargetCommitter
 {
